@@ -1,0 +1,101 @@
+# jenkins_ha.aws — developer entry points. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+COLLECTION_LINK := .collections/ansible_collections/jenkins_ha/aws
+
+EMULATOR_HOST ?= 127.0.0.1
+EMULATOR_PORT ?= 4566
+EMULATOR_URL := http://$(EMULATOR_HOST):$(EMULATOR_PORT)
+# The demo talks to the embedded emulator only: endpoint and dummy credentials, whatever the caller's shell has.
+EMULATOR_ENV := AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PROFILE= AWS_SESSION_TOKEN=
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PYTHONDONTWRITEBYTECODE := 1
+
+PYTEST_WORKERS ?= 2
+
+.PHONY: help venv system-deps lock emulator emulator-stop demo demo-rerun test lint sanity unit integration \
+	molecule bench format clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+venv: $(STAMP) $(COLLECTION_LINK) ## Create .venv from the pinned requirements.txt (first use only)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(COLLECTION_LINK):
+	@mkdir -p $(dir $@)
+	@ln -sfn ../../.. $@
+
+system-deps: ## Install the Debian packages the test bed needs (root), or say which are missing
+	@tests/bed/system-deps.sh
+
+lock: ## Re-resolve requirements.in into the requirements.txt lock
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --disable-pip-version-check -q -r requirements.in
+	{ echo "# Lock file: every Python dependency, pinned. Regenerate with 'make lock' from requirements.in."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | sort -f; } > requirements.txt
+	rm -rf .lock-venv
+
+emulator: venv ## Start the AWS emulator (moto + compatibility layer) at 127.0.0.1:4566 in the background
+	@$(BIN)/python tests/emulator/emulatorctl.py start --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
+
+emulator-stop: ## Stop the background emulator
+	@$(BIN)/python tests/emulator/emulatorctl.py stop --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
+
+demo: venv system-deps emulator ## Build images and provision the demo stack on the emulator (leaves it running)
+	@$(MAKE) --no-print-directory demo-rerun
+
+demo-rerun: ## Run the demo lifecycle again against the running emulator
+	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
+	  { echo "The emulator is not running: start it with 'make emulator' (or run 'make demo')." >&2; exit 1; }
+	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo site.yml
+	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/stack_info.yml
+	@echo "The emulator keeps running at $(EMULATOR_URL): try"
+	@echo "  AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
+	@echo "    $(BIN)/python -c \"import boto3; print(boto3.client('ec2','us-east-1').describe_vpcs()['Vpcs'])\""
+	@echo "Stop it with 'make emulator-stop'."
+
+test: venv system-deps ## Everything: lint, sanity, unit, integration, molecule
+	@tests/bed/run-all.sh
+
+lint: venv ## ansible-lint (production profile), yamllint, black, shellcheck
+	yamllint -s .
+	ansible-lint --profile production
+	black --check --diff -q .
+	shellcheck $$(git ls-files '*.sh' .ci/run)
+
+sanity: venv ## ansible-test sanity from a temporary ansible_collections/jenkins_ha/aws copy (offline)
+	@tests/sanity/run.sh
+
+unit: venv ## pytest unit tests
+	pytest -n $(PYTEST_WORKERS) tests/unit
+
+integration: venv ## Playbooks and modules against private emulators (one per pytest worker)
+	pytest -n $(PYTEST_WORKERS) tests/integration
+
+molecule: venv system-deps ## molecule test for every role scenario (podman systemd containers)
+	@tests/molecule/run.sh
+
+bench: venv ## Benchmarks (not part of `make test`)
+	@tests/bench/run.sh
+
+format: venv ## Format Python with black
+	black .
+
+clean: emulator-stop ## Remove the venv, caches and test output (not the container images)
+	rm -rf $(VENV) .collections .cache tests/output .pytest_cache

@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: jenkins_ha.aws contributors
+# Apache License 2.0 (see LICENSE)
+"""The collection's naming contract for Python code.
+
+Mirrors playbooks/vars/contract.yml (tests/unit/test_contract.py keeps them equal), so modules and the
+inventory plugin name tags and SSM parameters exactly as the playbooks and roles do.
+"""
+
+from __future__ import annotations
+
+MANAGED_BY_VALUE = "jenkins_ha.aws"
+
+TAG_STACK = "jenkins-ha:stack"
+TAG_COMPONENT = "jenkins-ha:component"
+TAG_MANAGED_BY = "managed-by"
+
+COMPONENTS = (
+    "network",
+    "security",
+    "kms",
+    "iam",
+    "efs",
+    "backup",
+    "keys",
+    "image",
+    "controller",
+    "agent",
+    "alb",
+    "dns",
+    "monitoring",
+)
+
+AMI_TAG_ROLE = "jenkins-ha:role"
+AMI_TAG_BASE = "jenkins-ha:base"
+AMI_TAG_INPUT_HASH = "jenkins-ha:input-hash"
+AMI_TAG_COMMIT = "jenkins-ha:commit"
+AMI_TAG_BUILD_TIME = "jenkins-ha:build-time"
+AMI_TAG_VERSION = "jenkins-ha:version"
+
+IMAGE_ROLES = ("controller", "agent")
+
+SSM_PREFIX = "/jenkins-ha"
+SSM_NAMES = {
+    "ami_controller": "ami/controller",
+    "ami_agent": "ami/agent",
+    "region": "stack/region",
+    "kms_key_arn": "kms/key-arn",
+    "efs_file_system_id": "efs/file-system-id",
+    "efs_access_point_id": "efs/access-point-id",
+    "agent_asg_name": "agent/asg-name",
+    "agent_label": "agent/label",
+    "controller_url": "controller/url",
+    "controller_log_group": "controller/log-group",
+    "admin_username": "controller/admin-username",
+    "admin_password": "controller/admin-password",
+    "ssh_private_key": "keys/ssh-private-key",
+    "ssh_public_key": "keys/ssh-public-key",
+}
+SSM_SECURE = ("admin_password", "ssh_private_key")
+
+
+def ssm_parameter_name(stack, key):
+    """Full SSM parameter name of a contract key for a stack: /jenkins-ha/<stack>/<name>."""
+    return "{0}/{1}/{2}".format(SSM_PREFIX, stack, SSM_NAMES[key])
+
+
+def stack_tags(stack, component):
+    """The tags every resource of a stack carries."""
+    return {TAG_STACK: stack, TAG_COMPONENT: component, TAG_MANAGED_BY: MANAGED_BY_VALUE}

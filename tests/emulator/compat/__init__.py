@@ -1,0 +1,29 @@
+"""Compatibility layer: one patch per moto gap this collection hits.
+
+Each patch module exposes ``GAP`` (one line: what stock moto does wrong), ``MOTO_VERSION`` (the version it was
+written against), ``apply()`` and ``remove()``. tests/unit/emulator/ proves each gap on stock moto and the fix
+with the patch applied. Drop a patch when upstream moto fixes its gap (its test then fails on the stock half).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# Patch modules, in the order they are applied.
+PATCHES: tuple[str, ...] = ()
+
+
+def load(name):
+    return importlib.import_module("{0}.{1}".format(__name__, name))
+
+
+def apply_all():
+    """Apply every patch; returns the names applied."""
+    for name in PATCHES:
+        load(name).apply()
+    return list(PATCHES)
+
+
+def remove_all():
+    for name in reversed(PATCHES):
+        load(name).remove()
