@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A small client for Jenkins' HTTP API: base URL, HTTP basic auth, CSRF crumb bound to the web session, JSON GET
+and form/JSON POST, and one exception type (JenkinsAPIError) for every failure.
+
+Jenkins binds a crumb to the web session that issued it (since 2.176.2), so the client keeps a cookie jar and
+fetches the crumb through the same session it then POSTs with. Requests authenticated by an API token do not
+need a crumb, but sending one does no harm, so the client always does when CSRF protection is on.
+"""
+
+import base64
+import json
+from http.cookiejar import CookieJar
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode
+
+from ansible.module_utils.urls import Request
+
+# Keys of argument specs that modules talking to Jenkins share (documented in each module).
+JENKINS_API_ARGUMENT_SPEC = dict(
+    url=dict(type="str", required=True),
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool", default=True),
+    timeout=dict(type="int", default=30),
+)
+
+
+class JenkinsAPIError(Exception):
+    """Any failed call to Jenkins: connection refused, HTTP error status, unparsable answer."""
+
+    def __init__(self, message, status=None, url=None, body=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.url = url
+        self.body = body
+
+
+def quote_segment(name):
+    """Quote a path segment such as a node name (spaces, slashes) the way Jenkins' URLs expect."""
+    return quote(name, safe="")
+
+
+class JenkinsAPI:
+    """One logical user session against one Jenkins controller."""
+
+    def __init__(self, url, username=None, password=None, validate_certs=True, timeout=30):
+        if not url:
+            raise JenkinsAPIError("the Jenkins URL is empty")
+        self.base_url = url.rstrip("/")
+        self.username = username
+        self._password = password
+        self._cookies = CookieJar()
+        self._crumb = None
+        self._crumb_fetched = False
+        headers = {"Accept": "application/json"}
+        if username is not None:
+            token = base64.b64encode("{0}:{1}".format(username, password or "").encode("utf-8")).decode("ascii")
+            headers["Authorization"] = "Basic " + token
+        self._request = Request(
+            headers=headers,
+            cookies=self._cookies,
+            validate_certs=validate_certs,
+            timeout=timeout,
+            follow_redirects="none",
+        )
+
+    def url_for(self, path):
+        return self.base_url + "/" + path.lstrip("/")
+
+    def _open(self, method, path, data=None, headers=None, expected=(200,)):
+        url = self.url_for(path)
+        try:
+            response = self._request.open(method, url, data=data, headers=headers or {})
+            status = response.getcode()
+            body = response.read()
+            response_headers = dict(response.headers.items())
+        except HTTPError as e:
+            status = e.code
+            body = e.read() if e.fp is not None else b""
+            response_headers = dict(e.headers.items()) if e.headers is not None else {}
+            if status not in expected:
+                raise JenkinsAPIError(self._describe(method, url, status, body), status=status, url=url, body=body)
+        except URLError as e:
+            raise JenkinsAPIError("cannot reach Jenkins at {0}: {1}".format(url, e.reason), url=url)
+        except (OSError, ValueError) as e:
+            raise JenkinsAPIError("cannot reach Jenkins at {0}: {1}".format(url, e), url=url)
+        if status not in expected:
+            raise JenkinsAPIError(self._describe(method, url, status, body), status=status, url=url, body=body)
+        return status, response_headers, body
+
+    def _describe(self, method, url, status, body):
+        hints = {
+            401: "the credentials were rejected",
+            403: "the user lacks the permission, or the CSRF crumb was refused",
+            404: "no such page: check the URL and the object's name",
+        }
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        excerpt = " ".join(text.split())[:200]
+        return "{0} {1} answered HTTP {2}{3}{4}".format(
+            method,
+            url,
+            status,
+            " ({0})".format(hints[status]) if status in hints else "",
+            ": " + excerpt if excerpt else "",
+        )
+
+    def get_json(self, path, params=None):
+        """GET <path> (e.g. 'computer/api/json') and decode the JSON answer."""
+        if params:
+            path = "{0}?{1}".format(path, urlencode(params))
+        dummy_status, dummy_headers, body = self._open("GET", path)
+        try:
+            return json.loads(body.decode("utf-8"))
+        except ValueError as e:
+            raise JenkinsAPIError("{0} did not answer JSON: {1}".format(self.url_for(path), e), url=self.url_for(path))
+
+    def crumb(self):
+        """The (field, value) of a CSRF crumb for this session, or None when Jenkins issues none."""
+        if not self._crumb_fetched:
+            try:
+                answer = self.get_json("crumbIssuer/api/json")
+            except JenkinsAPIError as e:
+                if e.status != 404:
+                    raise
+                answer = None
+            if answer is not None:
+                if "crumb" not in answer or "crumbRequestField" not in answer:
+                    raise JenkinsAPIError("the crumb issuer answered without crumb/crumbRequestField")
+                self._crumb = (answer["crumbRequestField"], answer["crumb"])
+            self._crumb_fetched = True
+        return self._crumb
+
+    def post(self, path, params=None, data=None, json_body=None, expected=(200, 201, 204, 302, 303)):
+        """POST with the session's crumb; params go into the query string, data is form-encoded.
+
+        Returns (status, headers, body). Jenkins answers most actions with a redirect: 302 counts as success.
+        """
+        headers = {}
+        crumb = self.crumb()
+        if crumb is not None:
+            headers[crumb[0]] = crumb[1]
+        if params:
+            path = "{0}?{1}".format(path, urlencode(params))
+        payload = None
+        if json_body is not None:
+            payload = json.dumps(json_body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        elif data is not None:
+            payload = urlencode(data).encode("utf-8")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self._open("POST", path, data=payload, headers=headers, expected=expected)
+
+    def who_am_i(self):
+        return self.get_json("whoAmI/api/json")

@@ -1,0 +1,192 @@
+package fake.jenkins;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The stand-in's state: configuration (JCasC), users, crumbs, sessions, quiet-down, reload history, nodes. */
+final class Controller {
+    private final Path home;
+    private final Path casc;
+    private final Path secrets;
+    private final Map<String, String> env;
+    private final Nodes nodes;
+    private final long startedAt = System.currentTimeMillis();
+    private final String crumbSalt;
+    private final String sessionCookie;
+    private final String instanceSession;
+    private final Map<String, Boolean> sessions = new ConcurrentHashMap<>();
+
+    private volatile Map<String, Object> config = new LinkedHashMap<>();
+    private volatile Map<String, String> users = new LinkedHashMap<>();
+    private volatile boolean quietingDown;
+    private volatile int reloadCount;
+    private volatile long lastReload;
+    private volatile String lastReloadError;
+
+    Controller(Path home, Path casc, Path secrets, Map<String, String> env, int port) {
+        this.home = home;
+        this.casc = casc;
+        this.secrets = secrets;
+        this.env = env;
+        this.nodes = new Nodes(home.resolve("fake-nodes.json"));
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        this.crumbSalt = HexFormat.of().formatHex(salt);
+        this.instanceSession = HexFormat.of().formatHex(salt, 0, 4);
+        // Jetty in Jenkins names the session cookie JSESSIONID.<hash of the port/context>.
+        this.sessionCookie = "JSESSIONID." + sha256("port:" + port).substring(0, 8);
+    }
+
+    void start() throws IOException {
+        applyConfig(Casc.load(casc, env, secrets));
+        nodes.load();
+    }
+
+    /** JCasC's reload: re-reads the whole configuration; a failure leaves the running configuration as it was. */
+    synchronized void reload() throws IOException {
+        try {
+            applyConfig(Casc.load(casc, env, secrets));
+            lastReloadError = null;
+        } catch (IOException | RuntimeException e) {
+            lastReloadError = e.getMessage();
+            throw e;
+        } finally {
+            lastReload = System.currentTimeMillis();
+        }
+        reloadCount++;
+    }
+
+    private void applyConfig(Map<String, Object> loaded) {
+        Map<String, String> found = new LinkedHashMap<>();
+        Object list = Casc.at(loaded, "jenkins", "securityRealm", "local", "users");
+        if (list instanceof List) {
+            for (Object user : (List<?>) list) {
+                if (user instanceof Map) {
+                    Object id = Casc.castMap(user).get("id");
+                    Object password = Casc.castMap(user).get("password");
+                    if (id instanceof String && password instanceof String && !((String) password).isEmpty()) {
+                        found.put((String) id, (String) password);
+                    }
+                }
+            }
+        }
+        this.config = loaded;
+        this.users = found;
+    }
+
+    Map<String, Object> config() {
+        return config;
+    }
+
+    Nodes nodes() {
+        return nodes;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    long startedAt() {
+        return startedAt;
+    }
+
+    String sessionCookieName() {
+        return sessionCookie;
+    }
+
+    String instanceSession() {
+        return instanceSession;
+    }
+
+    boolean quietingDown() {
+        return quietingDown;
+    }
+
+    void quietDown(boolean value) {
+        quietingDown = value;
+    }
+
+    /** null: no such user or wrong password. */
+    boolean checkPassword(String user, String password) {
+        String expected = users.get(user);
+        return expected != null && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** loggedInUsersCanDoAnything{allowAnonymousRead} / unsecured, as far as the stand-in models authorization. */
+    boolean anonymousCanRead() {
+        Object strategy = Casc.at(config, "jenkins", "authorizationStrategy");
+        if ("unsecured".equals(strategy) || strategy instanceof Map && Casc.castMap(strategy).containsKey("unsecured")) {
+            return true;
+        }
+        Object allow = Casc.at(config, "jenkins", "authorizationStrategy", "loggedInUsersCanDoAnything",
+                "allowAnonymousRead");
+        return "true".equals(String.valueOf(allow));
+    }
+
+    String newSession() {
+        byte[] id = new byte[12];
+        new SecureRandom().nextBytes(id);
+        String sid = HexFormat.of().formatHex(id);
+        sessions.put(sid, Boolean.TRUE);
+        return sid;
+    }
+
+    boolean knownSession(String sid) {
+        return sid != null && sessions.containsKey(sid);
+    }
+
+    /** DefaultCrumbIssuer: a hash of the user, the web session and a per-instance salt. */
+    String crumb(String user, String sid) {
+        return sha256(crumbSalt + ":" + user + ":" + sid);
+    }
+
+    int numExecutors() {
+        Object n = Casc.at(config, "jenkins", "numExecutors");
+        try {
+            return n == null ? 2 : Integer.parseInt(n.toString());
+        } catch (NumberFormatException e) {
+            return 2;
+        }
+    }
+
+    Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("standIn", true);
+        s.put("version", Main.VERSION);
+        s.put("pid", ProcessHandle.current().pid());
+        s.put("startedAt", startedAt);
+        s.put("jenkinsHome", home.toString());
+        s.put("cascConfig", casc.toString());
+        s.put("secretsDir", secrets.toString());
+        s.put("reloadCount", reloadCount);
+        s.put("lastReload", lastReload == 0 ? null : lastReload);
+        s.put("lastReloadError", lastReloadError);
+        s.put("systemMessage", Casc.at(config, "jenkins", "systemMessage"));
+        s.put("numExecutors", numExecutors());
+        s.put("users", new ArrayList<>(users.keySet()));
+        s.put("quietingDown", quietingDown);
+        s.put("useCrumbs", true);
+        s.put("clouds", Casc.at(config, "jenkins", "clouds"));
+        return s;
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package fake.jenkins;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agents ("computers") the stand-in reports. Seeded from $JENKINS_HOME/fake-nodes.json and kept there, so a
+ * deleted node stays deleted across restarts like real Jenkins' $JENKINS_HOME/nodes/.
+ *
+ * <p>Seed format: {"nodes": [{"name": "a1", "offline": true, "offlineCauseReason": "...", "offlineSince": epochMs
+ * | "offlineMinutesAgo": 90, "temporarilyOffline": false, "labels": "fleet linux", "numExecutors": 1,
+ * "idle": true}]} (a bare list works too).
+ */
+final class Nodes {
+    private final Path file;
+    private final Map<String, Map<String, Object>> nodes = new LinkedHashMap<>();
+
+    Nodes(Path file) {
+        this.file = file;
+    }
+
+    synchronized void load() throws IOException {
+        nodes.clear();
+        if (Files.isRegularFile(file)) {
+            replace(Json.parse(Files.readString(file, StandardCharsets.UTF_8)), false);
+        }
+    }
+
+    /** Replaces every node with the given seed (object with "nodes" or a list); persists when asked. */
+    synchronized void replace(Object seed, boolean persist) throws IOException {
+        Object list = seed instanceof Map ? Casc.castMap(seed).get("nodes") : seed;
+        if (!(list instanceof List)) {
+            throw new IllegalArgumentException("expected {\"nodes\": [...]} or a list of nodes");
+        }
+        Map<String, Map<String, Object>> fresh = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (Object item : (List<?>) list) {
+            if (!(item instanceof Map) || !(Casc.castMap(item).get("name") instanceof String)) {
+                throw new IllegalArgumentException("every node needs a \"name\"");
+            }
+            Map<String, Object> node = new LinkedHashMap<>(Casc.castMap(item));
+            String name = (String) node.get("name");
+            if (name.isEmpty() || name.equals("(built-in)") || name.contains("/")) {
+                throw new IllegalArgumentException("invalid node name: " + name);
+            }
+            boolean temporarily = Boolean.TRUE.equals(node.get("temporarilyOffline"));
+            boolean offline = Boolean.TRUE.equals(node.get("offline")) || temporarily;
+            node.put("offline", offline);
+            node.put("temporarilyOffline", temporarily);
+            Object minutesAgo = node.remove("offlineMinutesAgo");
+            if (offline && minutesAgo instanceof Number) {
+                node.put("offlineSince", now - ((Number) minutesAgo).longValue() * 60_000L);
+            } else if (offline && !(node.get("offlineSince") instanceof Number)) {
+                node.put("offlineSince", now);
+            }
+            if (!offline) {
+                node.remove("offlineSince");
+                node.remove("offlineCauseReason");
+            }
+            fresh.put(name, node);
+        }
+        nodes.clear();
+        nodes.putAll(fresh);
+        if (persist) {
+            save();
+        }
+    }
+
+    private void save() throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("nodes", new ArrayList<>(nodes.values()));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, Json.write(doc) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    synchronized boolean delete(String name) throws IOException {
+        if (nodes.remove(name) == null) {
+            return false;
+        }
+        save();
+        return true;
+    }
+
+    /** Computer.doToggleOffline: flips temporarilyOffline and records a UserCause. */
+    synchronized boolean toggleOffline(String name, String user, String message) throws IOException {
+        Map<String, Object> node = nodes.get(name);
+        if (node == null) {
+            return false;
+        }
+        boolean nowOffline = !Boolean.TRUE.equals(node.get("temporarilyOffline"));
+        node.put("temporarilyOffline", nowOffline);
+        node.put("offline", nowOffline);
+        if (nowOffline) {
+            node.put("offlineSince", System.currentTimeMillis());
+            node.put("offlineCauseClass", "hudson.slaves.OfflineCause$UserCause");
+            node.put("offlineCauseDescription",
+                    "Disconnected by " + user + (message == null || message.isEmpty() ? "" : " : " + message));
+            node.put("offlineCauseReason", message == null ? "" : message);
+        } else {
+            node.remove("offlineSince");
+            node.remove("offlineCauseClass");
+            node.remove("offlineCauseDescription");
+            node.remove("offlineCauseReason");
+        }
+        save();
+        return true;
+    }
+
+    synchronized Map<String, Object> computer(String name) {
+        Map<String, Object> node = nodes.get(name);
+        return node == null ? null : toComputer(node);
+    }
+
+    /** /computer/api/json: ComputerSet with the built-in node first, as Jenkins lists it. */
+    synchronized Map<String, Object> computerSet(int builtInExecutors) {
+        List<Object> computers = new ArrayList<>();
+        Map<String, Object> builtIn = new LinkedHashMap<>();
+        builtIn.put("_class", "hudson.model.Hudson$MasterComputer");
+        builtIn.put("actions", new ArrayList<>());
+        builtIn.put("assignedLabels", List.of(Map.of("name", "built-in")));
+        builtIn.put("description", "the Jenkins controller's built-in node");
+        builtIn.put("displayName", "Built-In Node");
+        builtIn.put("executors", executors(builtInExecutors));
+        builtIn.put("icon", "symbol-computer");
+        builtIn.put("iconClassName", "symbol-computer");
+        builtIn.put("idle", true);
+        builtIn.put("jnlpAgent", false);
+        builtIn.put("launchSupported", true);
+        builtIn.put("manualLaunchAllowed", true);
+        builtIn.put("monitorData", new LinkedHashMap<>());
+        builtIn.put("numExecutors", builtInExecutors);
+        builtIn.put("offline", false);
+        builtIn.put("offlineCause", null);
+        builtIn.put("offlineCauseReason", "");
+        builtIn.put("oneOffExecutors", new ArrayList<>());
+        builtIn.put("temporarilyOffline", false);
+        computers.add(builtIn);
+        int busy = 0;
+        int total = builtInExecutors;
+        for (Map<String, Object> node : nodes.values()) {
+            Map<String, Object> computer = toComputer(node);
+            computers.add(computer);
+            int n = ((Number) computer.get("numExecutors")).intValue();
+            total += n;
+            if (!Boolean.TRUE.equals(computer.get("idle"))) {
+                busy += n;
+            }
+        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("_class", "hudson.model.ComputerSet");
+        set.put("busyExecutors", busy);
+        set.put("computer", computers);
+        set.put("displayName", "Nodes");
+        set.put("totalExecutors", total);
+        return set;
+    }
+
+    private static List<Object> executors(int n) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new LinkedHashMap<>());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> toComputer(Map<String, Object> node) {
+        boolean offline = Boolean.TRUE.equals(node.get("offline"));
+        int numExecutors = node.get("numExecutors") instanceof Number
+                ? ((Number) node.get("numExecutors")).intValue() : 1;
+        List<Object> labels = new ArrayList<>();
+        Object labelString = node.get("labels");
+        if (labelString instanceof String) {
+            for (String label : ((String) labelString).trim().split("\\s+")) {
+                if (!label.isEmpty()) {
+                    labels.add(Map.of("name", label));
+                }
+            }
+        }
+        labels.add(Map.of("name", node.get("name")));
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("_class", node.getOrDefault("class", "hudson.slaves.SlaveComputer"));
+        c.put("actions", new ArrayList<>());
+        c.put("assignedLabels", labels);
+        c.put("description", node.getOrDefault("description", ""));
+        c.put("displayName", node.get("name"));
+        c.put("executors", executors(numExecutors));
+        c.put("icon", offline ? "symbol-computer-offline" : "symbol-computer");
+        c.put("iconClassName", offline ? "symbol-computer-offline" : "symbol-computer");
+        c.put("idle", !Boolean.FALSE.equals(node.get("idle")));
+        c.put("jnlpAgent", false);
+        c.put("launchSupported", true);
+        c.put("manualLaunchAllowed", true);
+        c.put("monitorData", new LinkedHashMap<>());
+        c.put("numExecutors", numExecutors);
+        c.put("offline", offline);
+        if (offline) {
+            Map<String, Object> cause = new LinkedHashMap<>();
+            String reason = String.valueOf(node.getOrDefault("offlineCauseReason", ""));
+            cause.put("_class", node.getOrDefault("offlineCauseClass", "hudson.slaves.OfflineCause$ChannelTermination"));
+            cause.put("timestamp", node.get("offlineSince"));
+            cause.put("description", node.getOrDefault("offlineCauseDescription", reason));
+            c.put("offlineCause", cause);
+            c.put("offlineCauseReason", reason);
+        } else {
+            c.put("offlineCause", null);
+            c.put("offlineCauseReason", "");
+        }
+        c.put("oneOffExecutors", new ArrayList<>());
+        c.put("temporarilyOffline", Boolean.TRUE.equals(node.get("temporarilyOffline")));
+        return c;
+    }
+}

@@ -1,0 +1,366 @@
+package fake.jenkins;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Maps Jenkins' URLs onto the stand-in, with Jenkins' authentication, CSRF and permission behaviour. */
+final class Router implements HttpHandler {
+    private static final String CRUMB_FIELD = "Jenkins-Crumb";
+    private final Controller jenkins;
+
+    Router(Controller jenkins) {
+        this.jenkins = jenkins;
+    }
+
+    /** What a request is allowed to do once authentication ran; null user means anonymous. */
+    private static final class Auth {
+        final String user;
+
+        Auth(String user) {
+            this.user = user;
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try {
+            route(ex);
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, "text/plain;charset=utf-8", e.getMessage());
+        } catch (Exception e) {
+            send(ex, 500, "text/plain;charset=utf-8", "Oops! A problem occurred: " + e);
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        Map<String, String> query = parseForm(ex.getRequestURI().getRawQuery());
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (isForm(ex)) {
+            query.putAll(parseForm(new String(body, StandardCharsets.UTF_8)));
+        }
+
+        // BasicHeaderProcessor: bad credentials are rejected before anything else (401).
+        Auth auth = authenticate(ex);
+        if (auth == null) {
+            return;
+        }
+
+        if (path.equals("/login") && method.equals("GET")) {
+            send(ex, 200, "text/html;charset=utf-8",
+                    "<!DOCTYPE html><html><head><title>Sign in [Jenkins]</title></head><body>"
+                            + "<form method='post' action='j_spring_security_check'></form></body></html>");
+            return;
+        }
+        if (path.equals("/whoAmI/api/json") && method.equals("GET")) {
+            sendJson(ex, 200, whoAmI(auth));
+            return;
+        }
+        if (path.equals("/fake/state") && method.equals("GET")) {
+            sendJson(ex, 200, jenkins.state());
+            return;
+        }
+
+        // Everything else needs Overall/Read.
+        if (auth.user == null && !jenkins.anonymousCanRead()) {
+            forbiddenAnonymous(ex);
+            return;
+        }
+
+        if (method.equals("GET")) {
+            get(ex, path, query, auth);
+        } else if (method.equals("POST")) {
+            if (path.equals("/fake/nodes")) {
+                // Test-only seeding endpoint: authenticated, exempt from crumbs like API-token requests.
+                if (requireUser(ex, auth)) {
+                    jenkins.nodes().replace(Json.parse(new String(body, StandardCharsets.UTF_8)), true);
+                    sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors()));
+                }
+                return;
+            }
+            // CrumbFilter runs before the action: a POST without a valid crumb is refused (403).
+            if (!validCrumb(ex, query, auth)) {
+                send(ex, 403, "text/html;charset=utf-8",
+                        "<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>");
+                return;
+            }
+            if (!requireUser(ex, auth)) {
+                return;
+            }
+            post(ex, path, query, auth);
+        } else {
+            send(ex, 405, "text/plain;charset=utf-8", "HTTP ERROR 405 Method Not Allowed");
+        }
+    }
+
+    private void get(HttpExchange ex, String path, Map<String, String> query, Auth auth) throws IOException {
+        switch (path) {
+            case "/":
+                send(ex, 200, "text/html;charset=utf-8", "<!DOCTYPE html><html><head><title>Dashboard [Jenkins]</title>"
+                        + "</head><body>" + escape(String.valueOf(Casc.at(jenkins.config(), "jenkins", "systemMessage")))
+                        + "</body></html>");
+                return;
+            case "/api/json":
+                sendJson(ex, 200, root());
+                return;
+            case "/crumbIssuer/api/json":
+                String sid = sessionId(ex);
+                if (!jenkins.knownSession(sid)) {
+                    sid = jenkins.newSession();
+                    ex.getResponseHeaders().add("Set-Cookie",
+                            jenkins.sessionCookieName() + "=" + sid + "; Path=/; HttpOnly");
+                }
+                Map<String, Object> crumb = new LinkedHashMap<>();
+                crumb.put("_class", "hudson.security.csrf.DefaultCrumbIssuer");
+                crumb.put("crumb", jenkins.crumb(userName(auth), sid));
+                crumb.put("crumbRequestField", CRUMB_FIELD);
+                sendJson(ex, 200, crumb);
+                return;
+            case "/computer/api/json":
+                sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors()));
+                return;
+            case "/pluginManager/api/json":
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("_class", "hudson.LocalPluginManager");
+                int depth = query.containsKey("depth") ? Integer.parseInt(query.get("depth")) : 0;
+                pm.put("plugins", Plugins.list(jenkins.home().resolve("plugins"), depth));
+                sendJson(ex, 200, pm);
+                return;
+            default:
+                String computer = computerName(path, "/api/json");
+                if (computer != null) {
+                    Map<String, Object> c = jenkins.nodes().computer(computer);
+                    if (c != null) {
+                        sendJson(ex, 200, c);
+                        return;
+                    }
+                }
+                notFound(ex);
+        }
+    }
+
+    private void post(HttpExchange ex, String path, Map<String, String> query, Auth auth) throws IOException {
+        switch (path) {
+            case "/configuration-as-code/reload":
+                try {
+                    jenkins.reload();
+                } catch (IOException | RuntimeException e) {
+                    // JCasC forwards to its error.jelly view: an HTML page with status 200, not a redirect.
+                    send(ex, 200, "text/html;charset=utf-8", "<html><body><h1>Error</h1><p class='error'>"
+                            + escape(e.getMessage()) + "</p></body></html>");
+                    return;
+                }
+                redirect(ex, "/manage/configuration-as-code/");
+                return;
+            case "/quietDown":
+                jenkins.quietDown(true);
+                redirect(ex, "/");
+                return;
+            case "/cancelQuietDown":
+                jenkins.quietDown(false);
+                redirect(ex, "/");
+                return;
+            default:
+                String name = computerName(path, "/doDelete");
+                if (name != null) {
+                    if (jenkins.nodes().delete(name)) {
+                        redirect(ex, "/computer/");
+                    } else {
+                        notFound(ex);
+                    }
+                    return;
+                }
+                name = computerName(path, "/toggleOffline");
+                if (name != null) {
+                    if (jenkins.nodes().toggleOffline(name, auth.user, query.get("offlineMessage"))) {
+                        redirect(ex, "/computer/" + name + "/");
+                    } else {
+                        notFound(ex);
+                    }
+                    return;
+                }
+                notFound(ex);
+        }
+    }
+
+    private Map<String, Object> root() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("_class", "hudson.model.Hudson");
+        r.put("assignedLabels", List.of(Map.of("name", "built-in")));
+        Object mode = Casc.at(jenkins.config(), "jenkins", "mode");
+        r.put("mode", mode == null ? "NORMAL" : mode.toString());
+        r.put("nodeDescription", "the Jenkins controller's built-in node");
+        r.put("nodeName", "");
+        r.put("numExecutors", jenkins.numExecutors());
+        r.put("description", Casc.at(jenkins.config(), "jenkins", "systemMessage"));
+        r.put("jobs", List.of());
+        r.put("overallLoad", new LinkedHashMap<>());
+        r.put("primaryView", Map.of("_class", "hudson.model.AllView", "name", "all"));
+        r.put("quietDownReason", null);
+        r.put("quietingDown", jenkins.quietingDown());
+        Object port = Casc.at(jenkins.config(), "jenkins", "slaveAgentPort");
+        r.put("slaveAgentPort", port == null ? -1 : Integer.parseInt(port.toString()));
+        r.put("unlabeledLoad", Map.of("_class", "jenkins.model.UnlabeledLoadStatistics"));
+        r.put("url", Casc.at(jenkins.config(), "unclassified", "location", "url"));
+        r.put("useCrumbs", true);
+        r.put("useSecurity", true);
+        r.put("views", List.of(Map.of("_class", "hudson.model.AllView", "name", "all")));
+        return r;
+    }
+
+    private static Map<String, Object> whoAmI(Auth auth) {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("_class", "hudson.security.WhoAmI");
+        w.put("anonymous", auth.user == null);
+        w.put("authenticated", auth.user != null);
+        w.put("authorities", auth.user == null ? List.of("anonymous") : List.of("authenticated"));
+        w.put("details", null);
+        w.put("name", userName(auth));
+        w.put("toString", auth.user == null ? "AnonymousAuthenticationToken" : "UsernamePasswordAuthenticationToken");
+        return w;
+    }
+
+    private static String userName(Auth auth) {
+        return auth.user == null ? "anonymous" : auth.user;
+    }
+
+    /** Returns null after answering 401 when an Authorization header carries bad credentials. */
+    private Auth authenticate(HttpExchange ex) throws IOException {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return new Auth(null);
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = "";
+        }
+        int colon = decoded.indexOf(':');
+        String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        String password = colon < 0 ? "" : decoded.substring(colon + 1);
+        if (colon < 0 || !jenkins.checkPassword(user, password)) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Jenkins\"");
+            send(ex, 401, "text/html;charset=utf-8",
+                    "<html><body><h2>HTTP ERROR 401 Invalid password/token for user: " + escape(user)
+                            + "</h2></body></html>");
+            return null;
+        }
+        return new Auth(user);
+    }
+
+    private boolean requireUser(HttpExchange ex, Auth auth) throws IOException {
+        if (auth.user == null) {
+            forbiddenAnonymous(ex);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean validCrumb(HttpExchange ex, Map<String, String> query, Auth auth) {
+        String crumb = ex.getRequestHeaders().getFirst(CRUMB_FIELD);
+        if (crumb == null) {
+            crumb = query.get(CRUMB_FIELD);
+        }
+        String sid = sessionId(ex);
+        return crumb != null && jenkins.knownSession(sid) && crumb.equals(jenkins.crumb(userName(auth), sid));
+    }
+
+    private String sessionId(HttpExchange ex) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String part : header.split(";")) {
+                String[] kv = part.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals(jenkins.sessionCookieName())) {
+                    return kv[1];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String computerName(String path, String suffix) {
+        if (!path.startsWith("/computer/") || !path.endsWith(suffix)) {
+            return null;
+        }
+        String name = path.substring("/computer/".length(), path.length() - suffix.length());
+        return name.isEmpty() || name.contains("/") ? null : name;
+    }
+
+    private static boolean isForm(HttpExchange ex) {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        return type != null && type.startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static Map<String, String> parseForm(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            String[] kv = pair.split("=", 2);
+            out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        return out;
+    }
+
+    private void forbiddenAnonymous(HttpExchange ex) throws IOException {
+        // HudsonAuthenticationEntryPoint: anonymous users get 403 plus these diagnostic headers.
+        Headers h = ex.getResponseHeaders();
+        h.add("X-You-Are-Authenticated-As", "anonymous");
+        h.add("X-You-Are-In-Group-Disabled", "JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true or use /whoAmI to diagnose");
+        h.add("X-Required-Permission", "hudson.model.Hudson.Read");
+        h.add("X-Permission-Implied-By", "hudson.model.Hudson.Administer");
+        send(ex, 403, "text/html;charset=utf-8", "<html><head><meta http-equiv='refresh' content='1;url=/login'/>"
+                + "</head><body>Authentication required</body></html>");
+    }
+
+    private void notFound(HttpExchange ex) throws IOException {
+        send(ex, 404, "text/html;charset=utf-8", "<html><body><h2>HTTP ERROR 404 Not Found</h2></body></html>");
+    }
+
+    private void redirect(HttpExchange ex, String location) throws IOException {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        ex.getResponseHeaders().add("Location", host == null ? location : "http://" + host + location);
+        send(ex, 302, "text/plain;charset=utf-8", "");
+    }
+
+    private void sendJson(HttpExchange ex, int status, Object value) throws IOException {
+        send(ex, status, "application/json;charset=utf-8", Json.write(value));
+    }
+
+    private void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        Headers h = ex.getResponseHeaders();
+        h.set("Content-Type", type);
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("X-Frame-Options", "sameorigin");
+        h.set("X-Jenkins", Main.VERSION);
+        h.set("X-Hudson", "1.395");
+        h.set("X-Jenkins-Session", jenkins.instanceSession());
+        h.set("X-Jenkins-Stand-In", "true");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        boolean noBody = ex.getRequestMethod().equals("HEAD") || bytes.length == 0;
+        ex.sendResponseHeaders(status, noBody ? -1 : bytes.length);
+        if (!noBody) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
