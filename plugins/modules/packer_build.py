@@ -1,0 +1,339 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: packer_build
+short_description: Build a Jenkins HA AMI with Packer, or reuse the one built from the same inputs
+version_added: 0.1.0
+description:
+  - Computes an input hash (sha256) over the Packer template directory, the role directories the bake applies
+    and the variables that define the image, then looks for an available AMI owned by the caller that carries
+    C(jenkins-ha:role=<role>) and C(jenkins-ha:input-hash=<hash>).
+  - When such an AMI exists it is reused without running Packer; its C(jenkins-ha:commit) and
+    C(jenkins-ha:version) tags are updated to the current values (the "retag"), and the task reports a change only
+    when a tag changed.
+  - Otherwise runs C(packer build -machine-readable) with every variable in a temporary var file (mode 0600, never
+    on the command line), appends Packer's progress to O(log_path), and returns the AMI ids per region from
+    Packer's artifact lines. A failed build fails the task with Packer's own error text.
+  - Packer authenticates to AWS from its environment; the module hands it the credentials it was given
+    (O(access_key), O(secret_key), O(session_token), O(profile)) through environment variables.
+author:
+  - jenkins_ha.aws contributors
+options:
+  template:
+    description:
+      - Path of the Packer HCL2 template (a C(.pkr.hcl) file). Every file of the template's directory (for example
+        the bake playbook) counts for the input hash.
+    type: path
+    required: true
+  role:
+    description: Image role; tagged as C(jenkins-ha:role) and passed to Packer as variable C(role).
+    type: str
+    required: true
+    choices: [controller, agent]
+  base:
+    description: Base OS; tagged as C(jenkins-ha:base) and passed to Packer as variable C(base).
+    type: str
+    required: true
+  role_paths:
+    description:
+      - Directories of the Ansible roles the bake applies. Their file names and contents count for the input
+        hash (C(.git), C(__pycache__) and C(molecule) are ignored), so changing a role rebuilds only the images
+        that apply it.
+    type: list
+    elements: path
+    default: []
+  variables:
+    description:
+      - Packer variables that define the image (for example O(kms_key_id), source AMI filters, role variables for
+        the bake). They are part of the input hash; their order does not matter.
+    type: dict
+    default: {}
+  build_variables:
+    description:
+      - Packer variables that only affect how or where the image is built (instance type, subnet, endpoints, the
+        SSH host of a test build host). They are passed to Packer but are not part of the input hash.
+    type: dict
+    default: {}
+  kms_key_id:
+    description:
+      - KMS key for the encrypted root volume; passed to Packer as variable C(kms_key_id) and part of the hash.
+      - Empty uses the account's default EBS key, which cannot be shared with other accounts.
+    type: str
+    default: ""
+  commit:
+    description: Source commit the run is made from; tagged as C(jenkins-ha:commit), not part of the hash.
+    type: str
+    default: unknown
+  version:
+    description: Collection version; tagged as C(jenkins-ha:version), not part of the hash.
+    type: str
+    default: 0.0.0
+  force:
+    description: Build even when an AMI with the same input hash exists.
+    type: bool
+    default: false
+  retag:
+    description: When reusing an AMI, update its C(jenkins-ha:commit) and C(jenkins-ha:version) tags.
+    type: bool
+    default: true
+  log_path:
+    description: File Packer's progress is appended to. Nothing is logged when unset.
+    type: path
+  packer_path:
+    description: Packer binary, a name looked up in E(PATH) or an absolute path.
+    type: str
+    default: packer
+  environment:
+    description:
+      - Extra environment variables for Packer and the Ansible provisioner it runs (for example
+        E(ANSIBLE_COLLECTIONS_PATH)). Not part of the input hash.
+    type: dict
+    default: {}
+  timeout:
+    description: Seconds after which a running build is killed and the task fails.
+    type: int
+    default: 3600
+attributes:
+  check_mode:
+    support: full
+    details: Computes the hash and reports whether it would build or reuse, without running Packer or tagging.
+  diff_mode:
+    support: none
+notes:
+  - Needs Packer 1.6 or later with the built-in C(amazon-ebs) builder and C(ansible) provisioner.
+  - The input hash does not cover the base AMI itself; a new upstream Debian image is picked up with O(force=true)
+    or by changing a hashed variable.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Build the agent image on Debian 13, or reuse it when nothing changed
+  jenkins_ha.aws.packer_build:
+    template: "{{ playbook_dir }}/files/packer/jenkins-ha.pkr.hcl"
+    role: agent
+    base: debian13
+    role_paths:
+      - "{{ playbook_dir }}/../roles/jenkins_agent"
+    kms_key_id: alias/jenkins-ha-images
+    commit: "{{ lookup('ansible.builtin.pipe', 'git rev-parse HEAD') }}"
+    version: 0.1.0
+    log_path: /var/log/jenkins-ha/packer-agent.log
+  register: agent_image
+
+- name: Show the AMI
+  ansible.builtin.debug:
+    msg: "{{ agent_image.image_id }} ({{ agent_image.action }}, hash {{ agent_image.input_hash }})"
+
+- name: Rebuild whatever the hash says
+  jenkins_ha.aws.packer_build:
+    template: "{{ playbook_dir }}/files/packer/jenkins-ha.pkr.hcl"
+    role: controller
+    base: debian12
+    force: true
+"""
+
+RETURN = r"""
+action:
+  description: C(build) when Packer ran (or would run in check mode), C(reuse) when an existing AMI was chosen.
+  returned: always
+  type: str
+  sample: reuse
+built:
+  description: Whether Packer built a new AMI in this run.
+  returned: always
+  type: bool
+input_hash:
+  description: The input hash (sha256 hex) of the image.
+  returned: always
+  type: str
+  sample: 3b1f0c4e0d9a1c6b2f1e5e8d0c7a6b5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f
+image_id:
+  description: AMI in the module's region. Absent in check mode when a build would be needed.
+  returned: when an AMI was built or found
+  type: str
+  sample: ami-0123456789abcdef0
+amis:
+  description: AMI ids per region (more than one when the template copies the image to other regions).
+  returned: when an AMI was built or found
+  type: dict
+  sample: {"us-east-1": "ami-0123456789abcdef0"}
+tags:
+  description: Tags of the AMI after the run.
+  returned: when an AMI was built or found
+  type: dict
+retagged:
+  description: Tags changed on a reused AMI (what would change in check mode).
+  returned: when O(retag=true) and an AMI was reused
+  type: dict
+  sample: {"jenkins-ha:commit": "4f2a9c1"}
+duration:
+  description: Seconds the Packer run took.
+  returned: when Packer ran
+  type: float
+log_path:
+  description: Where Packer's progress went.
+  returned: when O(log_path) is set
+  type: str
+"""
+
+import os
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.common import AnsibleImageError
+
+# Variables the module sets itself; callers must not pass them in variables/build_variables.
+OWN_VARIABLES = ("role", "base", "region", "kms_key_id", "input_hash", "commit", "version", "build_time")
+# Connection options handed to Packer as environment variables (Packer reads the usual AWS variables).
+CREDENTIAL_ENVIRONMENT = (
+    ("access_key", "AWS_ACCESS_KEY_ID"),
+    ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+    ("session_token", "AWS_SESSION_TOKEN"),
+    ("profile", "AWS_PROFILE"),
+)
+
+
+def image_variables(params):
+    """The variables that define the image: part of the hash and passed to Packer."""
+    variables = dict(params["variables"])
+    variables.update(role=params["role"], base=params["base"], kms_key_id=params["kms_key_id"])
+    return variables
+
+
+def compute_input_hash(params):
+    return packer.input_hash([os.path.dirname(params["template"])], params["role_paths"], image_variables(params))
+
+
+def reuse(module, ec2, image):
+    params = module.params
+    tags = amis.image_tags(image)
+    wanted = {contract.AMI_TAG_COMMIT: params["commit"], contract.AMI_TAG_VERSION: params["version"]}
+    retagged = {k: v for k, v in wanted.items() if tags.get(k) != v} if params["retag"] else {}
+    if retagged and not module.check_mode:
+        amis.create_tags(ec2, [image["ImageId"]], retagged)
+    tags.update(retagged)
+    return bool(retagged), {
+        "action": "reuse",
+        "built": False,
+        "image_id": image["ImageId"],
+        "amis": {module.region: image["ImageId"]},
+        "tags": tags,
+        "retagged": retagged,
+    }
+
+
+def packer_env(module):
+    extra = dict(module.params["environment"])
+    for option, name in CREDENTIAL_ENVIRONMENT:
+        if module.params.get(option):
+            extra[name] = module.params[option]
+    if module.region:
+        extra.update(AWS_REGION=module.region, AWS_DEFAULT_REGION=module.region)
+    return packer.packer_environment(extra=extra)
+
+
+def build(module, ec2, input_hash):
+    params = module.params
+    binary = packer.find_packer(params["packer_path"])
+    if not binary:
+        module.fail_json(msg="packer binary '{0}' not found or not executable".format(params["packer_path"]))
+    variables = dict(params["build_variables"])
+    variables.update(image_variables(params))
+    variables.update(
+        region=module.region,
+        input_hash=input_hash,
+        commit=params["commit"],
+        version=params["version"],
+        build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    run, duration = packer.run_packer_build(
+        binary,
+        params["template"],
+        variables,
+        log_path=params["log_path"],
+        env=packer_env(module),
+        timeout=params["timeout"],
+    )
+    image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
+    image = amis.get_image(ec2, image_id)
+    return True, {
+        "action": "build",
+        "built": True,
+        "image_id": image_id,
+        "amis": run.amis,
+        "tags": amis.image_tags(image) if image else {},
+        "duration": round(duration, 3),
+    }
+
+
+def ensure(module, ec2):
+    params = module.params
+    input_hash = compute_input_hash(params)
+    existing = [] if params["force"] else amis.find_images_by_input_hash(ec2, params["role"], input_hash)
+    if existing:
+        changed, result = reuse(module, ec2, existing[0])
+    elif module.check_mode:
+        changed, result = True, {"action": "build", "built": False}
+    else:
+        changed, result = build(module, ec2, input_hash)
+    result["input_hash"] = input_hash
+    if params["log_path"]:
+        result["log_path"] = params["log_path"]
+    return changed, result
+
+
+def main():
+    argument_spec = dict(
+        template=dict(type="path", required=True),
+        role=dict(type="str", required=True, choices=list(contract.IMAGE_ROLES)),
+        base=dict(type="str", required=True),
+        role_paths=dict(type="list", elements="path", default=[]),
+        variables=dict(type="dict", default={}),
+        build_variables=dict(type="dict", default={}),
+        kms_key_id=dict(type="str", default="", no_log=False),
+        commit=dict(type="str", default="unknown"),
+        version=dict(type="str", default="0.0.0"),
+        force=dict(type="bool", default=False),
+        retag=dict(type="bool", default=True),
+        log_path=dict(type="path"),
+        packer_path=dict(type="str", default="packer"),
+        environment=dict(type="dict", default={}),
+        timeout=dict(type="int", default=3600),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    clashes = sorted(set(OWN_VARIABLES) & (set(module.params["variables"]) | set(module.params["build_variables"])))
+    if clashes:
+        module.fail_json(msg="variables/build_variables must not set {0}: use the module options".format(clashes))
+    if not os.path.isfile(module.params["template"]):
+        module.fail_json(msg="Packer template {0} not found".format(module.params["template"]))
+    missing = [p for p in module.params["role_paths"] if not os.path.isdir(p)]
+    if missing:
+        module.fail_json(msg="role_paths not found: {0}".format(", ".join(missing)))
+
+    ec2 = module.client("ec2")
+    try:
+        changed, result = ensure(module, ec2)
+    except packer.PackerError as e:
+        module.fail_json(
+            msg="packer build failed: {0}".format(e.message), packer_errors=e.errors, rc=e.rc, log_path=e.log_path
+        )
+    except AnsibleImageError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **result)
+
+
+if __name__ == "__main__":
+    main()
