@@ -10,7 +10,20 @@ from __future__ import annotations
 import importlib
 
 # Patch modules, in the order they are applied.
-PATCHES: tuple[str, ...] = ()
+PATCHES: tuple[str, ...] = (
+    "efs_legacy_tags",
+    "efs_backup_policy",
+    "efs_mount_target_default_security_group",
+    "ec2_image_tag_specifications",
+    "ec2_nat_gateway_tag_type",
+    "ec2_launch_template_tags",
+    "autoscaling_metrics_collection",
+    "autoscaling_instance_refresh",
+    "backup_vault_missing_error",
+    "backup_selections",
+    "backup_jobs",
+    "acm_imported_chain",
+)
 
 
 def load(name):
