@@ -5,8 +5,8 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 VENV ?= .venv
-BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+BIN := $(abspath $(VENV))/bin
+STAMP := $(abspath $(VENV))/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 COLLECTION_LINK := .collections/ansible_collections/jenkins_ha/aws
 
 EMULATOR_HOST ?= 127.0.0.1
@@ -32,9 +32,9 @@ help: ## Show this help
 venv: $(STAMP) $(COLLECTION_LINK) ## Create .venv from the pinned requirements.txt (first use only)
 
 $(STAMP): requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(abspath $(VENV))
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(abspath $(VENV))/.installed-*
 	@touch $@
 
 $(COLLECTION_LINK):
@@ -80,7 +80,7 @@ lint: venv ## ansible-lint (production profile), yamllint, black, shellcheck
 	shellcheck $$(git ls-files '*.sh' .ci/run)
 
 sanity: venv ## ansible-test sanity from a temporary ansible_collections/jenkins_ha/aws copy (offline)
-	@tests/sanity/run.sh
+	@PYTHON=$(BIN)/python tests/sanity/run.sh
 
 unit: venv ## pytest unit tests
 	pytest -n $(PYTEST_WORKERS) tests/unit
@@ -92,7 +92,7 @@ molecule: venv system-deps ## molecule test for every role scenario (podman syst
 	@tests/molecule/run.sh
 
 bench: venv ## Benchmarks (not part of `make test`)
-	@tests/bench/run.sh
+	@PYTHON=$(BIN)/python tests/bench/run.sh
 
 format: venv ## Format Python with black
 	black .
