@@ -21,7 +21,7 @@ description:
     account; the consumer sees none of the owner's tags).
   - Idempotent; supports check mode and diff mode (launch and volume permission sets before and after).
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   image_id:
     description: Id of the AMI to share; it must be owned by the calling account.
@@ -79,9 +79,13 @@ options:
     default: []
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
+    details: Reports the permission and tag changes it would make without making them.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+    details: Returns the launch and volume permission sets before and after.
 notes:
   - Shared AMIs stay billed and owned by the sharing account; deregistering the AMI ends every share.
 extends_documentation_fragment:

@@ -22,7 +22,7 @@ description:
   - Packer authenticates to AWS from its environment; the module hands it the credentials it was given
     (O(access_key), O(secret_key), O(session_token), O(profile)) through environment variables.
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   template:
     description:
@@ -100,10 +100,13 @@ options:
     default: 3600
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Computes the hash and reports whether it would build or reuse, without running Packer or tagging.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+    details: Nothing to compare; the result says what was built or reused.
 notes:
   - Needs Packer 1.6 or later with the built-in C(amazon-ebs) builder and C(ansible) provisioner.
   - The input hash does not cover the base AMI itself; a new upstream Debian image is picked up with O(force=true)

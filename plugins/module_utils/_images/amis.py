@@ -101,13 +101,23 @@ def describe_create_volume_permissions(client, snapshot_id):
 
 @ImageErrorHandler.common_error_handler("modify snapshot volume permissions")
 @AWSRetry.jittered_backoff()
+def _modify_create_volume_permission(client, snapshot_id, operation, user_ids, groups):
+    params = {"SnapshotId": snapshot_id, "Attribute": "createVolumePermission", "OperationType": operation}
+    if user_ids:
+        params["UserIds"] = user_ids
+    if groups:
+        params["GroupNames"] = groups
+    client.modify_snapshot_attribute(**params)
+
+
 def modify_create_volume_permissions(client, snapshot_id, add=None, remove=None):
-    change = {}
-    if add:
-        change["Add"] = add
-    if remove:
-        change["Remove"] = remove
-    client.modify_snapshot_attribute(
-        SnapshotId=snapshot_id, Attribute="createVolumePermission", CreateVolumePermission=change
-    )
+    """Add/remove createVolumePermission entries ({"UserId": ...} / {"Group": "all"}).
+
+    Uses the OperationType/UserIds form of ModifySnapshotAttribute, one call per operation.
+    """
+    for operation, entries in (("add", add or []), ("remove", remove or [])):
+        user_ids = [e["UserId"] for e in entries if e.get("UserId")]
+        groups = [e["Group"] for e in entries if e.get("Group")]
+        if user_ids or groups:
+            _modify_create_volume_permission(client, snapshot_id, operation, user_ids, groups)
     return True
