@@ -1,0 +1,145 @@
+"""The jenkins_plugins module end to end against a fake update center (directory mirror and HTTP)."""
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+MODULE = ROOT / "plugins" / "modules" / "jenkins_plugins.py"
+GENERATOR = ROOT / "molecule" / "jenkins_controller" / "files" / "make_fake_update_center.py"
+spec = importlib.util.spec_from_file_location("make_fake_update_center", GENERATOR)
+fake_uc = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fake_uc)
+
+WANTED = [
+    {"name": "ec2-fleet", "version": "4.1.0"},
+    {"name": "configuration-as-code", "version": "1953.v148f87d74b_1e"},
+]
+EXPECTED = {
+    "aws-java-sdk2-core",
+    "aws-java-sdk2-ec2",
+    "configuration-as-code",
+    "credentials",
+    "ec2-fleet",
+    "snakeyaml-api",
+    "ssh-credentials",
+    "ssh-slaves",
+}
+
+
+def run_module(tmp_path, check=False, **args):
+    args_file = tmp_path / "args.json"
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check)}))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / ".collections"))
+    proc = subprocess.run([sys.executable, str(MODULE), str(args_file)], capture_output=True, text=True, env=env)
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    directory = tmp_path / "mirror"
+    directory.mkdir()
+    fake_uc.main(str(directory), "http://unused.invalid")
+    return directory
+
+
+@pytest.fixture
+def served(tmp_path):
+    directory = tmp_path / "served"
+    directory.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = "http://127.0.0.1:{0}".format(server.server_address[1])
+    fake_uc.main(str(directory), url)
+    yield directory, url
+    server.shutdown()
+
+
+def installed(dest):
+    return sorted(p.name for p in dest.iterdir())
+
+
+def test_check_apply_idempotent_from_mirror_dir(tmp_path, mirror):
+    dest = tmp_path / "plugins"
+    first = run_module(tmp_path, check=True, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED)
+    assert first["changed"] is True, first
+    assert {p["name"] for p in first["plugins"]} == EXPECTED
+    assert not dest.exists()
+    assert first["diff"]["after"]["plugins"]["credentials"] == "1415.v831096eb_5534"
+
+    applied = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED, mode="0640")
+    assert applied["changed"] is True, applied
+    assert installed(dest) == sorted(n + ".jpi" for n in EXPECTED)
+    assert oct((dest / "ec2-fleet.jpi").stat().st_mode & 0o777) == "0o640"
+    fleet = next(p for p in applied["plugins"] if p["name"] == "ec2-fleet")
+    assert fleet["action"] == "install" and fleet["requested"] is True
+    sdk = next(p for p in applied["plugins"] if p["name"] == "aws-java-sdk2-ec2")
+    assert sdk["requested"] is False and sdk["required_by"] == ["ec2-fleet:4.1.0"]
+
+    again = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED, mode="0640")
+    assert again["changed"] is False, again
+    assert (
+        run_module(tmp_path, check=True, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED)["changed"]
+        is False
+    )
+
+
+def test_pin_change_downgrades_only_that_plugin(tmp_path, mirror):
+    dest = tmp_path / "plugins"
+    pins = [{"name": "credentials", "version": "1415.v831096eb_5534"}]
+    run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=pins)
+    pins = [{"name": "credentials", "version": "1389.vd7a_b_f5fa_50a_2"}]
+    result = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=pins)
+    assert result["changed"] is True
+    assert result["plugins"][0]["action"] == "downgrade"
+    assert result["plugins"][0]["installed_version"] == "1415.v831096eb_5534"
+
+
+def test_over_http_with_checksum_verification(tmp_path, served):
+    directory, url = served
+    dest = tmp_path / "plugins"
+    args = dict(
+        dest=str(dest),
+        update_center_url=url + "/update-center.json",
+        plugin_versions_url=url + "/plugin-versions.json",
+        plugins=[{"name": "ssh-slaves", "version": "3.1031.v72c6b_883b_869"}],
+    )
+    result = run_module(tmp_path, **args)
+    assert result["changed"] is True, result
+    assert installed(dest) == ["credentials.jpi", "ssh-credentials.jpi", "ssh-slaves.jpi"]
+    # Tamper with an archive on the server: the download is refused and the installed file stays as it was.
+    (dest / "credentials.jpi").unlink()
+    archive = directory / "download/plugins/credentials/1415.v831096eb_5534/credentials.hpi"
+    archive.write_bytes(archive.read_bytes() + b"tampered")
+    failed = run_module(tmp_path, **args)
+    assert failed.get("failed") is True
+    assert "checksum mismatch for credentials" in failed["msg"]
+    assert "credentials.jpi" not in installed(dest)
+    assert not [p for p in installed(dest) if p.endswith(".tmp")]
+
+
+def test_conflict_and_bad_arguments_fail_clearly(tmp_path, mirror):
+    dest = tmp_path / "plugins"
+    result = run_module(
+        tmp_path,
+        dest=str(dest),
+        update_center_dir=str(mirror),
+        plugins=[
+            {"name": "ssh-credentials", "version": "349.vb_8b_6b_9709f5b_"},
+            {"name": "credentials", "version": "1"},
+        ],
+    )
+    assert result["failed"] is True and "plugin 'credentials' version 1 is not available" in result["msg"]
+    both = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), update_center_url="http://x", plugins=[])
+    assert both["failed"] is True and "mutually exclusive" in both["msg"]
