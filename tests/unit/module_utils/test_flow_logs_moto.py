@@ -1,0 +1,62 @@
+"""VPC flow log module_utils against in-process moto."""
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def ec2(monkeypatch):
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        yield boto3.client("ec2", region_name=REGION)
+
+
+@pytest.fixture
+def vpcs(ec2):
+    return [ec2.create_vpc(CidrBlock="10.{0}.0.0/16".format(i))["Vpc"]["VpcId"] for i in (1, 2)]
+
+
+PARAMS = dict(
+    resource_type="VPC",
+    traffic_type="ALL",
+    log_destination_type="cloud-watch-logs",
+    log_group_name="/flow",
+    log_destination=None,
+    deliver_logs_permission_arn="arn:aws:iam::123456789012:role/flow",
+    log_format=None,
+    max_aggregation_interval=60,
+)
+
+
+def test_create_describe_tag_delete(ec2, vpcs):
+    ids = fl.create_flow_logs(ec2, **fl.create_params(PARAMS, vpcs, {"a": "1"}))
+    assert len(ids) == 2
+    found = fl.describe_flow_logs(ec2, vpcs[:1])
+    assert [f["ResourceId"] for f in found] == vpcs[:1]
+    assert fl.flow_log_view(found[0])["tags"] == {"a": "1"}
+    assert fl.same_destination(found[0], PARAMS)
+
+    fl.tag_flow_log(ec2, found[0]["FlowLogId"], {"b": "2"})
+    fl.untag_flow_log(ec2, found[0]["FlowLogId"], ["a"])
+    assert fl.flow_log_view(fl.describe_flow_logs(ec2, vpcs[:1])[0])["tags"] == {"b": "2"}
+
+    assert fl.delete_flow_logs(ec2, ids) is True
+    assert fl.describe_flow_logs(ec2, vpcs) == []
+
+
+def test_unsuccessful_creation_raises(ec2, vpcs):
+    params = dict(PARAMS, log_destination_type="s3", log_group_name=None, log_destination="arn:aws:s3:::missing")
+    with pytest.raises(fl.AnsibleFlowLogError, match="missing"):
+        fl.create_flow_logs(ec2, **fl.create_params(params, vpcs[:1], {}))
+
+
+def test_delete_missing_flow_log_is_not_an_error(ec2, vpcs):
+    assert fl.delete_flow_logs(ec2, ["fl-0123456789abcdef0"]) is False
