@@ -289,7 +289,7 @@ def create_access_point_params(params, tags, client_token):
     if posix_user:
         args["PosixUser"] = dict(Uid=int(posix_user["uid"]), Gid=int(posix_user["gid"]))
         if posix_user.get("secondary_gids"):
-            args["PosixUser"]["SecondaryGids"] = [int(g) for g in posix_user["secondary_gids"]]
+            args["PosixUser"]["SecondaryGids"] = sorted(set(int(g) for g in posix_user["secondary_gids"]))
     root_directory = params.get("root_directory")
     if root_directory:
         args["RootDirectory"] = dict(Path=root_directory.get("path") or "/")
