@@ -2,7 +2,7 @@
 
 Not implemented in moto (amazon.aws.backup_selection fails). Stored per backup plan on the Backup backend. As on
 AWS, GetBackupSelection returns Conditions with its four (possibly empty) lists, which backup_selection's
-idempotence check expects.
+idempotence check expects. DeleteBackupPlan refuses a plan that still has selections, as AWS does.
 """
 
 from __future__ import annotations
@@ -99,6 +99,20 @@ def delete_backup_selection(self):
     return json_response({})
 
 
+def _wrap_delete_backup_plan(original):
+    def delete_backup_plan(self):
+        from moto.backup.exceptions import InvalidRequestException
+
+        plan_id = rest_params(self, "backup", "DeleteBackupPlan").get("BackupPlanId")
+        if getattr(self.backup_backend, "_compat_selections", {}).get(plan_id):
+            raise InvalidRequestException(
+                "Related backup plan selections must be deleted prior to backup plan deletion"
+            )
+        return original(self)
+
+    return delete_backup_plan
+
+
 def apply():
     if _patcher.active:
         return
@@ -106,6 +120,7 @@ def apply():
 
     for func in (create_backup_selection, get_backup_selection, list_backup_selections, delete_backup_selection):
         _patcher.setattr(BackupResponse, func.__name__, func)
+    _patcher.setattr(BackupResponse, "delete_backup_plan", _wrap_delete_backup_plan(BackupResponse.delete_backup_plan))
     _patcher.active = True
 
 

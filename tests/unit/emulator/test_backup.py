@@ -71,6 +71,9 @@ def test_backup_selections_lifecycle(aws, compat_patch):
             # What AWS returns when no conditions were given; backup_selection's idempotence check expects it.
             "Conditions": {"StringEquals": [], "StringNotEquals": [], "StringLike": [], "StringNotLike": []},
         }
+        with pytest.raises(ClientError) as in_use:
+            backup.delete_backup_plan(BackupPlanId=plan_id)
+        assert error_code(in_use) == "InvalidRequestException"
         backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
         assert backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"] == []
         with pytest.raises(ClientError) as gone:
@@ -79,6 +82,7 @@ def test_backup_selections_lifecycle(aws, compat_patch):
         with pytest.raises(ClientError) as no_plan:
             backup.list_backup_selections(BackupPlanId="00000000-0000-0000-0000-000000000000")
         assert error_code(no_plan) == "ResourceNotFoundException"
+        backup.delete_backup_plan(BackupPlanId=plan_id)
 
 
 def _file_system(efs):
