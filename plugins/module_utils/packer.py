@@ -8,6 +8,7 @@
 Nothing here talks to AWS; the EC2 side (finding and retagging images) lives in module_utils/_images/.
 """
 
+import collections
 import hashlib
 import json
 import os
@@ -30,15 +31,18 @@ IGNORED_FILE_SUFFIXES = (".pyc", ".pyo", ".retry", ".swp", "~")
 IGNORED_FILE_NAMES = frozenset((".DS_Store",))
 
 PACKER_COMMA = "%!(PACKER_COMMA)"
+# Provisioner lines that explain a failure better than Packer's "Error executing Ansible: exit status 2".
+PROVISIONER_FAILURE_MARKERS = ("fatal:", "[ERROR]", "FAILED!", "ERROR!", "UNREACHABLE!")
 
 
 class PackerError(Exception):
     """A Packer run that failed; message carries Packer's own error text."""
 
-    def __init__(self, message, errors=None, log_path=None, rc=None):
+    def __init__(self, message, errors=None, log_path=None, rc=None, tail=None):
         super().__init__(message)
         self.message = message
         self.errors = errors or []
+        self.tail = list(tail or [])
         self.log_path = log_path
         self.rc = rc
 
@@ -175,6 +179,8 @@ class MachineReadableResult:
         self.ui_errors = []
         self.build_errors = []
         self.error_count = 0
+        self.tail = collections.deque(maxlen=40)
+        self.provisioner_failures = []
 
     def feed(self, line):
         """Consume one output line; returns human text worth logging, or None."""
@@ -188,6 +194,13 @@ class MachineReadableResult:
             text = ",".join(data[1:]).strip("\n")
             if data[0] == "error" and text:
                 self.ui_errors.append(text.strip())
+            if text:
+                self.tail.extend(text.splitlines())
+                self.provisioner_failures.extend(
+                    line.split(": ", 1)[-1].strip()
+                    for line in text.splitlines()
+                    if any(marker in line for marker in PROVISIONER_FAILURE_MARKERS)
+                )
             return text or None
         elif kind == "error" and target and data:
             self.build_errors.append("{0}: {1}".format(target, ",".join(data).strip()))
@@ -200,7 +213,10 @@ class MachineReadableResult:
         texts = self.build_errors or [
             e for e in self.ui_errors if not e.startswith("==> Some builds") and not e.startswith("-->")
         ]
-        return "\n".join(texts) or "\n".join(self.ui_errors)
+        text = "\n".join(texts) or "\n".join(self.ui_errors)
+        if self.provisioner_failures:
+            text += "\nProvisioner: " + "\n".join(self.provisioner_failures[-5:])
+        return text
 
 
 def packer_environment(base_env=None, extra=None):
@@ -272,6 +288,7 @@ def run_packer_build(packer, template, variables, log_path=None, env=None, timeo
                 result.ui_errors,
                 log_path,
                 rc,
+                result.tail,
             )
         if not result.amis:
             raise PackerError("packer build succeeded but reported no AMI artifact", result.ui_errors, log_path, rc)

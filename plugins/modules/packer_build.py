@@ -331,7 +331,11 @@ def main():
         changed, result = ensure(module, ec2)
     except packer.PackerError as e:
         module.fail_json(
-            msg="packer build failed: {0}".format(e.message), packer_errors=e.errors, rc=e.rc, log_path=e.log_path
+            msg="packer build failed: {0}".format(e.message),
+            packer_errors=e.errors,
+            packer_output_tail=e.tail,
+            rc=e.rc,
+            log_path=e.log_path,
         )
     except AnsibleImageError as e:
         module.fail_json_aws_error(e)

@@ -193,7 +193,7 @@ source "amazon-ebs" "jenkins_ha" {
 
   source_ami_filter {
     filters = {
-      name                = format(var.source_ami_name_patterns[var.base], var.arch)
+      name = format(var.source_ami_name_patterns[var.base], var.arch)
     }
     owners      = var.source_ami_owners
     most_recent = true
@@ -245,6 +245,7 @@ build {
         jenkins_ha_bake_role = var.role
         jenkins_ha_bake_base = var.base
       })),
+      "--extra-vars", "ansible_python_interpreter=/usr/bin/python3",
     ]
   }
 }
