@@ -15,7 +15,7 @@ description:
     or O(root_directory), the module fails and names the differences, unless O(replace=true), in which case it
     deletes the access point and creates a new one (with a new id, so clients mounting by id must be updated).
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   file_system_id:
     description: Id of the file system the access point belongs to.
@@ -94,8 +94,10 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 """
 

@@ -18,7 +18,7 @@ description:
   - Encryption, the KMS key and the performance mode cannot be changed once the file system exists; asking for a
     different value fails with a message naming the attribute instead of being silently ignored.
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   name:
     description:
@@ -104,8 +104,9 @@ options:
         elements: str
   wait:
     description:
-      - Wait until the file system and its mount targets are available (or deleted for O(state=absent)).
-      - Deleting a file system with mount targets always waits for the mount targets to disappear.
+      - Wait until new mount targets are available, and until the file system is gone for O(state=absent).
+      - A new file system is always waited for before its lifecycle and mount targets are configured, and deleting
+        a file system always waits for its mount targets to disappear first, because EFS refuses both otherwise.
     type: bool
     default: true
   wait_timeout:
@@ -119,8 +120,10 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 """
 

@@ -16,7 +16,7 @@ description:
     scalar versus a one-element list, a C(*) principal versus C(AWS) C(*), an account root ARN versus the account
     id, and C(true) versus C("true") in conditions are all treated as equal.
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   file_system_id:
     description: Id of the file system.
@@ -45,8 +45,10 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 """
 

@@ -17,7 +17,7 @@ description:
     O(deliver_logs_permission_arn), O(log_format) or O(max_aggregation_interval), it is deleted and created again.
     Records already delivered stay at the destination; records in flight during the swap may be lost.
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   resource_ids:
     description: Ids of the VPCs, subnets or network interfaces to log (all of O(resource_type)).
@@ -73,8 +73,10 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 """
 
