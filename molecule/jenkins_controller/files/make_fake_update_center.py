@@ -10,7 +10,7 @@
 DIR gets update-center.json (JSONP, as updates.jenkins.io serves it), plugin-versions.json and the dummy plugin
 archives under download/plugins/<name>/<version>/<name>.hpi, each a zip with a real plugin manifest, listed with
 base64 sha256 checksums like the real metadata. BASE_URL is where DIR will be served (entries' download URLs).
-The dependency graph mirrors the real plugins the controller role installs by default.
+The names and top-level versions are the role's default pins; dependency versions and archives are invented.
 """
 
 import base64
@@ -23,18 +23,18 @@ import zipfile
 
 # name -> list of (version, [(dependency, min version, optional)]); the last version is the update center's.
 PLUGINS = {
-    "configuration-as-code": [("1953.v148f87d74b_1e", [("snakeyaml-api", "2.3-123.v13484c65210a_", False)])],
+    "configuration-as-code": [("2117.vc05a_0b_e6b_f4e", [("snakeyaml-api", "2.3-123.v13484c65210a_", False)])],
     "snakeyaml-api": [("2.3-123.v13484c65210a_", [])],
     "credentials": [("1389.vd7a_b_f5fa_50a_2", []), ("1415.v831096eb_5534", [])],
-    "ssh-credentials": [("349.vb_8b_6b_9709f5b_", [("credentials", "1389.vd7a_b_f5fa_50a_2", False)])],
-    "ssh-slaves": [("3.1031.v72c6b_883b_869", [("ssh-credentials", "349.vb_8b_6b_9709f5b_", False)])],
+    "ssh-credentials": [("361.vb_f6760818e8c", [("credentials", "1389.vd7a_b_f5fa_50a_2", False)])],
+    "ssh-slaves": [("3.1097.v868116049892", [("ssh-credentials", "355.v9b_e5b_cde5003", False)])],
     "aws-java-sdk2-core": [("2.30.17-68.v5b_f16a_87c6f8", [])],
     "aws-java-sdk2-ec2": [
         ("2.30.17-68.v5b_f16a_87c6f8", [("aws-java-sdk2-core", "2.30.17-68.v5b_f16a_87c6f8", False)])
     ],
     "ec2-fleet": [
         (
-            "4.1.0",
+            "4.3.0.549.vf2a_da_a_d19b_5e",
             [
                 ("aws-java-sdk2-ec2", "2.30.17-68.v5b_f16a_87c6f8", False),
                 ("ssh-slaves", "3.1031.v72c6b_883b_869", False),

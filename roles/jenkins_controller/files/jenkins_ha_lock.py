@@ -14,7 +14,8 @@ held by a controller whose NFS client is still alive.
     exec   --home H -- CMD ARGS...  take the lock and exec CMD (Jenkins) with the locked descriptor inherited:
                                     record locks survive exec, so Jenkins itself holds the lock for its lifetime
     status --home H                 print the holder record; exit 0 when held, 3 when free
-    fence  --home H --pid PID       exit 4 when PID no longer holds the current lock file (an operator broke it)
+    fence  --home H --unit U|--pid P  exit 4 when the service's main process no longer holds the current lock file
+                                    (an operator broke it for another controller); --stop then stops the unit
     break  --home H --force         move a lock file aside so a new controller can start (operator runbook)
 
 The lock file also carries a JSON record (owner, hostname, pid, time) for humans; the kernel/NFS lock, not the
@@ -28,7 +29,9 @@ import fcntl
 import json
 import os
 import socket
+import subprocess
 import sys
+import time
 
 LOCK_NAME = ".jenkins-ha.lock"
 EXIT_HELD = 75  # EX_TEMPFAIL: another controller holds the home; systemd may retry later
@@ -160,6 +163,24 @@ def pid_holds(path, pid):
     return False
 
 
+def unit_main_pid(unit):
+    """MainPID of a systemd unit, 0 when it is not running."""
+    out = subprocess.run(
+        ["systemctl", "show", "--property=MainPID", "--value", unit], capture_output=True, text=True, check=False
+    )
+    try:
+        return int(out.stdout.strip() or 0)
+    except ValueError:
+        return 0
+
+
+def process_age(pid):
+    try:
+        return time.time() - os.stat("/proc/{0}".format(pid)).st_ctime
+    except OSError:
+        return 0.0
+
+
 def break_lock(path, now=None):
     """Move the lock file aside; returns the new name. The old holder keeps a lock on the moved file only."""
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
@@ -179,7 +200,13 @@ def parse_args(argv):
             cmd.add_argument("--owner", default=None, help="holder id (default: EC2 instance id or host name)")
             cmd.add_argument("argv", nargs=argparse.REMAINDER, help="-- command to exec while holding the lock")
         if name == "fence":
-            cmd.add_argument("--pid", type=int, required=True, help="the process that should hold the lock")
+            target = cmd.add_mutually_exclusive_group(required=True)
+            target.add_argument("--pid", type=int, help="the process that should hold the lock")
+            target.add_argument("--unit", help="the systemd unit whose main process should hold the lock")
+            cmd.add_argument("--stop", action="store_true", help="stop --unit when it no longer holds the lock")
+            cmd.add_argument(
+                "--min-age", type=float, default=0, help="ignore a process younger than this (still starting)"
+            )
         if name == "break":
             cmd.add_argument("--force", action="store_true", help="required: you fenced the old holder")
     return parser.parse_args(argv)
@@ -211,9 +238,15 @@ def main(argv=None):
             print(json.dumps({"lock_file": path, "held": held, "holder": record}, sort_keys=True))
             return 0 if held else EXIT_FREE
         if args.command == "fence":
-            if pid_holds(path, args.pid):
+            pid = args.pid if args.pid is not None else unit_main_pid(args.unit)
+            if pid <= 0 or process_age(pid) < args.min_age or pid_holds(path, pid):
                 return 0
-            print("jenkins-ha-lock: pid {0} no longer holds {1}: the lock was broken or moved".format(args.pid, path))
+            print("jenkins-ha-lock: pid {0} no longer holds {1}: the lock was broken or moved".format(pid, path))
+            if args.unit and args.stop:
+                print(
+                    "jenkins-ha-lock: stopping {0} so that two controllers never write the same home".format(args.unit)
+                )
+                subprocess.run(["systemctl", "stop", "--no-block", args.unit], check=False)
             return EXIT_FENCED
         if args.command == "break":
             if not args.force:

@@ -20,8 +20,8 @@ fake_uc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fake_uc)
 
 WANTED = [
-    {"name": "ec2-fleet", "version": "4.1.0"},
-    {"name": "configuration-as-code", "version": "1953.v148f87d74b_1e"},
+    {"name": "ec2-fleet", "version": "4.3.0.549.vf2a_da_a_d19b_5e"},
+    {"name": "configuration-as-code", "version": "2117.vc05a_0b_e6b_f4e"},
 ]
 EXPECTED = {
     "aws-java-sdk2-core",
@@ -85,7 +85,7 @@ def test_check_apply_idempotent_from_mirror_dir(tmp_path, mirror):
     fleet = next(p for p in applied["plugins"] if p["name"] == "ec2-fleet")
     assert fleet["action"] == "install" and fleet["requested"] is True
     sdk = next(p for p in applied["plugins"] if p["name"] == "aws-java-sdk2-ec2")
-    assert sdk["requested"] is False and sdk["required_by"] == ["ec2-fleet:4.1.0"]
+    assert sdk["requested"] is False and sdk["required_by"] == ["ec2-fleet:4.3.0.549.vf2a_da_a_d19b_5e"]
 
     again = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED, mode="0640")
     assert again["changed"] is False, again
@@ -113,7 +113,7 @@ def test_over_http_with_checksum_verification(tmp_path, served):
         dest=str(dest),
         update_center_url=url + "/update-center.json",
         plugin_versions_url=url + "/plugin-versions.json",
-        plugins=[{"name": "ssh-slaves", "version": "3.1031.v72c6b_883b_869"}],
+        plugins=[{"name": "ssh-slaves", "version": "3.1097.v868116049892"}],
     )
     result = run_module(tmp_path, **args)
     assert result["changed"] is True, result
@@ -136,7 +136,7 @@ def test_conflict_and_bad_arguments_fail_clearly(tmp_path, mirror):
         dest=str(dest),
         update_center_dir=str(mirror),
         plugins=[
-            {"name": "ssh-credentials", "version": "349.vb_8b_6b_9709f5b_"},
+            {"name": "ssh-credentials", "version": "361.vb_f6760818e8c"},
             {"name": "credentials", "version": "1"},
         ],
     )

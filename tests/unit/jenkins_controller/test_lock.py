@@ -136,3 +136,15 @@ def test_unparsable_record_is_reported_not_fatal(home):
     path = home / ".jenkins-ha.lock"
     path.write_text("garbage")
     assert lock.read_record(str(path)) == {"unparsable": "garbage"}
+
+
+def test_fence_ignores_a_process_that_is_still_starting(home):
+    holder = start_holder(home)
+    try:
+        lock.break_lock(lock.lock_path(str(home)))
+        args = ("fence", "--home", str(home), "--pid", str(holder.pid))
+        assert run(*args, "--min-age", "3600").returncode == 0
+        assert run(*args).returncode == lock.EXIT_FENCED
+    finally:
+        holder.kill()
+        holder.wait()

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
  * CASC_JENKINS_CONFIG and SECRETS from the environment.
  */
 public final class Main {
-    static final String VERSION = "2.516.3";
+    static final String VERSION = "2.541.3";
 
     private Main() {
     }
