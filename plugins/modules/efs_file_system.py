@@ -323,6 +323,10 @@ def ensure_present(module, client):
         kms_key_arn = fs_api.describe_kms_key_arn(module.client("kms"), params["kms_key_id"])
 
     file_system = find_file_system(client, name)
+    if file_system and file_system.get("LifeCycleState") != "available" and not module.check_mode:
+        # A file system still being created or updated (e.g. by an interrupted run) refuses changes until available.
+        wait_for(client, "file_system_available", params["wait_timeout"], FileSystemId=file_system["FileSystemId"])
+        file_system = fs_api.get_file_system(client, file_system["FileSystemId"])
     state = read_state(client, file_system) if file_system else None
     current = view_of(state) if state else tf.empty_file_system_view()
     tags = desired_tags(current.get("tags", {}), params["tags"], params["purge_tags"], forced={"Name": name})
