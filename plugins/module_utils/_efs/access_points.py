@@ -25,7 +25,9 @@ def describe_access_points(client, file_system_id=None, access_point_id=None):
 def find_access_points_by_name(client, file_system_id, name):
     """Access points of the file system whose Name tag is name (normally zero or one)."""
     access_points = describe_access_points(client, file_system_id=file_system_id)
-    return [ap for ap in access_points if ap.get("Name") == name and ap.get("LifeCycleState") != "deleted"]
+    return [
+        ap for ap in access_points if ap.get("Name") == name and ap.get("LifeCycleState") not in ("deleting", "deleted")
+    ]
 
 
 @EFSErrorHandler.common_error_handler("create access point")
