@@ -1,0 +1,505 @@
+# -*- coding: utf-8 -*-
+# Copyright: jenkins_ha.aws contributors
+# Apache License 2.0 (see LICENSE)
+
+DOCUMENTATION = r"""
+name: jenkins_ec2
+short_description: EC2 inventory that knows Jenkins HA stacks, a fast drop-in for amazon.aws.aws_ec2
+version_added: 0.1.0
+author:
+  - jenkins_ha.aws contributors
+description:
+  - Lists EC2 instances of the given regions as hosts, grouped by stack, component (C(controller), C(agent)),
+    Auto Scaling group, availability zone, Auto Scaling lifecycle state, and C(stale_image) for instances that
+    run another AMI than the one their Auto Scaling group launches today.
+  - Accepts the options of M(amazon.aws.aws_ec2) that make sense here (O(regions), O(filters), O(hostnames),
+    O(compose), O(groups), O(keyed_groups), the cache options, credentials) and sets host variables with the same
+    snake_case names and shapes, so an aws_ec2 configuration and its playbooks move over by changing the
+    C(plugin:) line. Host variables follow a documented schema (see docs/inventory.md); O(extra_hostvars) adds
+    any other field aws_ec2 sets.
+  - Built for speed at fleet size. DescribeInstances is paged by 1,000, Auto Scaling and launch template data
+    come from a few batched calls (never one per instance), only the documented fields are converted, and
+    O(compose)/O(keyed_groups) expressions that are plain variable paths (C(tags.Role),
+    C(placement.availability_zone)) are looked up without templating.
+  - The configuration file name must end with C(jenkins_ec2.yml) or C(jenkins_ec2.yaml).
+  - The inventory hostname defaults to the instance id and C(ansible_host) to the private IP address, so two
+    stacks with the same CIDR never collide. See docs/inventory.md for reaching private hosts through the
+    controller as SSH jump host or with the community.aws.aws_ssm connection.
+notes:
+  - The endpoint can be set with the C(AWS_ENDPOINT_URL) environment variable, as for any boto3 client.
+  - Launch time and other timestamps are ISO 8601 strings, so a cached inventory reads back exactly as a fresh one.
+extends_documentation_fragment:
+  - inventory_cache
+  - constructed
+  - amazon.aws.boto3
+  - amazon.aws.common.plugins
+  - amazon.aws.region.plugins
+  - amazon.aws.assume_role.plugins
+options:
+  plugin:
+    description: Token that ensures this is a source file for the plugin.
+    required: true
+    type: str
+    choices: [jenkins_ha.aws.jenkins_ec2]
+  regions:
+    description:
+      - Regions to list instances from. Required, there is no "all regions" default.
+    type: list
+    elements: str
+    required: true
+  filters:
+    description:
+      - DescribeInstances filters, applied server-side, as a dict of filter name to value or list of values
+        (U(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html)).
+      - Unless it filters on C(instance-state-name) or C(instance-state-code), C(instance-state-name=running)
+        is added.
+    type: dict
+    default: {}
+  stacks:
+    description:
+      - Only list instances of these Jenkins HA stacks (server-side filter on the C(jenkins-ha:stack) tag).
+      - Without it, every instance of the regions is listed, like aws_ec2 does.
+    type: list
+    elements: str
+    default: []
+    aliases: [stack]
+  hostnames:
+    description:
+      - Sources for the inventory hostname, in order of preference; the first that gives a value wins and
+        instances for which none does are left out, as with aws_ec2.
+      - A source is one of C(instance-id), C(private-ip-address), C(ip-address), C(dns-name),
+        C(private-dns-name), C(image-id), C(instance-type), C(key-name), C(vpc-id), C(subnet-id),
+        C(availability-zone), C(architecture), C(tag:KEY) (the tag's value),
+        C(tag:KEY=VALUE) (C(KEY_VALUE) when the tag has that value) or C(tag:KEY1,KEY2) (the first present).
+      - A source may end with Jinja2 filters, for example C(tag:Name | lower) (templated once per host).
+      - An entry can also be a dict with C(name) (a source), C(prefix) (a source, or a literal string) and
+        C(separator) (default C(_)); the hostname is then prefix + separator + name.
+      - Any other entry is an error, rather than a literal hostname as in aws_ec2.
+    type: list
+    elements: raw
+    default: [instance-id]
+  ansible_host_source:
+    description:
+      - The hostname source (see O(hostnames)) whose value becomes C(ansible_host), for example
+        C(private-ip-address), C(ip-address) or C(private-dns-name). An empty string leaves C(ansible_host) unset.
+      - A C(compose) entry for C(ansible_host) overrides it.
+    type: str
+    default: private-ip-address
+  extra_hostvars:
+    description:
+      - More DescribeInstances fields to expose as host variables, by their aws_ec2 names (for example
+        C(network_interfaces), C(block_device_mappings), C(metadata_options), C(monitoring)); converted to
+        snake_case exactly as aws_ec2 does. C(all) exposes every field aws_ec2 would.
+      - Each field costs time on every host; the default schema is documented in docs/inventory.md.
+    type: list
+    elements: str
+    default: []
+  autoscaling:
+    description:
+      - Look up the instances' Auto Scaling groups (one DescribeAutoScalingGroups call per 100 groups) and the
+        image of their launch template (one DescribeLaunchTemplateVersions call per template), for the
+        C(lifecycle_*) and C(stale_image) groups and the C(jenkins_ha_lifecycle_state),
+        C(jenkins_ha_desired_image_id) and C(jenkins_ha_stale_image) host variables.
+      - Set to V(false) to skip these calls.
+    type: bool
+    default: true
+  default_groups:
+    description:
+      - Add hosts to the built-in groups C(stack_<stack>), C(<component>) (for example C(controller) and C(agent)),
+        C(asg_<group>), C(az_<zone>), C(lifecycle_<state>) (for example C(lifecycle_in_service)) and
+        C(stale_image). Names are sanitised to valid group names.
+    type: bool
+    default: true
+  host_group:
+    description:
+      - Group every listed host belongs to (aws_ec2 uses C(aws_ec2); set that for playbooks targeting it).
+    type: str
+    default: jenkins_ec2
+"""
+
+EXAMPLES = r"""
+# inventory/stack.jenkins_ec2.yml: every host of stack "prod", reached over SSH through the controller.
+plugin: jenkins_ha.aws.jenkins_ec2
+regions: [eu-west-1]
+stacks: [prod]
+compose:
+  # Agents have private addresses only: jump through the controller (its public name from a tag of yours).
+  ansible_ssh_common_args: >-
+    '-o ProxyJump=admin@' ~ (hostvars | dict2items | selectattr('value.jenkins_ha_component', 'defined') | list | length)
+
+---
+# The same stack through AWS Systems Manager Session Manager (no inbound SSH at all).
+plugin: jenkins_ha.aws.jenkins_ec2
+regions: [eu-west-1]
+stacks: [prod]
+compose:
+  ansible_connection: "'community.aws.aws_ssm'"
+  ansible_host: instance_id
+  ansible_aws_ssm_region: placement.region
+  ansible_aws_ssm_bucket_name: "'prod-jenkins-ssm-transfer'"
+
+---
+# An amazon.aws.aws_ec2 configuration moves over by changing the plugin line.
+plugin: jenkins_ha.aws.jenkins_ec2
+regions: [us-east-1]
+hostnames:
+  - tag:Name
+  - name: private-ip-address
+    prefix: tag:jenkins-ha:stack
+    separator: "-"
+keyed_groups:
+  - key: tags.Role
+    prefix: role
+  - key: instance_type
+    prefix: type
+groups:
+  big: instance_type.startswith('m5.4')
+filters:
+  instance-state-name: [running, stopped]
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/jenkins_ec2
+cache_timeout: 300
+"""
+
+import re
+
+from ansible.errors import AnsibleError
+from ansible.errors import AnsibleParserError
+from ansible.inventory.group import to_safe_group_name
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19 trusts every template
+    trust_as_template = None
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
+from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import autoscaling
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import aws
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostnames as hostname_sources
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars as schema
+
+CACHE_FORMAT = 1
+# aws_ec2 options with no meaning here: refuse them rather than ignore them silently.
+UNSUPPORTED_AWS_EC2_OPTIONS = (
+    "include_filters",
+    "exclude_filters",
+    "allow_duplicated_hosts",
+    "hostvars_prefix",
+    "hostvars_suffix",
+    "use_ssm_inventory",
+    "use_contrib_script_compatible_sanitization",
+    "use_contrib_script_compatible_ec2_tag_keys",
+    "route53_enabled",
+    "route53_hostnames",
+    "route53_excluded_zones",
+    "strict_permissions",
+)
+# A Jinja2 expression that is only a variable path: name, .attr, ['key'] or [index].
+SIMPLE_PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(?:'[^'\\]*'|\"[^\"\\]*\"|\d+)\s*\])*)\s*")
+PATH_PART = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(?:'([^'\\]*)'|\"([^\"\\]*)\"|(\d+))\s*\]")
+JINJA_LITERALS = frozenset(("true", "false", "none", "True", "False", "None"))
+_MISSING = object()
+
+
+def parse_path(expression):
+    """The parts of a plain variable path (strings for keys, ints for indexes), or None for anything else."""
+    if not isinstance(expression, str):
+        return None
+    match = SIMPLE_PATH.fullmatch(expression)
+    if not match or match.group(1) in JINJA_LITERALS:
+        return None
+    parts = [match.group(1)]
+    for attr, single, double, index in PATH_PART.findall(match.group(2)):
+        if attr:
+            if hasattr(dict, attr):  # Jinja2 would return the dict method (items, keys, ...), not an item
+                return None
+            parts.append(attr)
+        elif index:
+            parts.append(int(index))
+        else:
+            parts.append(single or double)
+    return parts
+
+
+def lookup_path(variables, parts):
+    """Follow a parsed path through dicts and lists; _MISSING when any step is absent (left to Jinja2)."""
+    value = variables
+    for part in parts:
+        if isinstance(part, int):
+            if isinstance(value, list) and -len(value) <= part < len(value):
+                value = value[part]
+                continue
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+                continue
+            return _MISSING
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return value
+
+
+def lifecycle_group(state):
+    """InService -> lifecycle_in_service, Terminating:Wait -> lifecycle_terminating_wait."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", state.replace(":", "_"))
+    return "lifecycle_" + re.sub(r"_+", "_", words).lower()
+
+
+class InventoryModule(AWSInventoryBase):
+    NAME = "jenkins_ha.aws.jenkins_ec2"
+    INVENTORY_FILE_SUFFIXES = ("jenkins_ec2.yml", "jenkins_ec2.yaml")
+
+    def __init__(self):
+        super().__init__()
+        self._paths = {}
+        self._safe_names = {}
+        self._group_names = {}
+        self._fast_compose = True
+
+    def _do_fail(self, message):
+        raise AnsibleParserError(message)
+
+    # --- configuration -------------------------------------------------------------------------------------------
+
+    def _validated_config(self, config):
+        unsupported = sorted(set(config) & set(UNSUPPORTED_AWS_EC2_OPTIONS))
+        if unsupported:
+            raise AnsibleParserError(
+                "{0} does not support the aws_ec2 option(s) {1}: see docs/inventory.md for the equivalents".format(
+                    self.NAME, ", ".join(unsupported)
+                )
+            )
+        regions = self.get_option("regions")
+        if not regions or not all(isinstance(r, str) and r for r in regions):
+            raise AnsibleParserError("{0}: 'regions' must list at least one region".format(self.NAME))
+        try:
+            preferences = hostname_sources.parse_preferences(self.get_option("hostnames") or ["instance-id"])
+            address = self.get_option("ansible_host_source")
+            address = hostname_sources.Source(address) if address else None
+        except hostname_sources.HostnameError as e:
+            raise AnsibleParserError("{0}: {1}".format(self.NAME, e))
+        keyed = self.get_option("keyed_groups") or []
+        if not isinstance(keyed, list) or not all(isinstance(k, dict) and k.get("key") for k in keyed if k):
+            raise AnsibleParserError("{0}: every keyed_groups entry needs a 'key'".format(self.NAME))
+        return regions, preferences, address
+
+    def _filters(self):
+        filters = dict(self.get_option("filters") or {})
+        if not any(name in filters for name in ("instance-state-name", "instance-state-code")):
+            filters["instance-state-name"] = "running"
+        stacks = self.get_option("stacks")
+        if stacks:
+            filters["tag:" + contract.TAG_STACK] = list(stacks)
+        return filters
+
+    # --- querying AWS --------------------------------------------------------------------------------------------
+
+    def _query(self, regions, filters):
+        """Host variables of every matching instance of the regions, sorted by instance id."""
+        boto_filters = ansible_dict_to_boto3_filter_list(filters)
+        extra = frozenset(self.get_option("extra_hostvars") or ())
+        every = "all" in extra
+        records = []
+        try:
+            for region in regions:
+                instances = aws.describe_instances(self.client("ec2", region=region), boto_filters)
+                facts = self._autoscaling_facts(region, instances) if self.get_option("autoscaling") else {}
+                for instance in instances:
+                    records.append(self._record(instance, extra, every, facts.get(instance["InstanceId"])))
+        except AnsibleAWSError as e:
+            raise AnsibleError("{0}: {1}".format(self.NAME, e))
+        records.sort(key=lambda r: r["instance_id"])
+        return records
+
+    def _autoscaling_facts(self, region, instances):
+        names = set()
+        types = {}
+        for instance in instances:
+            for tag in instance.get("Tags", ()):
+                if tag["Key"] == schema.TAG_ASG_NAME:
+                    names.add(tag["Value"])
+                    types[instance["InstanceId"]] = instance.get("InstanceType")
+        if not names:
+            return {}
+        groups = aws.describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
+        plan = autoscaling.plan_template_lookups(groups)
+        images = autoscaling.resolve_template_images(self.client("ec2", region=region), plan) if plan else {}
+        return autoscaling.instance_facts(groups, images, types)
+
+    @staticmethod
+    def _record(instance, extra, every, facts):
+        record = schema.build_hostvars(instance, extra, every)
+        tags = record["tags"]
+        record["jenkins_ha_stack"] = tags.get(contract.TAG_STACK)
+        record["jenkins_ha_component"] = tags.get(contract.TAG_COMPONENT)
+        # Auto Scaling facts only for instances their group lists (absent otherwise, like AWS's own optional keys).
+        if facts:
+            record.update(facts)
+        elif schema.TAG_ASG_NAME in tags:
+            record["jenkins_ha_asg_name"] = tags[schema.TAG_ASG_NAME]
+        record["jenkins_ha_stale_image"] = autoscaling.is_stale(
+            record.get("image_id"), record.get("jenkins_ha_desired_image_id")
+        )
+        return record
+
+    # --- building the inventory ----------------------------------------------------------------------------------
+
+    def _safe(self, name):
+        """Built-in group names: always sanitised, silently (memoised; the same few names repeat on every host)."""
+        try:
+            return self._safe_names[name]
+        except KeyError:
+            self._safe_names[name] = safe = to_safe_group_name(name, force=True, silent=True)
+            return safe
+
+    def _sanitize_group_name(self, name):
+        # Constructable's sanitisation (honours TRANSFORM_INVALID_GROUP_CHARS), memoised.
+        try:
+            return self._group_names[name]
+        except KeyError:
+            self._group_names[name] = safe = to_safe_group_name(name)
+            return safe
+
+    def _source_value(self, source, record):
+        value = source.value(record)
+        if source.jinja_filter and value:
+            self.templar.available_variables = {"jenkins_ec2_hostname": value}
+            expression = "jenkins_ec2_hostname | " + source.jinja_filter
+            if trust_as_template:
+                expression = trust_as_template(expression)
+            value = self.templar.evaluate_expression(expression)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value
+
+    def _hostname(self, record, preferences):
+        for preference in preferences:
+            hostname = self._source_value(preference.name, record)
+            if hostname and preference.prefix:
+                prefix = self._source_value(preference.prefix, record)
+                if prefix:
+                    hostname = "{0}{1}{2}".format(prefix, preference.separator, hostname)
+            if hostname:
+                hostname = str(hostname)
+                # As aws_ec2: names with colons (tag values, IPv6) are sanitised like group names.
+                return self._sanitize_group_name(hostname) if ":" in hostname else hostname
+        return None
+
+    def _compose(self, template, variables, disable_lookups=...):
+        """Constructable's _compose, with plain variable paths (tags.Role) looked up instead of templated."""
+        if self._fast_compose:
+            try:
+                parts = self._paths[template]
+            except KeyError:
+                parts = self._paths[template] = parse_path(template)
+            except TypeError:  # unhashable: not a path
+                parts = None
+            if parts is not None:
+                value = lookup_path(variables, parts)
+                if value is not _MISSING:
+                    return value
+        return super()._compose(template, variables)
+
+    def _add_builtin_groups(self, host, record):
+        names = []
+        stack = record.get("jenkins_ha_stack")
+        if stack:
+            names.append("stack_" + stack)
+        component = record.get("jenkins_ha_component")
+        if component:
+            names.append(component)
+        asg = record.get("jenkins_ha_asg_name")
+        if asg:
+            names.append("asg_" + asg)
+        zone = (record.get("placement") or {}).get("availability_zone")
+        if zone:
+            names.append("az_" + zone)
+        state = record.get("jenkins_ha_lifecycle_state")
+        if state:
+            names.append(lifecycle_group(state))
+        if record.get("jenkins_ha_stale_image"):
+            names.append("stale_image")
+        for name in names:
+            group = self._safe(name)
+            self.inventory.add_group(group)
+            self.inventory.add_child(group, host)
+
+    def _populate(self, records, preferences, address):
+        strict = self.get_option("strict")
+        compose = self.get_option("compose") or {}
+        groups = self.get_option("groups") or {}
+        keyed_groups = self.get_option("keyed_groups") or []
+        default_groups = self.get_option("default_groups")
+        self._fast_compose = not self.get_option("use_extra_vars")
+        host_group = self.inventory.add_group(self._safe(self.get_option("host_group")))
+        self.inventory.add_child("all", host_group)
+        inventory = self.inventory
+
+        for record in records:
+            host = self._hostname(record, preferences)
+            if not host:
+                continue
+            inventory.add_host(host, group=host_group)
+            for name, value in record.items():
+                inventory.set_variable(host, name, value)
+            variables = dict(record)
+            if address is not None:
+                value = self._source_value(address, record)
+                if value:
+                    inventory.set_variable(host, "ansible_host", value)
+                    variables["ansible_host"] = value
+            if default_groups:
+                self._add_builtin_groups(host, record)
+            # Constructable's _set_composite_vars, also feeding the composed values to groups and keyed_groups.
+            for varname, expression in compose.items():
+                try:
+                    value = self._compose(expression, variables)
+                except Exception as e:
+                    if strict:
+                        raise AnsibleError("Could not set {0} for host {1}: {2}".format(varname, host, e))
+                    continue
+                inventory.set_variable(host, varname, value)
+                variables[varname] = value
+            self._add_host_to_composed_groups(groups, variables, host, strict=strict, fetch_hostvars=False)
+            self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict, fetch_hostvars=False)
+
+    # --- entry points --------------------------------------------------------------------------------------------
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache=cache)
+        config = self.loader.load_from_file(path, cache="none")
+        regions, preferences, address = self._validated_config(config)
+        filters = self._filters()
+        query = {
+            "format": CACHE_FORMAT,
+            "regions": list(regions),
+            "filters": filters,
+            "extra_hostvars": sorted(self.get_option("extra_hostvars") or ()),
+            "autoscaling": bool(self.get_option("autoscaling")),
+        }
+
+        use_cache = bool(cache and self.get_option("cache"))
+        cache_key = self.get_cache_key(path)
+        records = None
+        if use_cache:
+            try:
+                cached = self._cache[cache_key]
+            except KeyError:
+                cached = None
+            # A cache written for other regions/filters is stale, whatever its age.
+            if isinstance(cached, dict) and cached.get("query") == query:
+                records = cached.get("hosts")
+        fresh = records is None
+        if fresh:
+            records = self._query(regions, filters)
+
+        self._populate(records, preferences, address)
+
+        if fresh and self.get_option("cache"):
+            self._cache[cache_key] = {"query": query, "hosts": records}
