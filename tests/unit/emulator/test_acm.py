@@ -4,48 +4,8 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime, timedelta, timezone
-
-import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from tests.emulator.compat import acm_imported_chain
-
-
-def _pem(cert):
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _certificate(subject, issuer, key, signing_key, ca):
-    now = datetime.now(timezone.utc)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
-    return builder.sign(signing_key, hashes.SHA256())
-
-
-@pytest.fixture(scope="module")
-def pki():
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca = _certificate("Test CA", "Test CA", ca_key, ca_key, ca=True)
-    leaf = _certificate("jenkins.example.com", "Test CA", leaf_key, ca_key, ca=False)
-    key = leaf_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-    )
-    return {"cert": _pem(leaf), "key": key, "chain": _pem(ca)}
 
 
 def _ders(pem):
