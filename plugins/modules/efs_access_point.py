@@ -161,6 +161,7 @@ access_point:
       type: dict
 """
 
+import re
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -248,6 +249,21 @@ def ensure_absent(module, client):
     return True, {}, diff
 
 
+def validate(module):
+    root_directory = module.params["root_directory"] or {}
+    creation_info = root_directory.get("creation_info") or {}
+    permissions = creation_info.get("permissions")
+    if permissions is not None and not re.match(r"^[0-7]{3,4}$", permissions):
+        module.fail_json(
+            msg="root_directory.creation_info.permissions must be 3 or 4 octal digits, got {0}".format(permissions)
+        )
+    path = root_directory.get("path") or "/"
+    if not path.startswith("/") or len([p for p in path.split("/") if p]) > 4:
+        module.fail_json(
+            msg="root_directory.path must be absolute with at most four subdirectories, got {0}".format(path)
+        )
+
+
 def main():
     argument_spec = dict(
         file_system_id=dict(type="str", required=True),
@@ -282,6 +298,7 @@ def main():
         wait_timeout=dict(type="int", default=120),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    validate(module)
     client = module.client("efs")
 
     try:
