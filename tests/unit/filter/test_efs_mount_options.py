@@ -1,0 +1,141 @@
+"""efs_mount_options / systemd_mount_unit: one table of (inputs, expected fstab fields or error) cases."""
+
+import subprocess
+import shutil
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.jenkins_ha.aws.plugins.filter.efs_mount_options import (
+    FilterModule,
+    efs_mount_options,
+    systemd_mount_unit,
+)
+
+FS = "fs-0123456789abcdef0"
+AP = "fsap-0123456789abcdef0"
+NFS = "nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev"
+
+OK_CASES = [
+    pytest.param(
+        {},
+        {"src": f"{FS}.efs.eu-west-1.amazonaws.com:/", "fstype": "nfs4", "opts": NFS},
+        id="plain-nfs-aws-recommended",
+    ),
+    pytest.param(
+        {"extra": ["noatime"]},
+        {"src": f"{FS}.efs.eu-west-1.amazonaws.com:/", "fstype": "nfs4", "opts": NFS + ",noatime"},
+        id="extra-appended",
+    ),
+    pytest.param(
+        {"extra": ["timeo=300", "soft"]},
+        {
+            "src": f"{FS}.efs.eu-west-1.amazonaws.com:/",
+            "fstype": "nfs4",
+            "opts": "nfsvers=4.1,rsize=1048576,wsize=1048576,soft,timeo=300,retrans=2,noresvport,_netdev",
+        },
+        id="extra-replaces-same-key-and-opposite",
+    ),
+    pytest.param(
+        {"efs_utils": True},
+        {"src": f"{FS}:/", "fstype": "efs", "opts": "_netdev,noresvport,region=eu-west-1"},
+        id="efs-utils-without-tls",
+    ),
+    pytest.param(
+        {"efs_utils": True, "tls": True},
+        {"src": f"{FS}:/", "fstype": "efs", "opts": "_netdev,noresvport,tls,region=eu-west-1"},
+        id="efs-utils-tls",
+    ),
+    pytest.param(
+        {"efs_utils": True, "tls": True, "access_point_id": AP, "iam": True},
+        {
+            "src": f"{FS}:/",
+            "fstype": "efs",
+            "opts": f"_netdev,noresvport,tls,iam,accesspoint={AP},region=eu-west-1",
+        },
+        id="efs-utils-tls-iam-access-point",
+    ),
+    pytest.param(
+        {"efs_utils": True, "tls": True, "access_point_id": "", "extra": []},
+        {"src": f"{FS}:/", "fstype": "efs", "opts": "_netdev,noresvport,tls,region=eu-west-1"},
+        id="empty-access-point-means-none",
+    ),
+    pytest.param(
+        {"region": "us-gov-west-1"},
+        {"src": f"{FS}.efs.us-gov-west-1.amazonaws.com:/", "fstype": "nfs4", "opts": NFS},
+        id="govcloud-region",
+    ),
+]
+
+ERROR_CASES = [
+    pytest.param({"file_system_id": "fs-XYZ"}, "is not an EFS file system id", id="bad-fs-id"),
+    pytest.param({"file_system_id": "fs-1234567"}, "is not an EFS file system id", id="fs-id-too-short"),
+    pytest.param({"file_system_id": ""}, "is not an EFS file system id", id="empty-fs-id"),
+    pytest.param({"file_system_id": None}, "is not an EFS file system id", id="missing-fs-id"),
+    pytest.param({"region": "Europe"}, "is not an AWS region name", id="bad-region"),
+    pytest.param(
+        {"efs_utils": True, "tls": True, "access_point_id": "ap-123"},
+        "is not an EFS access point id",
+        id="bad-access-point",
+    ),
+    pytest.param({"efs_utils": True, "access_point_id": AP}, "need efs_mount_tls: true", id="access-point-without-tls"),
+    pytest.param({"efs_utils": True, "iam": True}, "need efs_mount_tls: true", id="iam-without-tls"),
+    pytest.param({"tls": True}, "efs_mount_tls needs amazon-efs-utils", id="tls-without-efs-utils"),
+    pytest.param({"extra": "noatime"}, "must be a list of mount options", id="extra-not-a-list"),
+    pytest.param({"extra": ["noatime,ro"]}, "is not one mount option", id="extra-with-comma"),
+    pytest.param({"extra": ["a b"]}, "is not one mount option", id="extra-with-space"),
+    pytest.param({"extra": [1]}, "is not one mount option", id="extra-not-a-string"),
+]
+
+
+def call(overrides):
+    args = {"file_system_id": FS, "region": "eu-west-1"}
+    args.update(overrides)
+    return efs_mount_options(args.pop("file_system_id"), args.pop("region"), **args)
+
+
+@pytest.mark.parametrize("overrides, expected", OK_CASES)
+def test_efs_mount_options(overrides, expected):
+    assert call(overrides) == expected
+
+
+@pytest.mark.parametrize("overrides, message", ERROR_CASES)
+def test_efs_mount_options_rejects(overrides, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        call(overrides)
+
+
+UNIT_CASES = [
+    ("/var/lib/jenkins", "var-lib-jenkins.mount"),
+    ("/var/lib/jenkins/", "var-lib-jenkins.mount"),
+    ("//mnt//efs", "mnt-efs.mount"),
+    ("/", "-.mount"),
+    ("/srv/a-b c", "srv-a\\x2db\\x20c.mount"),
+    ("/.hidden/x", "\\x2ehidden-x.mount"),
+    ("/mnt/a.b_c:d", "mnt-a.b_c:d.mount"),
+    ("/mnt/é", "mnt-\\xc3\\xa9.mount"),
+]
+
+
+@pytest.mark.parametrize("path, unit", UNIT_CASES)
+def test_systemd_mount_unit(path, unit):
+    assert systemd_mount_unit(path) == unit
+
+
+@pytest.mark.skipif(not shutil.which("systemd-escape"), reason="systemd-escape not installed")
+@pytest.mark.parametrize("path, unit", UNIT_CASES)
+def test_systemd_mount_unit_matches_systemd_escape(path, unit):
+    escaped = subprocess.run(
+        ["systemd-escape", "--path", "--suffix=mount", path], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert systemd_mount_unit(path) == escaped
+
+
+@pytest.mark.parametrize("path", ["var/lib", "", None, "/a/../b", "/a/./b"])
+def test_systemd_mount_unit_rejects(path):
+    with pytest.raises(AnsibleFilterError):
+        systemd_mount_unit(path)
+
+
+def test_filters_are_registered():
+    assert set(FilterModule().filters()) == {"efs_mount_options", "systemd_mount_unit"}
