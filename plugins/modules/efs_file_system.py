@@ -28,7 +28,8 @@ options:
     type: str
   state:
     description:
-      - C(present) creates or updates the file system, C(absent) deletes it together with its mount targets.
+      - C(present) creates or updates the file system, C(absent) deletes it together with its mount targets and
+        access points (and so all data on it).
     choices: [present, absent]
     default: present
     type: str
@@ -211,6 +212,7 @@ file_system:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import file_systems as fs_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import mount_targets as mt_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import transformations as tf
@@ -374,6 +376,10 @@ def ensure_absent(module, client):
     timeout = module.params["wait_timeout"]
     for mount_target in state["mount_targets"]:
         mt_api.delete_mount_target(client, mount_target["MountTargetId"])
+    # DeleteFileSystem refuses a file system that still has access points (the console deletes them for you).
+    for access_point in ap_api.describe_access_points(client, file_system_id=fs_id):
+        ap_api.delete_access_point(client, access_point["AccessPointId"])
+        wait_for(client, "access_point_deleted", timeout, AccessPointId=access_point["AccessPointId"])
     for mount_target in state["mount_targets"]:
         wait_for(client, "mount_target_deleted", timeout, MountTargetId=mount_target["MountTargetId"])
     fs_api.delete_file_system(client, fs_id)

@@ -92,11 +92,13 @@ def test_file_system_check_create_rerun_delete(aws, network):
     ]
     assert updated["tags"] == {"Name": "jenkins-home", "owner": "ops"}
 
+    aws("efs").create_access_point(ClientToken="t", FileSystemId=created["file_system_id"])
     changed, _, _ = run_fs(aws, state="absent", check_mode=True)
     assert changed and len(aws("efs").describe_file_systems()["FileSystems"]) == 1
     changed, gone, _ = run_fs(aws, state="absent")
     assert changed and gone == {}
     assert aws("efs").describe_file_systems()["FileSystems"] == []
+    assert aws("efs").describe_access_points()["AccessPoints"] == []
     assert run_fs(aws, state="absent")[0] is False
 
 
