@@ -32,7 +32,7 @@ IGNORED_FILE_NAMES = frozenset((".DS_Store",))
 
 PACKER_COMMA = "%!(PACKER_COMMA)"
 # Provisioner lines that explain a failure better than Packer's "Error executing Ansible: exit status 2".
-PROVISIONER_FAILURE_MARKERS = ("fatal:", "[ERROR]", "FAILED!", "ERROR!", "UNREACHABLE!")
+PROVISIONER_FAILURE_MARKERS = ("fatal:", "[ERROR]", "FAILED!", "ERROR!", "UNREACHABLE!", "Origin: ")
 
 
 class PackerError(Exception):
@@ -248,6 +248,8 @@ def run_packer_build(packer, template, variables, log_path=None, env=None, timeo
     started = time.monotonic()
     result = MachineReadableResult()
     workdir = tempfile.mkdtemp(prefix="jenkins-ha-packer-")
+    if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
+        os.makedirs(os.path.dirname(os.path.abspath(log_path)), mode=0o700)
     log = open(log_path, "a", encoding="utf-8") if log_path else None
     try:
         os.chmod(workdir, 0o700)

@@ -82,7 +82,7 @@ options:
     type: bool
     default: true
   log_path:
-    description: File Packer's progress is appended to. Nothing is logged when unset.
+    description: File Packer's progress is appended to (its directory is created, mode 0700). Nothing is logged when unset.
     type: path
   packer_path:
     description: Packer binary, a name looked up in E(PATH) or an absolute path.

@@ -11,6 +11,7 @@ the test can change a role file (the hash input) without touching the checkout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,9 +89,9 @@ class BuildHost:
         return subprocess.run(["podman", "exec", self.name, *cmd], capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def build_host(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("build-host")
+@contextlib.contextmanager
+def started_build_host(tmp):
+    """A build host container with sshd on a free loopback port and a generated key for user admin."""
     key = tmp / "id_ed25519"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     port = free_port()
@@ -111,7 +112,6 @@ def build_host(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    host = BuildHost(name, port, key)
     try:
         setup = (
             "id admin >/dev/null 2>&1 || useradd -m -s /bin/bash admin; install -d -m 0700 -o admin -g admin "
@@ -153,9 +153,15 @@ def build_host(tmp_path_factory):
             if time.monotonic() > deadline:
                 raise RuntimeError("build host not reachable over SSH: {0} {1}".format(proc.stderr, ssh.stderr))
             time.sleep(1)
-        yield host
+        yield BuildHost(name, port, key)
     finally:
         subprocess.run(["podman", "rm", "-f", "-t", "0", name], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def build_host(tmp_path_factory):
+    with started_build_host(tmp_path_factory.mktemp("build-host")) as host:
+        yield host
 
 
 def register_base_images(ec2):
@@ -192,13 +198,9 @@ def register_base_images(ec2):
     }
 
 
-@pytest.fixture(scope="module")
-def bake_inputs(tmp_path_factory):
-    """Role directories to hash (copies) and, in minimal mode, the stand-in bake play."""
-    tmp = tmp_path_factory.mktemp("bake")
+def write_bake_inputs(tmp, mode):
+    """Role directories to hash (copies of the real roles, or stand-ins) and the packer variables for the bake."""
     roles_dir = tmp / "roles"
-    mode = bake_mode()
-    variables = {}
     for role in ROLES:
         target = roles_dir / ("jenkins_" + role)
         if mode == "roles":
@@ -208,10 +210,17 @@ def bake_inputs(tmp_path_factory):
             (target / "defaults").mkdir()
             (target / "tasks" / "main.yml").write_text(MINIMAL_ROLE_TASKS)
             (target / "defaults" / "main.yml").write_text("stand_in_revision: one\n")
-    if mode == "minimal":
-        bake = tmp / "bake.yml"
-        bake.write_text(MINIMAL_BAKE)
-        variables = {"bake_playbook": str(bake), "bake_vars": {"jenkins_ha_test_roles_dir": str(roles_dir)}}
+    if mode != "minimal":
+        return roles_dir, {}
+    bake = tmp / "bake.yml"
+    bake.write_text(MINIMAL_BAKE)
+    return roles_dir, {"bake_playbook": str(bake), "bake_vars": {"jenkins_ha_test_roles_dir": str(roles_dir)}}
+
+
+@pytest.fixture(scope="module")
+def bake_inputs(tmp_path_factory):
+    mode = bake_mode()
+    roles_dir, variables = write_bake_inputs(tmp_path_factory.mktemp("bake"), mode)
     return mode, roles_dir, variables
 
 
@@ -327,3 +336,46 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
 
 def tags_differ(ec2, controller, agent):
     return image_tags(ec2, controller)["jenkins-ha:input-hash"] != image_tags(ec2, agent)["jenkins-ha:input-hash"]
+
+
+def test_debian13_base_builds_its_own_image(emulator, images_playbook, bake_inputs, tmp_path):
+    """The base is an input: debian13 gets its own image (own hash, base tag) next to debian12's."""
+    run, env = images_playbook
+    ec2 = emulator.client("ec2")
+    _, roles_dir, bake_variables = bake_inputs
+    base_variables = register_base_images(ec2)
+    extra = {
+        "jenkins_ha_stack_name": STACK + "13",
+        "jenkins_ha_region": "us-east-1",
+        "jenkins_ha_images_base": "debian13",
+        "jenkins_ha_images_roles": ["agent"],
+        "jenkins_ha_images_commit": "c0ffee4",
+        "jenkins_ha_images_log_dir": str(tmp_path / "logs"),
+        "jenkins_ha_images_role_paths": {"agent": [str(roles_dir / "jenkins_agent")]},
+        "jenkins_ha_images_packer_variables": dict(base_variables, **bake_variables),
+    }
+    extra_file = tmp_path / "extra-vars.json"
+    extra_file.write_text(json.dumps(extra))
+    result = run(
+        PLAYBOOK,
+        inventory="localhost,",
+        extra_vars=["@" + str(EMULATOR_VARS), "@" + str(extra_file)],
+        args=["-c", "local"],
+        env=env,
+    )
+    assert result.rc == 0, result.output[-6000:]
+    match = SUMMARY.search(result.output)
+    assert match.group(1, 2) == ("agent", "build")
+    tags = image_tags(ec2, match.group(3))
+    assert tags["jenkins-ha:base"] == "debian13"
+    debian12 = ec2.describe_images(
+        Owners=["self"],
+        Filters=[
+            {"Name": "tag:jenkins-ha:base", "Values": ["debian12"]},
+            {"Name": "tag:jenkins-ha:role", "Values": ["agent"]},
+        ],
+    )["Images"]
+    assert all(
+        {t["Key"]: t["Value"] for t in i["Tags"]}["jenkins-ha:input-hash"] != tags["jenkins-ha:input-hash"]
+        for i in debian12
+    )
