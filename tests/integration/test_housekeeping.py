@@ -1,12 +1,22 @@
 """Housekeeping playbooks (playbooks/housekeeping/) against the emulator: they act on what they should and never on
 what they must keep."""
 
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
 import time
+import urllib.request
 import uuid
 
 import pytest
 
 from tests.integration.harness import ROOT
+from tests.unit.fakes.conftest import BUILD as STANDIN_BUILD
+from tests.unit.fakes.conftest import CASC as STANDIN_CASC
+from tests.unit.fakes.conftest import StandIn
 
 HOUSEKEEPING = ROOT / "playbooks" / "housekeeping"
 IAM_ROLE = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"
@@ -120,3 +130,175 @@ def test_image_retention_playbook_rejects_bad_settings(playbook):
     result = playbook(HOUSEKEEPING / "image_retention.yml", extra_vars=[{"jenkins_ha_housekeeping_image_keep": "x"}])
     assert result.rc != 0
     assert "jenkins_ha_housekeeping_image_keep" in result.output
+
+
+# --- agents_offline.yml against the Jenkins stand-in ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def standin_war(tmp_path_factory):
+    if not shutil.which("javac") or not shutil.which("java"):
+        pytest.skip("a JDK (javac, java) is needed to build the Jenkins stand-in")
+    out = tmp_path_factory.mktemp("standin-build")
+    subprocess.run([str(STANDIN_BUILD), str(out)], check=True, capture_output=True)
+    return out / "jenkins.war"
+
+
+@pytest.fixture
+def jenkins_stack(emulator, standin_war, tmp_path):
+    """A stack with two agent instances, its Jenkins stand-in and the SSM parameters naming it."""
+    stack = unique("agents")
+    ec2, ssm = emulator.client("ec2"), emulator.client("ssm")
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    tags = [{"ResourceType": "instance", "Tags": [{"Key": "jenkins-ha:stack", "Value": stack}]}]
+    running = ec2.run_instances(ImageId=base, MinCount=2, MaxCount=2, TagSpecifications=tags)["Instances"]
+    online, offline_long = [instance["InstanceId"] for instance in running]
+    orphan = "i-0deadbeef" + uuid.uuid4().hex[:8]
+    nodes = [
+        {"name": online, "offline": False},
+        {
+            "name": offline_long,
+            "offline": True,
+            "offlineMinutesAgo": 300,
+            "offlineCauseReason": "Connection was broken",
+        },
+        {"name": orphan, "offline": False},
+        {"name": "static agent", "offline": True, "temporarilyOffline": True, "offlineMinutesAgo": 300},
+        {"name": "flaky agent", "offline": True, "offlineMinutesAgo": 10},
+    ]
+    jenkins = StandIn(standin_war, tmp_path)
+    jenkins.casc.write_text(STANDIN_CASC)
+    (jenkins.secrets / "JENKINS_ADMIN_PASSWORD").write_text("correct horse\n")
+    (jenkins.home / "fake-nodes.json").write_text(json.dumps({"nodes": nodes}))
+    jenkins.start()
+    prefix = "/jenkins-ha/{0}/controller/".format(stack)
+    ssm.put_parameter(Name=prefix + "url", Value=jenkins.url + "/", Type="String")
+    ssm.put_parameter(Name=prefix + "admin-username", Value="admin", Type="String")
+    ssm.put_parameter(Name=prefix + "admin-password", Value="correct horse", Type="SecureString")
+    yield {"stack": stack, "jenkins": jenkins, "online": online, "offline_long": offline_long, "orphan": orphan}
+    jenkins.stop()
+    ec2.terminate_instances(InstanceIds=[online, offline_long])
+
+
+def node_names(jenkins):
+    request = urllib.request.Request(jenkins.url + "/computer/api/json")
+    request.add_header("Authorization", "Basic " + base64.b64encode(b"admin:correct horse").decode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        computers = json.load(answer)["computer"]
+    return sorted(c["displayName"] for c in computers if c["displayName"] != "Built-In Node")
+
+
+def test_agents_offline_removes_stale_and_orphaned_agents_only(playbook, jenkins_stack):
+    jenkins = jenkins_stack["jenkins"]
+    before = node_names(jenkins)
+    settings = {
+        "jenkins_ha_housekeeping_stack": jenkins_stack["stack"],
+        "jenkins_ha_housekeeping_agents_offline_minutes": 60,
+    }
+
+    result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings], check=True)
+    assert result.rc == 0, result.output[-4000:]
+    assert "Would remove 2 of 5 agent(s)" in result.output, result.output[-3000:]
+    assert node_names(jenkins) == before
+
+    result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings])
+    assert result.rc == 0, result.output[-4000:]
+    assert "Removed 2 of 5 agent(s)" in result.output, result.output[-3000:]
+    assert "correct horse" not in result.output
+    gone = {jenkins_stack["offline_long"], jenkins_stack["orphan"]}
+    assert node_names(jenkins) == sorted(set(before) - gone)
+    assert {jenkins_stack["online"], "static agent", "flaky agent"} <= set(node_names(jenkins))
+
+    result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings])
+    assert result.rc == 0 and result.changed() == 0, result.output[-4000:]
+
+
+def test_agents_offline_wrong_password_fails_without_leaking_it(playbook, emulator, jenkins_stack):
+    emulator.client("ssm").put_parameter(
+        Name="/jenkins-ha/{0}/controller/admin-password".format(jenkins_stack["stack"]),
+        Value="not the password",
+        Type="SecureString",
+        Overwrite=True,
+    )
+    result = playbook(
+        HOUSEKEEPING / "agents_offline.yml", extra_vars=[{"jenkins_ha_housekeeping_stack": jenkins_stack["stack"]}]
+    )
+    assert result.rc != 0
+    assert "credentials were rejected" in result.output
+    assert "not the password" not in result.output
+
+
+# --- workspace_cleanup.yml on a local directory tree ------------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+def make_tree(root, entries):
+    """entries: {relative path: age in days}; directories get a file inside, then every mtime is set."""
+    for relative, age in entries.items():
+        path = root / relative
+        path.mkdir(parents=True)
+        (path / "file.txt").write_text("x" * 1024)
+    now = time.time()
+    for relative, age in entries.items():
+        stamp = now - age * DAY
+        os.utime(root / relative / "file.txt", (stamp, stamp))
+        os.utime(root / relative, (stamp, stamp))
+
+
+def agent_inventory(tmp_path):
+    inventory = tmp_path / "inventory.yml"
+    host = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_become": False}
+    inventory.write_text(json.dumps({"all": {"children": {"agent": {"hosts": {"agent-1": host}}}}}))
+    return inventory
+
+
+@pytest.fixture
+def agent_tree(tmp_path):
+    workspace, caches = tmp_path / "workspace", tmp_path / "caches"
+    make_tree(workspace, {"old-job": 10, "old-job@tmp": 10, "recent-job": 2, "new-job": 0})
+    make_tree(caches, {"old-maven": 30, "gradle": 1})
+    settings = {
+        "jenkins_ha_housekeeping_workspace_paths": [str(workspace)],
+        "jenkins_ha_housekeeping_cache_paths": [str(caches), str(tmp_path / "missing")],
+        "jenkins_ha_housekeeping_workspace_max_age_days": 7,
+        "jenkins_ha_housekeeping_workspace_disk_threshold_percent": 100,
+    }
+    return {"workspace": workspace, "caches": caches, "settings": settings, "inventory": agent_inventory(tmp_path)}
+
+
+def listing(path):
+    return sorted(p.name for p in path.iterdir())
+
+
+def test_workspace_cleanup_removes_old_entries_only(playbook, agent_tree):
+    run = dict(inventory=agent_tree["inventory"], extra_vars=[agent_tree["settings"]])
+    before = (listing(agent_tree["workspace"]), listing(agent_tree["caches"]))
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", check=True, **run)
+    assert result.rc == 0, result.output[-4000:]
+    assert "Would remove 3 workspace/cache entries on agent-1" in result.output, result.output[-3000:]
+    assert (listing(agent_tree["workspace"]), listing(agent_tree["caches"])) == before
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
+    assert result.rc == 0, result.output[-4000:]
+    assert listing(agent_tree["workspace"]) == ["new-job", "recent-job"]
+    assert listing(agent_tree["caches"]) == ["gradle"]
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
+    assert result.rc == 0 and result.changed("agent-1") == 0, result.output[-4000:]
+
+
+def test_workspace_cleanup_above_threshold_keeps_only_the_newest_workspace(playbook, agent_tree):
+    settings = dict(agent_tree["settings"], jenkins_ha_housekeeping_workspace_disk_threshold_percent=0)
+    run = dict(inventory=agent_tree["inventory"], extra_vars=[settings])
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", check=True, **run)
+    assert result.rc == 0, result.output[-4000:]
+    assert "Would remove 4 workspace/cache entries" in result.output, result.output[-3000:]
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
+    assert result.rc == 0, result.output[-4000:]
+    assert listing(agent_tree["workspace"]) == ["new-job"]
+    # Caches are cleaned by age only.
+    assert listing(agent_tree["caches"]) == ["gradle"]
