@@ -118,14 +118,15 @@ options:
 """
 
 EXAMPLES = r"""
-# inventory/stack.jenkins_ec2.yml: every host of stack "prod", reached over SSH through the controller.
+# inventory/stack.jenkins_ec2.yml: every host of stack "prod", agents reached over SSH through the controller.
 plugin: jenkins_ha.aws.jenkins_ec2
 regions: [eu-west-1]
 stacks: [prod]
 compose:
-  # Agents have private addresses only: jump through the controller (its public name from a tag of yours).
+  # jenkins_ha_controller describes the stack's controller (when listed); it is the jump host of the others.
   ansible_ssh_common_args: >-
-    '-o ProxyJump=admin@' ~ (hostvars | dict2items | selectattr('value.jenkins_ha_component', 'defined') | list | length)
+    '' if jenkins_ha_component == 'controller' or jenkins_ha_controller is not defined
+    else '-o ProxyJump=admin@' ~ jenkins_ha_controller.public_ip_address
 
 ---
 # The same stack through AWS Systems Manager Session Manager (no inbound SSH at all).
@@ -430,6 +431,25 @@ class InventoryModule(AWSInventoryBase):
             self.inventory.add_group(group)
             self.inventory.add_child(group, host)
 
+    @staticmethod
+    def _controllers(records):
+        """{stack: address facts of its controller}: the jump host of the stack's private hosts.
+
+        With several listed (a replacement coming up), the one in service wins, then the lowest instance id.
+        """
+        best = {}
+        for record in records:
+            stack = record.get("jenkins_ha_stack")
+            if stack and record.get("jenkins_ha_component") == "controller":
+                rank = (record.get("jenkins_ha_lifecycle_state") not in (None, "InService"), record["instance_id"])
+                if stack not in best or rank < best[stack][0]:
+                    best[stack] = (rank, record)
+        controllers = {}
+        for stack, (dummy, record) in best.items():
+            keys = ("instance_id", "private_ip_address", "public_ip_address", "public_dns_name", "private_dns_name")
+            controllers[stack] = {key: record[key] for key in keys if record.get(key)}
+        return controllers
+
     def _populate(self, records, preferences, address):
         strict = self.get_option("strict")
         compose = self.get_option("compose") or {}
@@ -440,6 +460,7 @@ class InventoryModule(AWSInventoryBase):
         host_group = self.inventory.add_group(self._safe(self.get_option("host_group")))
         self.inventory.add_child("all", host_group)
         inventory = self.inventory
+        controllers = self._controllers(records)
 
         for record in records:
             host = self._hostname(record, preferences)
@@ -449,6 +470,10 @@ class InventoryModule(AWSInventoryBase):
             for name, value in record.items():
                 inventory.set_variable(host, name, value)
             variables = dict(record)
+            controller = controllers.get(record.get("jenkins_ha_stack"))
+            if controller:
+                inventory.set_variable(host, "jenkins_ha_controller", controller)
+                variables["jenkins_ha_controller"] = controller
             if address is not None:
                 value = self._source_value(address, record)
                 if value:

@@ -134,6 +134,11 @@ def main(argv=None):
                 ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".collections"),
                 ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
                 ANSIBLE_DEPRECATION_WARNINGS="false",
+                # A source that fails to parse must fail the run, not yield an empty inventory with rc 0.
+                ANSIBLE_INVENTORY_UNPARSED_FAILED="true",
+                ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true",
+                # botocore gives up after 60 s; a retry would only queue another slow DescribeInstances.
+                AWS_MAX_ATTEMPTS="1",
                 PATH=str(VENV_BIN) + os.pathsep + os.environ.get("PATH", ""),
             )
             results = {plugin: [] for plugin, dummy in PLUGINS}
@@ -156,6 +161,9 @@ def main(argv=None):
                         }
                     )
                     outputs[plugin] = inventory
+                    listed = len(inventory.get("_meta", {}).get("hostvars", {}))
+                    if listed != args.instances:
+                        raise SystemExit("{0} listed {1} hosts, expected {2}".format(plugin, listed, args.instances))
                     print(
                         "  run {0} {1:<28} wall {2:6.2f} s  emulator {3:6.2f} s  client {4:6.2f} s  cpu {5:6.2f} s".format(
                             attempt + 1, plugin, wall, emulator_s, wall - emulator_s, cpu

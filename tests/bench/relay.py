@@ -161,7 +161,11 @@ def make_handler(upstream, stats):
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(payload)
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The client gave up waiting (botocore's 60 s read timeout on an overloaded machine).
+                    self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _relay
 
