@@ -68,7 +68,7 @@ def _tool_missing():
     return None
 
 
-pytestmark = pytest.mark.skipif(_tool_missing() is not None, reason=str(_tool_missing()))
+needs_packer = pytest.mark.skipif(_tool_missing() is not None, reason=str(_tool_missing()))
 
 
 def bake_mode():
@@ -276,6 +276,7 @@ def log_sizes(tmp):
     return {p.name: p.stat().st_size for p in (tmp / "logs").glob("*.log")}
 
 
+@needs_packer
 def test_images_build_reuse_retag_and_rebuild_on_role_change(
     emulator, images_playbook, build_host, bake_inputs, tmp_path
 ):
@@ -338,6 +339,7 @@ def tags_differ(ec2, controller, agent):
     return image_tags(ec2, controller)["jenkins-ha:input-hash"] != image_tags(ec2, agent)["jenkins-ha:input-hash"]
 
 
+@needs_packer
 def test_debian13_base_builds_its_own_image(emulator, images_playbook, bake_inputs, tmp_path):
     """The base is an input: debian13 gets its own image (own hash, base tag) next to debian12's."""
     run, env = images_playbook
@@ -379,3 +381,60 @@ def test_debian13_base_builds_its_own_image(emulator, images_playbook, bake_inpu
         {t["Key"]: t["Value"] for t in i["Tags"]}["jenkins-ha:input-hash"] != tags["jenkins-ha:input-hash"]
         for i in debian12
     )
+
+
+SHARE_PLAY = """\
+- name: Share an image four ways, then unshare
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  module_defaults:
+    group/jenkins_ha.aws.aws:
+      region: us-east-1
+  tasks:
+    - name: Share (check mode)
+      jenkins_ha.aws.ami_share: {image_id: "{{ image_id }}", accounts: ["111122223333"]}
+      check_mode: true
+      register: check
+    - name: Share
+      jenkins_ha.aws.ami_share: {image_id: "{{ image_id }}", accounts: ["111122223333"]}
+      register: share
+    - name: Share again
+      jenkins_ha.aws.ami_share: {image_id: "{{ image_id }}", accounts: ["111122223333"]}
+      register: again
+    - name: Share again (check mode)
+      jenkins_ha.aws.ami_share: {image_id: "{{ image_id }}", accounts: ["111122223333"]}
+      check_mode: true
+      register: check_again
+    - name: Unshare
+      jenkins_ha.aws.ami_share: {image_id: "{{ image_id }}", accounts: ["111122223333"], state: absent}
+      register: unshare
+    - name: Check the four ways
+      ansible.builtin.assert:
+        that:
+          - check is changed
+          - share is changed
+          - share.launch_permissions.accounts == ['111122223333']
+          - share.snapshot_permissions.values() | list == [['111122223333']]
+          - again is not changed
+          - check_again is not changed
+          - unshare is changed
+          - unshare.launch_permissions.accounts == []
+"""
+
+
+def test_ami_share_on_the_emulator(emulator, tmp_path):
+    from tests.integration.harness import run_playbook
+
+    ec2 = emulator.client("ec2")
+    instance = ec2.run_instances(ImageId="ami-1e749f67", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    image_id = ec2.create_image(InstanceId=instance, Name="jenkins-ha-share-test")["ImageId"]
+    ec2.terminate_instances(InstanceIds=[instance])
+    play = tmp_path / "share.yml"
+    play.write_text(SHARE_PLAY)
+    result = run_playbook(
+        play, emulator.env(), inventory="localhost,", extra_vars=["image_id=" + image_id], args=["-c", "local"]
+    )
+    assert result.rc == 0, result.output[-4000:]
+    assert ec2.describe_image_attribute(ImageId=image_id, Attribute="launchPermission")["LaunchPermissions"] == []
