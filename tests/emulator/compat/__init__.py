@@ -22,6 +22,7 @@ PATCHES: tuple[str, ...] = (
     "backup_vault_missing_error",
     "backup_selections",
     "backup_jobs",
+    "backup_recovery_point_age",
     "acm_imported_chain",
 )
 
