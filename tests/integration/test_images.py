@@ -3,9 +3,9 @@
 Packer's amazon-ebs builder launches and registers in the emulator while SSH goes to a local build host container
 (localhost/jenkins-ha-debian12, built by tests/containers/build-image.sh bookworm), so the bake play really runs.
 
-Bake content: the real roles (jenkins_ha.aws.jenkins_controller / jenkins_agent through playbooks/files/packer/
-bake.yml) when both exist under roles/, otherwise a minimal bake play with stand-in roles that only write a
-marker file. JENKINS_HA_IMAGES_BAKE=minimal|roles forces one. The role directories are copies in a temp dir, so
+Bake content: by default a minimal bake play with stand-in roles that only write a marker file;
+JENKINS_HA_IMAGES_BAKE=roles bakes the real roles (jenkins_ha.aws.jenkins_controller / jenkins_agent through
+playbooks/files/packer/bake.yml) with the offline sources named in JENKINS_HA_IMAGES_BAKE_VARS (see bake_mode). The role directories are copies in a temp dir, so
 the test can change a role file (the hash input) without touching the checkout.
 """
 
@@ -72,11 +72,23 @@ needs_packer = pytest.mark.skipif(_tool_missing() is not None, reason=str(_tool_
 
 
 def bake_mode():
-    wanted = os.environ.get("JENKINS_HA_IMAGES_BAKE", "")
+    """minimal (default) or roles (JENKINS_HA_IMAGES_BAKE=roles, needs both roles under roles/).
+
+    The real roles cannot complete a bake offline yet (Jenkins plugins come from the update center): opt in with
+    JENKINS_HA_IMAGES_BAKE=roles and give their offline sources in JENKINS_HA_IMAGES_BAKE_VARS (a YAML/JSON file
+    of role variables, e.g. jenkins_controller_war_path and jenkins_controller_update_center_dir).
+    """
+    wanted = os.environ.get("JENKINS_HA_IMAGES_BAKE", "minimal")
     present = all((ROOT / "roles" / ("jenkins_" + r) / "tasks" / "main.yml").is_file() for r in ROLES)
     if wanted == "roles" and not present:
         pytest.skip("JENKINS_HA_IMAGES_BAKE=roles but roles/jenkins_controller and roles/jenkins_agent are missing")
-    return wanted or ("roles" if present else "minimal")
+    return wanted
+
+
+def role_bake_vars():
+    """Role variables for a real-roles bake, from the file JENKINS_HA_IMAGES_BAKE_VARS names."""
+    path = os.environ.get("JENKINS_HA_IMAGES_BAKE_VARS", "")
+    return yaml.safe_load(Path(path).read_text()) if path else {}
 
 
 @dataclass
@@ -232,6 +244,7 @@ def run_images(playbook, tmp, env, base_variables, bake_variables, roles_dir, co
         "jenkins_ha_images_log_dir": str(tmp / "logs"),
         "jenkins_ha_images_role_paths": {r: [str(roles_dir / ("jenkins_" + r))] for r in ROLES},
         "jenkins_ha_images_packer_variables": dict(base_variables, **bake_variables),
+        "jenkins_ha_images_bake_vars": role_bake_vars() if "bake_playbook" not in bake_variables else {},
     }
     extra_file = tmp / "extra-vars.json"
     extra_file.write_text(json.dumps(extra))
@@ -355,6 +368,7 @@ def test_debian13_base_builds_its_own_image(emulator, images_playbook, bake_inpu
         "jenkins_ha_images_log_dir": str(tmp_path / "logs"),
         "jenkins_ha_images_role_paths": {"agent": [str(roles_dir / "jenkins_agent")]},
         "jenkins_ha_images_packer_variables": dict(base_variables, **bake_variables),
+        "jenkins_ha_images_bake_vars": role_bake_vars() if "bake_playbook" not in bake_variables else {},
     }
     extra_file = tmp_path / "extra-vars.json"
     extra_file.write_text(json.dumps(extra))

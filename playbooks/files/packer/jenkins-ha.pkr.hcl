@@ -110,7 +110,13 @@ variable "tags" {
 variable "bake_vars" {
   type        = map(string)
   default     = {}
-  description = "Extra variables for the bake play (strings), e.g. a pinned Jenkins version."
+  description = "Extra string variables for the bake play, e.g. a pinned Jenkins version."
+}
+
+variable "bake_vars_json" {
+  type        = string
+  default     = "{}"
+  description = "Extra variables for the bake play as a JSON object (lists, maps), e.g. the plugin list."
 }
 
 variable "bake_playbook" {
@@ -246,6 +252,7 @@ build {
         jenkins_ha_bake_base = var.base
       })),
       "--extra-vars", "ansible_python_interpreter=/usr/bin/python3",
+      "--extra-vars", var.bake_vars_json,
     ]
   }
 }
