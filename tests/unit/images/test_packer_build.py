@@ -1,0 +1,147 @@
+"""packer_build: reuse + retag, check mode, force and Packer failures (moto in-process, a fake packer binary)."""
+
+import json
+import stat
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from moto import mock_aws
+
+from ansible_collections.jenkins_ha.aws.plugins.modules import packer_build
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch):
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    template = tmp_path / "packer" / "jenkins-ha.pkr.hcl"
+    template.parent.mkdir()
+    template.write_text("# template\n")
+    role = tmp_path / "roles" / "jenkins_agent" / "tasks"
+    role.mkdir(parents=True)
+    (role / "main.yml").write_text("- ansible.builtin.debug: {msg: agent}\n")
+    return {"template": str(template), "role": "agent", "base": "debian12", "role_paths": [str(role.parent)]}
+
+
+def fake_packer(tmp_path, image_id, rc=0):
+    """A packer that records its call and prints an artifact line (or Packer's error lines)."""
+    script = tmp_path / "fake-packer"
+    if rc == 0:
+        out = "1,amazon-ebs.jenkins_ha,artifact,0,id,us-east-1:{0}".format(image_id)
+    else:
+        out = "1,amazon-ebs.jenkins_ha,error,Error launching source instance: UnauthorizedOperation\n1,,error-count,1"
+    script.write_text(
+        '#!/bin/sh\necho called >> "{0}/calls"\nprintf "%s\\n" "{1}"\nexit {2}\n'.format(tmp_path, out, rc)
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def calls(tmp_path):
+    path = tmp_path / "calls"
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def run(capsys, **args):
+    args.setdefault("region", "us-east-1")
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            packer_build.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def make_image(ec2, tags):
+    instance = ec2.run_instances(ImageId="ami-1e749f67", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    image_id = ec2.create_image(InstanceId=instance, Name="jenkins-ha-agent-" + tags.get("jenkins-ha:commit", "x"))[
+        "ImageId"
+    ]
+    ec2.create_tags(Resources=[image_id], Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    return image_id
+
+
+def input_hash_of(inputs):
+    params = dict(inputs, variables={}, kms_key_id="")
+    return packer_build.compute_input_hash(params)
+
+
+@mock_aws
+def test_check_mode_without_image_predicts_a_build(capsys, tmp_path, inputs):
+    result = run(capsys, packer_path=fake_packer(tmp_path, "ami-x"), _ansible_check_mode=True, **inputs)
+    assert result["changed"] is True and result["action"] == "build" and result["built"] is False
+    assert result["input_hash"] == input_hash_of(inputs)
+    assert calls(tmp_path) == 0
+
+
+@mock_aws
+def test_existing_image_is_reused_and_retagged(capsys, tmp_path, inputs):
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    tags = {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs), "jenkins-ha:commit": "old"}
+    image_id = make_image(ec2, tags)
+    make_image(ec2, dict(tags, **{"jenkins-ha:role": "controller"}))  # same hash, other role: never chosen
+    binary = fake_packer(tmp_path, "ami-x")
+
+    check = run(capsys, packer_path=binary, commit="new", version="1.0.0", _ansible_check_mode=True, **inputs)
+    assert check["changed"] is True and check["action"] == "reuse"
+    assert check["retagged"] == {"jenkins-ha:commit": "new", "jenkins-ha:version": "1.0.0"}
+    described = ec2.describe_images(ImageIds=[image_id])["Images"][0]["Tags"]
+    assert {"Key": "jenkins-ha:commit", "Value": "old"} in described
+
+    applied = run(capsys, packer_path=binary, commit="new", version="1.0.0", **inputs)
+    assert applied["changed"] is True and applied["image_id"] == image_id and applied["built"] is False
+    assert applied["tags"]["jenkins-ha:commit"] == "new"
+    assert applied["amis"] == {"us-east-1": image_id}
+
+    again = run(capsys, packer_path=binary, commit="new", version="1.0.0", **inputs)
+    assert again["changed"] is False and again["retagged"] == {}
+    assert calls(tmp_path) == 0
+
+
+@mock_aws
+def test_changed_role_file_or_force_builds(capsys, tmp_path, inputs):
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    old = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs)})
+    new = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": "built-by-fake-packer"})
+    binary = fake_packer(tmp_path, new)
+
+    forced = run(capsys, packer_path=binary, force=True, log_path=str(tmp_path / "logs" / "agent.log"), **inputs)
+    assert forced["changed"] is True and forced["action"] == "build" and forced["image_id"] == new
+    assert calls(tmp_path) == 1
+    assert (tmp_path / "logs" / "agent.log").exists()
+
+    with open(inputs["role_paths"][0] + "/tasks/main.yml", "a") as handle:
+        handle.write("- ansible.builtin.debug: {msg: more}\n")
+    rebuilt = run(capsys, packer_path=binary, **inputs)
+    assert rebuilt["action"] == "build" and rebuilt["image_id"] == new != old
+    assert calls(tmp_path) == 2
+
+
+@mock_aws
+def test_packer_failure_fails_with_packers_text(capsys, tmp_path, inputs):
+    result = run(capsys, packer_path=fake_packer(tmp_path, "", rc=1), **inputs)
+    assert result["failed"] is True
+    assert "Error launching source instance: UnauthorizedOperation" in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"variables": {"role": "x"}}, "must not set ['role']"),
+        ({"build_variables": {"input_hash": "x"}}, "must not set ['input_hash']"),
+        ({"role_paths": ["/nonexistent/role"]}, "role_paths not found: /nonexistent/role"),
+        ({"template": "/nonexistent.pkr.hcl"}, "Packer template /nonexistent.pkr.hcl not found"),
+        ({"packer_path": "/nonexistent/packer"}, "packer binary '/nonexistent/packer' not found"),
+    ],
+)
+@mock_aws
+def test_bad_input_is_a_clear_error(capsys, inputs, args, message):
+    result = run(capsys, **dict(inputs, **args))
+    assert result["failed"] is True
+    assert message in result["msg"]
