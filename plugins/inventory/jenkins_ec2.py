@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 name: jenkins_ec2
 short_description: EC2 inventory that knows Jenkins HA stacks, a fast drop-in for amazon.aws.aws_ec2
 version_added: 0.1.0
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 description:
   - Lists EC2 instances of the given regions as hosts, grouped by stack, component (C(controller), C(agent)),
     Auto Scaling group, availability zone, Auto Scaling lifecycle state, and C(stale_image) for instances that
@@ -266,6 +266,24 @@ class InventoryModule(AWSInventoryBase):
     def _do_fail(self, message):
         raise AnsibleParserError(message)
 
+    # AWSInventoryBase templates its credential/region/filter options with a templar keyword ansible-core 2.19
+    # deprecates (a warning on every run); template the same options the same way, without it.
+    def _templated(self, option, value):
+        if not value or option not in AWSInventoryBase.TemplatedOptions.TEMPLATABLE_OPTIONS:
+            return value
+        if isinstance(value, dict):
+            return {k: self.templar.template(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.templar.template(v) for v in value]
+        return self.templar.template(value)
+
+    def get_option(self, option, hostvars=None):
+        return self._templated(option, super(AWSInventoryBase, self).get_option(option, hostvars))
+
+    def get_options(self, *args):
+        options = super(AWSInventoryBase, self).get_options(*args)
+        return {name: self._templated(name, value) for name, value in options.items()}
+
     # --- configuration -------------------------------------------------------------------------------------------
 
     def _validated_config(self, config):
@@ -306,10 +324,11 @@ class InventoryModule(AWSInventoryBase):
         boto_filters = ansible_dict_to_boto3_filter_list(filters)
         extra = frozenset(self.get_option("extra_hostvars") or ())
         every = "all" in extra
+        unused = aws.unused_elements_pattern(extra)
         records = []
         try:
             for region in regions:
-                instances = aws.describe_instances(self.client("ec2", region=region), boto_filters)
+                instances = aws.describe_instances(self.client("ec2", region=region), boto_filters, unused)
                 facts = self._autoscaling_facts(region, instances) if self.get_option("autoscaling") else {}
                 for instance in instances:
                     records.append(self._record(instance, extra, every, facts.get(instance["InstanceId"])))

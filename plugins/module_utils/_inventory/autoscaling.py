@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Auto Scaling facts per instance: its group, lifecycle state and whether it runs the group's current image.
 
 Cost: one DescribeAutoScalingGroups call per 100 groups (their ``Instances`` carry the lifecycle states, so no

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The AWS calls of the jenkins_ec2 inventory: one paginated call per kind of data, never one per instance."""
 
 from __future__ import annotations
+
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -16,6 +18,39 @@ INSTANCES_PAGE_SIZE = 1000
 ASG_PAGE_SIZE = 100
 ASG_NAMES_PER_CALL = 100
 LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE = 200
+
+
+# DescribeInstances elements (EC2 query protocol names) of fields outside the default host variables, with the
+# host variable each would become. Network interfaces and block devices are most of every instance's XML.
+UNUSED_INSTANCE_ELEMENTS = {
+    "networkInterfaceSet": "network_interfaces",
+    "blockDeviceMapping": "block_device_mappings",
+    "metadataOptions": "metadata_options",
+    "cpuOptions": "cpu_options",
+    "capacityReservationSpecification": "capacity_reservation_specification",
+    "enclaveOptions": "enclave_options",
+    "maintenanceOptions": "maintenance_options",
+    "privateDnsNameOptions": "private_dns_name_options",
+    "hibernationOptions": "hibernation_options",
+    "stateReason": "state_reason",
+    "productCodes": "product_codes",
+    "networkPerformanceOptions": "network_performance_options",
+}
+
+
+def unused_elements_pattern(wanted):
+    """A regex matching the elements of fields no host variable needs, or None when every field is wanted.
+
+    ``wanted`` holds the extra host variables asked for (``all`` for every field).
+    """
+    if "all" in wanted:
+        return None
+    names = sorted(tag for tag, hostvar in UNUSED_INSTANCE_ELEMENTS.items() if hostvar not in wanted)
+    if not names:
+        return None
+    alternatives = "|".join(names).encode()
+    # None of these elements nests inside itself, so the first closing tag ends the element.
+    return re.compile(rb"<(" + alternatives + rb")(?:\s[^>/]*)?(?:/>|>.*?</\1>)", re.S)
 
 
 class InventoryAWSError(AnsibleAWSError):
@@ -34,8 +69,20 @@ class InventoryErrorHandler(AWSErrorHandler):
 
 @InventoryErrorHandler.common_error_handler("describe instances")
 @AWSRetry.jittered_backoff()
-def describe_instances(client, filters):
-    """Every instance matching the server-side filters, each with its reservation's owner and id."""
+def describe_instances(client, filters, unused=None):
+    """Every instance matching the server-side filters, each with its reservation's owner and id.
+
+    ``unused`` (see unused_elements_pattern()) strips fields nobody asked for from each raw response before
+    botocore decodes it: decoding every field of every instance is most of the client-side cost of a large
+    DescribeInstances, and network interfaces and block devices alone are half of its XML.
+    """
+    if unused is not None:
+
+        def strip_unused(response_dict, **kwargs):
+            if response_dict.get("status_code") == 200 and isinstance(response_dict.get("body"), bytes):
+                response_dict["body"] = unused.sub(b"", response_dict["body"])
+
+        client.meta.events.register("before-parse.ec2.DescribeInstances", strip_unused)
     paginator = client.get_paginator("describe_instances")
     pages = paginator.paginate(Filters=filters, PaginationConfig={"PageSize": INSTANCES_PAGE_SIZE})
     instances = []

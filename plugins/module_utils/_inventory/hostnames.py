@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``hostnames`` option: amazon.aws.aws_ec2's forms, resolved from host variables with plain dict lookups."""
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ class Source:
 
     def __init__(self, text, literal_ok=False):
         self.text = text
-        text, bar, jinja_filter = text.partition("|")
+        text, separator, jinja_filter = text.partition("|")
         self.name = text.strip()
-        self.jinja_filter = jinja_filter.strip() if bar else None
+        self.jinja_filter = jinja_filter.strip() if separator else None
         self.literal = None
         self.tags = None
         self.path = None

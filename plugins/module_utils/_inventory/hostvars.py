@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Host variables of the jenkins_ec2 inventory: a documented subset of amazon.aws.aws_ec2's, same names and shapes.
 
 amazon.aws.aws_ec2 snake_cases every key of every instance (about 150 keys each, most of them in network

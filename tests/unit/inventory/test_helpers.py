@@ -274,3 +274,25 @@ def test_extra_hostvars_are_converted_like_camel_dict_to_snake_dict():
     assert extra["network_interfaces"] == camel_dict_to_snake_dict({"x": INSTANCE["NetworkInterfaces"]})["x"]
     assert extra["owner_id"] == "123456789012"
     assert "placement" in hostvars.build_hostvars(INSTANCE, every=True)
+
+
+@pytest.mark.parametrize(
+    "wanted, kept",
+    [
+        (frozenset(), [b"<tagSet/>", b"<groupSet><item>sg</item></groupSet>", b"<productCodesX>k</productCodesX>"]),
+        (frozenset(["network_interfaces"]), [b"<networkInterfaceSet><item><groupSet/></item></networkInterfaceSet>"]),
+    ],
+)
+def test_unused_elements_are_stripped_before_decoding(wanted, kept):
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import aws
+
+    xml = (
+        b"<item><stateReason/><stateReason><code/><message/></stateReason><tagSet/>"
+        b"<networkInterfaceSet><item><groupSet/></item></networkInterfaceSet><blockDeviceMapping/>"
+        b"<groupSet><item>sg</item></groupSet><productCodesX>k</productCodesX></item>"
+    )
+    stripped = aws.unused_elements_pattern(wanted).sub(b"", xml)
+    assert b"stateReason" not in stripped and b"blockDeviceMapping" not in stripped
+    for element in kept:
+        assert element in stripped
+    assert aws.unused_elements_pattern(frozenset(["all"])) is None
