@@ -10,9 +10,11 @@ import sys
 import time
 import urllib.request
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.emulator.testhooks import backdate_recovery_point
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import BUILD as STANDIN_BUILD
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
@@ -69,15 +71,30 @@ def test_backup_check_passes_after_a_backup_job(playbook, emulator, backed_up_st
 
 
 def test_backup_check_fails_when_the_newest_point_is_older_than_the_rpo(playbook, emulator, backed_up_stack):
-    # The emulator stamps recovery points "now": an RPO of under a second makes the only point too old.
-    emulator.client("backup").start_backup_job(
+    job = emulator.client("backup").start_backup_job(
         BackupVaultName=backed_up_stack["vault"], ResourceArn=backed_up_stack["arn"], IamRoleArn=IAM_ROLE
     )
-    time.sleep(2)
-    result = run_backup_check(playbook, backed_up_stack["stack"], rpo_hours=0.0002)
+    taken = (datetime.now(timezone.utc) - timedelta(hours=30)).replace(microsecond=0)
+    backdate_recovery_point(emulator.url, job["RecoveryPointArn"], taken)
+    result = run_backup_check(playbook, backed_up_stack["stack"], rpo_hours=24)
     assert result.rc != 0
     assert "RPO VIOLATED" in result.output
-    assert "the RPO is 0.0002 h" in result.output
+    assert "taken {0}".format(taken.isoformat()) in result.output
+    assert "the RPO is 24 h" in result.output
+
+
+def test_backup_check_judges_the_newest_point_only(playbook, emulator, backed_up_stack):
+    backup = emulator.client("backup")
+    old = backup.start_backup_job(
+        BackupVaultName=backed_up_stack["vault"], ResourceArn=backed_up_stack["arn"], IamRoleArn=IAM_ROLE
+    )
+    backdate_recovery_point(emulator.url, old["RecoveryPointArn"], datetime.now(timezone.utc) - timedelta(hours=30))
+    backup.start_backup_job(
+        BackupVaultName=backed_up_stack["vault"], ResourceArn=backed_up_stack["arn"], IamRoleArn=IAM_ROLE
+    )
+    result = run_backup_check(playbook, backed_up_stack["stack"], rpo_hours=24)
+    assert result.rc == 0, result.output[-4000:]
+    assert "RPO met for stack " + backed_up_stack["stack"] in result.output
 
 
 def test_backup_check_names_a_missing_stack(playbook):
