@@ -38,7 +38,13 @@ def create_image(self):
     )
     snapshot_tags = _tags_for(specs, "snapshot")
     if snapshot_tags:
-        self.ec2_backend.create_tags([image.ebs_snapshot.id], snapshot_tags)
+        # Every snapshot the image was made of (one on stock moto; one per volume with ec2_image_block_devices).
+        snapshot_ids = [
+            mapping["Ebs"]["SnapshotId"]
+            for mapping in image.block_device_mappings
+            if mapping.get("Ebs", {}).get("SnapshotId")
+        ]
+        self.ec2_backend.create_tags(snapshot_ids or [image.ebs_snapshot.id], snapshot_tags)
     return ActionResult({"ImageId": image.id})
 
 
