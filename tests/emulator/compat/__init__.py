@@ -23,6 +23,7 @@ PATCHES: tuple[str, ...] = (
     "ec2_image_block_devices",
     "ec2_snapshot_encryption",
     "ec2_snapshot_create_volume_permission",
+    "ec2_image_launch_permission_visibility",
     "autoscaling_metrics_collection",
     "autoscaling_instance_refresh",
     "backup_vault_missing_error",

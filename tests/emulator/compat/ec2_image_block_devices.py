@@ -289,7 +289,7 @@ def _wrap_copy_image(original):
         backend = self.ec2_backend
         ami = backend.amis[result.result["ImageId"]]
         source_backend = ec2_backends[backend.account_id][self._get_param("SourceRegion")]
-        source = source_backend.amis[self._get_param("SourceImageId")]
+        source = source_backend.describe_images(ami_ids=[self._get_param("SourceImageId")])[0]
         _reshape_from_source(backend, ami, source, encrypt, _key_arn(backend, kms_key_id))
         return result
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.emulator.compat import (
     ec2_image_block_devices,
+    ec2_image_launch_permission_visibility,
     ec2_image_tag_specifications,
     ec2_snapshot_create_volume_permission,
     ec2_snapshot_encryption,
@@ -353,3 +355,67 @@ def test_structured_create_volume_permission_adds_and_removes(aws, compat_patch)
             )
         assert error_code(excinfo) == "InvalidAMIAttributeItemValue"
         assert _permissions(ec2, snapshot_id) == [{"UserId": "444455556666"}]
+
+
+# --- Shared and public AMIs seen from another account ----------------------------------------------------------
+
+
+def _other_account_ec2(aws):
+    credentials = aws("sts").assume_role(
+        RoleArn="arn:aws:iam::{0}:role/workload".format(OTHER_ACCOUNT), RoleSessionName="workload"
+    )["Credentials"]
+    return boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def _shared_images(ec2):
+    shared = ec2.register_image(Name="jenkins-ha-agent-shared")["ImageId"]
+    ec2.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": OTHER_ACCOUNT}]})
+    public = ec2.register_image(Name="jenkins-ha-agent-public")["ImageId"]
+    ec2.modify_image_attribute(ImageId=public, LaunchPermission={"Add": [{"Group": "all"}]})
+    private = ec2.register_image(Name="jenkins-ha-agent-private")["ImageId"]
+    return shared, public, private
+
+
+def test_stock_moto_hides_shared_images_from_the_other_account(aws, compat_patch):
+    compat_patch.stock(ec2_image_launch_permission_visibility)
+    ec2 = aws("ec2")
+    shared, _, _ = _shared_images(ec2)
+    owner = _image(ec2, shared)["OwnerId"]
+    workload = _other_account_ec2(aws)
+    with pytest.raises(ClientError) as excinfo:
+        workload.describe_images(ImageIds=[shared])
+    assert error_code(excinfo) == "InvalidAMIID.NotFound"
+    assert workload.describe_images(Owners=[owner])["Images"] == []
+
+
+def test_shared_and_public_images_are_visible_to_the_other_account(aws, compat_patch):
+    ec2 = aws("ec2")
+    with compat_patch(ec2_image_launch_permission_visibility):
+        shared, public, private = _shared_images(ec2)
+        owner = _image(ec2, shared)["OwnerId"]
+        workload = _other_account_ec2(aws)
+
+        def ids(**kwargs):
+            return sorted(image["ImageId"] for image in workload.describe_images(**kwargs)["Images"])
+
+        assert ids(ImageIds=[shared]) == [shared]
+        assert ids(Owners=[owner]) == sorted([shared, public])
+        assert ids(Owners=[owner], Filters=[{"Name": "name", "Values": ["*-shared"]}]) == [shared]
+        assert shared in ids(ExecutableUsers=["self"]) and private not in ids(ExecutableUsers=["self"])
+        assert ids(Owners=["self"]) == []
+        with pytest.raises(ClientError) as excinfo:
+            workload.describe_images(ImageIds=[private])
+        assert error_code(excinfo) == "InvalidAMIID.NotFound"
+        # Only the owner may change who can launch it.
+        with pytest.raises(ClientError) as excinfo:
+            workload.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"Group": "all"}]})
+        assert error_code(excinfo) == "InvalidAMIID.NotFound"
+        # Unshared, it is gone again.
+        ec2.modify_image_attribute(ImageId=shared, LaunchPermission={"Remove": [{"UserId": OTHER_ACCOUNT}]})
+        assert ids(Owners=[owner]) == [public]
