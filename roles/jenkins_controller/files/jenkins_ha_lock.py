@@ -142,22 +142,49 @@ def is_held(path):
     return False
 
 
-def pid_holds(path, pid):
-    """True when process `pid` has the current lock file (same inode) open; used to detect a broken lock."""
+def _locks_held_by(pid, proc_locks="/proc/locks"):
+    """(major, minor, inode) of every POSIX lock `pid` holds, from /proc/locks (readable without ptrace rights)."""
+    held = set()
+    with open(proc_locks, encoding="ascii") as handle:
+        for line in handle:
+            fields = line.split()
+            # "1: POSIX  ADVISORY  WRITE 5423 00:58:1689577 0 EOF"; blocked waiters carry a "->" marker.
+            if len(fields) < 6 or fields[1] != "POSIX" or "->" in fields:
+                continue
+            if fields[4] != str(pid):
+                continue
+            major, minor, inode = fields[5].split(":")
+            held.add((int(major, 16), int(minor, 16), int(inode)))
+    return held
+
+
+def pid_holds(path, pid, proc_locks="/proc/locks"):
+    """Whether process `pid` holds a lock on the current lock file (same inode): True, False, or None (unknown).
+
+    Used to detect that an operator broke the lock for another controller. /proc/locks answers without ptrace
+    rights (containers, hardened hosts); the process' open descriptors are the fallback.
+    """
     try:
         current = os.stat(path)
     except OSError:
         return False
+    if not os.path.exists("/proc/{0}".format(pid)):
+        return False
+    try:
+        held = _locks_held_by(pid, proc_locks)
+        return (os.major(current.st_dev), os.minor(current.st_dev), current.st_ino) in held
+    except (OSError, ValueError):
+        pass
     fd_dir = "/proc/{0}/fd".format(pid)
     try:
         entries = os.listdir(fd_dir)
     except OSError:
-        return False
+        return None
     for entry in entries:
         try:
             st = os.stat(os.path.join(fd_dir, entry))
         except OSError:
-            continue
+            return None
         if (st.st_dev, st.st_ino) == (current.st_dev, current.st_ino):
             return True
     return False
@@ -239,7 +266,14 @@ def main(argv=None):
             return 0 if held else EXIT_FREE
         if args.command == "fence":
             pid = args.pid if args.pid is not None else unit_main_pid(args.unit)
-            if pid <= 0 or process_age(pid) < args.min_age or pid_holds(path, pid):
+            if pid <= 0 or process_age(pid) < args.min_age:
+                return 0
+            holds = pid_holds(path, pid)
+            if holds is None:
+                # Never stop a controller on a guess.
+                print("jenkins-ha-lock: cannot tell whether pid {0} holds {1}; leaving it running".format(pid, path))
+                return 0
+            if holds:
                 return 0
             print("jenkins-ha-lock: pid {0} no longer holds {1}: the lock was broken or moved".format(pid, path))
             if args.unit and args.stop:

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -148,3 +149,23 @@ def test_fence_ignores_a_process_that_is_still_starting(home):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_pid_holds_reads_proc_locks(home, tmp_path):
+    path = home / ".jenkins-ha.lock"
+    path.write_text("")
+    st = path.stat()
+    dev = "{0:02x}:{1:02x}:{2}".format(os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    table = tmp_path / "locks"
+    table.write_text(
+        "1: POSIX  ADVISORY  WRITE 4242 {0} 0 EOF\n"
+        "1: -> POSIX  ADVISORY  WRITE 4343 {0} 0 EOF\n"
+        "2: FLOCK  ADVISORY  WRITE 4444 {0} 0 EOF\n".format(dev)
+    )
+    own = os.getpid()
+    assert lock.pid_holds(str(path), own, proc_locks=str(table)) is False
+    table.write_text(table.read_text().replace("4242", str(own)))
+    assert lock.pid_holds(str(path), own, proc_locks=str(table)) is True
+    # Unreadable /proc/locks: fall back to the descriptors of the process.
+    with open(path) as handle:
+        assert handle and lock.pid_holds(str(path), own, proc_locks=str(tmp_path / "missing")) is True
