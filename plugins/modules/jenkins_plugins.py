@@ -23,7 +23,7 @@ description:
     changes nothing. Plugins not in the resolved set are left alone.
   - Jenkins loads new plugin files at its next start; this module does not restart it.
 author:
-  - jenkins_ha.aws contributors
+  - jenkins_ha.aws contributors (@jenkins-ha)
 options:
   plugins:
     description:
