@@ -39,7 +39,9 @@ def run_module(tmp_path, check=False, **args):
     args_file = tmp_path / "args.json"
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check)}))
     env = dict(os.environ, PYTHONPATH=str(ROOT / ".collections"))
-    proc = subprocess.run([sys.executable, str(MODULE), str(args_file)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, str(MODULE), str(args_file)], capture_output=True, text=True, env=env, check=False
+    )
     return json.loads(proc.stdout)
 
 

@@ -213,7 +213,8 @@ def test_resolved_metadata_is_complete():
 )
 def test_compare_versions(left, right, expected):
     assert compare_versions(left, right) == expected
-    assert compare_versions(right, left) == -expected
+    swapped = {"left": right, "right": left}
+    assert compare_versions(**swapped) == -expected
 
 
 def test_parse_update_center_jsonp_and_plain():
