@@ -1,0 +1,92 @@
+"""site.yml against a private emulator: check on an empty account, converge, idempotent rerun, check rerun,
+a second stack alongside, and a typo'd stack variable failing before anything is created."""
+
+import pytest
+
+from tests.integration.harness import ROOT
+
+SITE = ROOT / "site.yml"
+DEMO = ROOT / "inventory" / "demo"
+# A second stack in the same account and region: other name, other CIDRs, TLS-only EFS policy, per-AZ NAT.
+SECOND = [
+    "jenkins_ha_stack_name=second",
+    {
+        "jenkins_ha_vpc_cidr": "10.50.0.0/16",
+        "jenkins_ha_public_subnet_cidrs": ["10.50.0.0/24", "10.50.1.0/24"],
+        "jenkins_ha_private_subnet_cidrs": ["10.50.16.0/20", "10.50.32.0/20"],
+        "jenkins_ha_nat_gateways": "per_az",
+        "jenkins_ha_efs_tls": True,
+        "jenkins_ha_dns_zone": "",
+        "jenkins_ha_dns_private_zone": "",
+        "jenkins_ha_alarm_sns_topic": False,
+    },
+]
+
+
+def vpcs(emulator, stack):
+    ec2 = emulator.client("ec2")
+    return ec2.describe_vpcs(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": [stack]}])["Vpcs"]
+
+
+@pytest.fixture(scope="module")
+def public_zone(emulator):
+    emulator.client("route53").create_hosted_zone(Name="demo.jenkins-ha.example", CallerReference="test-site")
+
+
+def test_bad_input_fails_first_and_creates_nothing(emulator, playbook):
+    result = playbook(SITE, inventory=DEMO, extra_vars=["jenkins_ha_stack_name=typo", "jenkins_ha_nat_gateway=per_az"])
+    assert result.rc != 0
+    assert "Unknown stack variable(s) jenkins_ha_nat_gateway" in result.output
+    assert vpcs(emulator, "typo") == []
+
+
+def test_bad_cidr_fails_with_a_clear_message(emulator, playbook):
+    result = playbook(
+        SITE, inventory=DEMO, extra_vars=["jenkins_ha_stack_name=typo", "jenkins_ha_vpc_cidr=10.40.0.1/16"]
+    )
+    assert result.rc != 0
+    assert "Malformed CIDR(s): 10.40.0.1/16" in result.output
+    assert vpcs(emulator, "typo") == []
+
+
+def test_check_on_an_empty_account_fails_nowhere(emulator, playbook, public_zone):
+    result = playbook(SITE, inventory=DEMO, check=True)
+    assert result.rc == 0, result.output[-3000:]
+    assert result.failed() == 0
+    assert vpcs(emulator, "demo") == []
+
+
+def test_site_converges_then_reruns_without_changes(emulator, playbook, public_zone):
+    first = playbook(SITE, inventory=DEMO)
+    assert first.rc == 0, first.output[-3000:]
+    assert first.changed() > 0
+
+    second = playbook(SITE, inventory=DEMO)
+    assert second.rc == 0, second.output[-3000:]
+    assert second.changed() == 0, second.output
+
+    check = playbook(SITE, inventory=DEMO, check=True, diff=True)
+    assert check.rc == 0, check.output[-3000:]
+    assert check.changed() == 0, check.output
+
+    ssm = emulator.client("ssm")
+    assert ssm.get_parameter(Name="/jenkins-ha/demo/agent/asg-name")["Parameter"]["Value"] == "demo-agent"
+    secret = ssm.get_parameter(Name="/jenkins-ha/demo/keys/ssh-private-key")["Parameter"]
+    assert secret["Type"] == "SecureString"
+    assert "PRIVATE KEY" not in first.output + second.output
+    groups = emulator.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=["demo-controller", "demo-agent"]
+    )["AutoScalingGroups"]
+    controller = next(g for g in groups if g["AutoScalingGroupName"] == "demo-controller")
+    assert (controller["MinSize"], controller["MaxSize"], controller["DesiredCapacity"]) == (1, 1, 1)
+    assert controller["HealthCheckType"] == "ELB"
+
+
+def test_a_second_stack_coexists(emulator, playbook, public_zone):
+    result = playbook(SITE, inventory=DEMO, extra_vars=SECOND)
+    assert result.rc == 0, result.output[-3000:]
+    assert len(vpcs(emulator, "second")) == 1
+    assert len(vpcs(emulator, "demo")) == 1
+    efs = emulator.client("efs")
+    names = {fs["Name"] for fs in efs.describe_file_systems()["FileSystems"]}
+    assert {"demo-jenkins-home", "second-jenkins-home"} <= names
