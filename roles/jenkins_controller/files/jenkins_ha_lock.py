@@ -217,7 +217,7 @@ def break_lock(path, now=None):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="jenkins-ha-lock", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="jenkins-ha-lock", description=__doc__.split("\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("check", "exec", "status", "fence", "break"):
         cmd = sub.add_parser(name)
