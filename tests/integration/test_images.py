@@ -11,61 +11,26 @@ the test can change a role file (the hash input) without touching the checkout.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import time
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.integration.harness import ROOT, free_port
+from tests.bed.buildhost import ROLES, missing_tool, register_base_images, started_build_host, write_bake_inputs
+from tests.integration.harness import ROOT
 
 PLAYBOOK = ROOT / "playbooks" / "images.yml"
 EMULATOR_VARS = ROOT / "tests" / "integration" / "files" / "images-emulator.yml"
-BUILD_HOST_IMAGE = "localhost/jenkins-ha-debian12"
 STACK = "imgtest"
-ROLES = ("controller", "agent")
 SUMMARY = re.compile(r"(controller|agent): (build|reuse) (ami-[0-9a-f]+|\(check mode: would build\))")
-
-MINIMAL_BAKE = """\
-- name: Minimal bake (stand-in for the roles)
-  hosts: all
-  become: true
-  gather_facts: false
-  tasks:
-    - name: Apply the stand-in role
-      ansible.builtin.include_role:
-        name: "{{ jenkins_ha_test_roles_dir }}/jenkins_{{ jenkins_ha_bake_role }}"
-"""
-
-MINIMAL_ROLE_TASKS = """\
-- name: Create the marker directory
-  ansible.builtin.file:
-    path: /var/lib/jenkins-ha-bake
-    state: directory
-    mode: "0755"
-- name: Record that this role baked
-  ansible.builtin.copy:
-    dest: "/var/lib/jenkins-ha-bake/{{ jenkins_ha_bake_role }}"
-    content: "{{ stand_in_revision }}\\n"
-    mode: "0644"
-"""
 
 
 def _tool_missing():
-    for tool in ("packer", "podman", "ssh-keygen"):
-        if not shutil.which(tool):
-            return "{0} not installed".format(tool)
-    if subprocess.run(["podman", "image", "exists", BUILD_HOST_IMAGE]).returncode != 0:
-        return "{0} missing: run tests/containers/build-image.sh bookworm".format(BUILD_HOST_IMAGE)
-    return None
+    return missing_tool()
 
 
 needs_packer = pytest.mark.skipif(_tool_missing() is not None, reason=str(_tool_missing()))
@@ -91,148 +56,16 @@ def role_bake_vars():
     return yaml.safe_load(Path(path).read_text()) if path else {}
 
 
-@dataclass
-class BuildHost:
-    name: str
-    port: int
-    key: Path
-
-    def exec(self, *cmd):
-        return subprocess.run(["podman", "exec", self.name, *cmd], capture_output=True, text=True)
-
-
-@contextlib.contextmanager
-def started_build_host(tmp):
-    """A build host container with sshd on a free loopback port and a generated key for user admin."""
-    key = tmp / "id_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
-    port = free_port()
-    name = "jh-images-test-{0}".format(port)
-    subprocess.run(
-        [
-            "podman",
-            "run",
-            "-d",
-            "--rm",
-            "--name",
-            name,
-            "-p",
-            "127.0.0.1:{0}:22".format(port),
-            BUILD_HOST_IMAGE,
-            "/sbin/init",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        setup = (
-            "id admin >/dev/null 2>&1 || useradd -m -s /bin/bash admin; install -d -m 0700 -o admin -g admin "
-            "/home/admin/.ssh; echo 'admin ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/admin; chmod 0440 "
-            "/etc/sudoers.d/admin; cat > /home/admin/.ssh/authorized_keys; chown admin: /home/admin/.ssh/authorized_keys"
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            proc = subprocess.run(
-                ["podman", "exec", "-i", name, "bash", "-c", setup],
-                input=(tmp / "id_ed25519.pub").read_text(),
-                capture_output=True,
-                text=True,
-            )
-            ssh = subprocess.run(
-                [
-                    "ssh",
-                    "-i",
-                    str(key),
-                    "-p",
-                    str(port),
-                    "-o",
-                    "BatchMode=yes",
-                    "-o",
-                    "StrictHostKeyChecking=no",
-                    "-o",
-                    "UserKnownHostsFile=/dev/null",
-                    "-o",
-                    "ConnectTimeout=3",
-                    "admin@127.0.0.1",
-                    "sudo",
-                    "true",
-                ],
-                capture_output=True,
-                text=True,
-            )
-            if proc.returncode == 0 and ssh.returncode == 0:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("build host not reachable over SSH: {0} {1}".format(proc.stderr, ssh.stderr))
-            time.sleep(1)
-        yield BuildHost(name, port, key)
-    finally:
-        subprocess.run(["podman", "rm", "-f", "-t", "0", name], capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def build_host(tmp_path_factory):
     with started_build_host(tmp_path_factory.mktemp("build-host")) as host:
         yield host
 
 
-def register_base_images(ec2):
-    """Debian-named base AMIs in the emulator; returns the packer variables that select the base."""
-    images = {}
-    for version in ("12", "13"):
-        name = "debian-{0}-amd64-20250101-2000".format(version)
-        found = ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [name]}])["Images"]
-        if not found:
-            image_id = ec2.register_image(
-                Name=name,
-                Architecture="x86_64",
-                RootDeviceName="/dev/xvda",
-                VirtualizationType="hvm",
-                BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp3"}}],
-            )["ImageId"]
-            found = ec2.describe_images(ImageIds=[image_id])["Images"]
-        images[version] = found[0]
-    account = images["12"]["OwnerId"]
-    if all(i.get("RootDeviceType") == "ebs" for i in images.values()):
-        return {"source_ami_owners": [account]}
-    # amazon-ebs refuses a source AMI whose root device type is not `ebs`, and stock moto registers every image as
-    # `standard`. Until the compatibility layer fixes RegisterImage, bake from the EBS-backed AMI moto ships.
-    warnings.warn(
-        "emulator registers AMIs with RootDeviceType=standard: baking from moto's shipped ami-1e749f67 instead of "
-        "the registered Debian base AMIs"
-    )
-    return {
-        "source_ami_owners": ["099720109477"],
-        "source_ami_name_patterns": {
-            "debian12": "ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-%s-server-20170727",
-            "debian13": "ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-%s-server-20170727",
-        },
-    }
-
-
-def write_bake_inputs(tmp, mode):
-    """Role directories to hash (copies of the real roles, or stand-ins) and the packer variables for the bake."""
-    roles_dir = tmp / "roles"
-    for role in ROLES:
-        target = roles_dir / ("jenkins_" + role)
-        if mode == "roles":
-            shutil.copytree(ROOT / "roles" / ("jenkins_" + role), target, ignore=shutil.ignore_patterns("molecule"))
-        else:
-            (target / "tasks").mkdir(parents=True)
-            (target / "defaults").mkdir()
-            (target / "tasks" / "main.yml").write_text(MINIMAL_ROLE_TASKS)
-            (target / "defaults" / "main.yml").write_text("stand_in_revision: one\n")
-    if mode != "minimal":
-        return roles_dir, {}
-    bake = tmp / "bake.yml"
-    bake.write_text(MINIMAL_BAKE)
-    return roles_dir, {"bake_playbook": str(bake), "bake_vars": {"jenkins_ha_test_roles_dir": str(roles_dir)}}
-
-
 @pytest.fixture(scope="module")
 def bake_inputs(tmp_path_factory):
     mode = bake_mode()
-    roles_dir, variables = write_bake_inputs(tmp_path_factory.mktemp("bake"), mode)
+    roles_dir, variables = write_bake_inputs(tmp_path_factory.mktemp("bake"), mode, ROOT)
     return mode, roles_dir, variables
 
 
