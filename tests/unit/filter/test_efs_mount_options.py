@@ -91,7 +91,9 @@ ERROR_CASES = [
 def call(overrides):
     args = {"file_system_id": FS, "region": "eu-west-1"}
     args.update(overrides)
-    return efs_mount_options(args.pop("file_system_id"), args.pop("region"), **args)
+    file_system_id = args.pop("file_system_id")
+    region = args.pop("region")
+    return efs_mount_options(file_system_id, region, **args)
 
 
 @pytest.mark.parametrize("overrides, expected", OK_CASES)
