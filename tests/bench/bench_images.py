@@ -89,7 +89,9 @@ def main(argv=None):
                 )
                 variables = dict(base_variables, **bake_variables)
                 build = run(env, tmp, args.role, roles_dir, variables, force=True)
-                skips = [run(env, tmp, args.role, roles_dir, variables, force=False) for _ in range(args.skip_runs)]
+                skips = [
+                    run(env, tmp, args.role, roles_dir, variables, force=False) for _unused in range(args.skip_runs)
+                ]
         finally:
             emulator.stop()
 

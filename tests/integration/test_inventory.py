@@ -42,6 +42,7 @@ def ansible_inventory(emulator, config_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     return plain(json.loads(proc.stdout))

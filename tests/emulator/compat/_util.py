@@ -31,7 +31,7 @@ class Patcher:
     def restore(self):
         for entry in reversed(self._undo):
             if len(entry) == 4:
-                mapping, key, old, _ = entry
+                mapping, key, old, _unused = entry
                 if old is _MISSING:
                     mapping.pop(key, None)
                 else:

@@ -36,7 +36,7 @@ def _wrap_modify_snapshot_attribute(original):
             self.error_on_dryrun()
             snapshot_id = self._get_param("SnapshotId")
             self.ec2_backend.get_snapshot(snapshot_id)  # InvalidSnapshot.NotFound before anything changes
-            for _, groups in (add, remove):
+            for _unused, groups in (add, remove):
                 for group in groups:
                     if group != "all":  # all or nothing, as on AWS
                         raise InvalidAMIAttributeItemValueError("UserGroup", group)

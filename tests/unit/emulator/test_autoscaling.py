@@ -36,7 +36,7 @@ def _enabled(autoscaling, name="controller"):
 
 def test_stock_moto_lacks_disable_metrics_collection(aws, compat_patch):
     compat_patch.stock(autoscaling_metrics_collection)
-    autoscaling, _, _ = _group(aws)
+    autoscaling, _unused, _unused = _group(aws)
     with pytest.raises((NotImplementedError, ClientError)):
         autoscaling.disable_metrics_collection(AutoScalingGroupName="controller")
     # And omitting Metrics, which means "all of them" on AWS, enables none.
@@ -45,7 +45,7 @@ def test_stock_moto_lacks_disable_metrics_collection(aws, compat_patch):
 
 
 def test_metrics_collection_adds_and_removes_metrics(aws, compat_patch):
-    autoscaling, _, _ = _group(aws)
+    autoscaling, _unused, _unused = _group(aws)
     with compat_patch(autoscaling_metrics_collection):
         autoscaling.enable_metrics_collection(
             AutoScalingGroupName="controller", Granularity="1Minute", Metrics=["GroupInServiceInstances"]
@@ -67,7 +67,7 @@ def test_metrics_collection_adds_and_removes_metrics(aws, compat_patch):
 
 def test_stock_moto_lacks_instance_refresh(aws, compat_patch):
     compat_patch.stock(autoscaling_instance_refresh)
-    autoscaling, _, _ = _group(aws)
+    autoscaling, _unused, _unused = _group(aws)
     with pytest.raises((NotImplementedError, ClientError)):
         autoscaling.start_instance_refresh(AutoScalingGroupName="controller")
     with pytest.raises((NotImplementedError, ClientError)):
@@ -92,7 +92,7 @@ def test_instance_refresh_replaces_instances_from_the_current_template(aws, comp
         assert error_code(busy) == "InstanceRefreshInProgress"
 
         seen = []
-        for _ in range(3):
+        for _unused in range(3):
             refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="controller")["InstanceRefreshes"][0]
             seen.append(refresh["Status"])
         assert seen == ["InProgress", "Successful", "Successful"]
@@ -115,7 +115,7 @@ def test_instance_refresh_replaces_instances_from_the_current_template(aws, comp
 
 
 def test_instance_refresh_can_be_cancelled_while_active(aws, compat_patch):
-    autoscaling, _, _ = _group(aws, capacity=1)
+    autoscaling, _unused, _unused = _group(aws, capacity=1)
     before = _instances(autoscaling)
     with compat_patch(autoscaling_instance_refresh):
         refresh_id = autoscaling.start_instance_refresh(AutoScalingGroupName="controller")["InstanceRefreshId"]
@@ -128,7 +128,7 @@ def test_instance_refresh_can_be_cancelled_while_active(aws, compat_patch):
         assert error_code(nothing) == "ActiveInstanceRefreshNotFound"
         # A new refresh may start once the previous one is over.
         autoscaling.start_instance_refresh(AutoScalingGroupName="controller", Preferences={"SkipMatching": True})
-        for _ in range(2):
+        for _unused in range(2):
             refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="controller")["InstanceRefreshes"][0]
         assert refresh["Status"] == "Successful"
         # Skip matching: instances already on the template's image and type are kept.

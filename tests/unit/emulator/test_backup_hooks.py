@@ -94,7 +94,7 @@ def test_backdated_point_reports_the_old_date_in_process(aws, compat_patch):
 def test_restore_jobs_report_the_backdated_point_date(aws, compat_patch):
     backup, efs = aws("backup"), aws("efs")
     with compat_patch(backup_jobs), compat_patch(backup_recovery_point_age):
-        _, job = _backed_up_file_system(efs, backup)
+        _unused, job = _backed_up_file_system(efs, backup)
         restore_id = backup.start_restore_job(RecoveryPointArn=job["RecoveryPointArn"], IamRoleArn=ROLE, Metadata={})[
             "RestoreJobId"
         ]

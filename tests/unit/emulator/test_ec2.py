@@ -102,7 +102,7 @@ def _template(ec2, name):
 
 def test_stock_moto_copies_template_tags_into_version_data(aws, compat_patch):
     compat_patch.stock(ec2_launch_template_tags)
-    _, version = _template(aws("ec2"), "agents")
+    _unused, version = _template(aws("ec2"), "agents")
     assert "TagSpecifications" in version["LaunchTemplateData"]
 
 

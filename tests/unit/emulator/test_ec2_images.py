@@ -222,7 +222,7 @@ def test_copy_image_copies_every_snapshot_and_encrypts_on_request(aws, compat_pa
     ec2 = aws("ec2")
     with compat_patch(ec2_image_block_devices):
         base_id = ec2.register_image(**DEBIAN_BASE)["ImageId"]
-        source_id, _ = _built_image(ec2, base_id)
+        source_id, _unused = _built_image(ec2, base_id)
         source = _image(ec2, source_id)
         source_root = _snapshots_of(ec2, source)[0]
         key_arn = _customer_key(aws)
@@ -270,9 +270,9 @@ def _volume_snapshot(ec2, encrypted):
 def test_stock_moto_drops_snapshot_keys(aws, compat_patch):
     compat_patch.stock(ec2_snapshot_encryption)
     ec2 = aws("ec2")
-    _, encrypted = _volume_snapshot(ec2, True)
+    _unused, encrypted = _volume_snapshot(ec2, True)
     assert (encrypted["Encrypted"], encrypted.get("KmsKeyId")) == (True, None)
-    _, plain = _volume_snapshot(ec2, False)
+    _unused, plain = _volume_snapshot(ec2, False)
     copy_id = ec2.copy_snapshot(SourceSnapshotId=plain["SnapshotId"], SourceRegion="us-east-1", Encrypted=True)
     assert _snapshot(ec2, copy_id["SnapshotId"])["Encrypted"] is False
 
@@ -285,7 +285,7 @@ def test_snapshots_keep_and_take_encryption_keys(aws, compat_patch):
         copy_id = ec2.copy_snapshot(SourceSnapshotId=encrypted["SnapshotId"], SourceRegion="us-east-1")["SnapshotId"]
         assert _snapshot(ec2, copy_id)["KmsKeyId"] == volume["KmsKeyId"]
 
-        _, plain = _volume_snapshot(ec2, False)
+        _unused, plain = _volume_snapshot(ec2, False)
         default_key = aws("kms").describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["Arn"]
         copy_id = ec2.copy_snapshot(SourceSnapshotId=plain["SnapshotId"], SourceRegion="us-east-1", Encrypted=True)
         copy = _snapshot(ec2, copy_id["SnapshotId"])
@@ -315,7 +315,7 @@ def _permissions(ec2, snapshot_id):
 def test_stock_moto_ignores_structured_create_volume_permission(aws, compat_patch):
     compat_patch.stock(ec2_snapshot_create_volume_permission)
     ec2 = aws("ec2")
-    _, snapshot = _volume_snapshot(ec2, False)
+    _unused, snapshot = _volume_snapshot(ec2, False)
     ec2.modify_snapshot_attribute(
         SnapshotId=snapshot["SnapshotId"],
         Attribute="createVolumePermission",
@@ -327,7 +327,7 @@ def test_stock_moto_ignores_structured_create_volume_permission(aws, compat_patc
 def test_structured_create_volume_permission_adds_and_removes(aws, compat_patch):
     ec2 = aws("ec2")
     with compat_patch(ec2_snapshot_create_volume_permission):
-        _, snapshot = _volume_snapshot(ec2, False)
+        _unused, snapshot = _volume_snapshot(ec2, False)
         snapshot_id = snapshot["SnapshotId"]
         ec2.modify_snapshot_attribute(
             SnapshotId=snapshot_id,
@@ -385,7 +385,7 @@ def _shared_images(ec2):
 def test_stock_moto_hides_shared_images_from_the_other_account(aws, compat_patch):
     compat_patch.stock(ec2_image_launch_permission_visibility)
     ec2 = aws("ec2")
-    shared, _, _ = _shared_images(ec2)
+    shared, _unused, _unused = _shared_images(ec2)
     owner = _image(ec2, shared)["OwnerId"]
     workload = _other_account_ec2(aws)
     with pytest.raises(ClientError) as excinfo:

@@ -85,7 +85,7 @@ def _subnet(ec2):
 def test_stock_moto_leaves_mount_targets_without_security_groups(aws, compat_patch):
     compat_patch.stock(efs_mount_target_default_security_group)
     efs, ec2 = aws("efs"), aws("ec2")
-    subnet_id, _ = _subnet(ec2)
+    subnet_id, _unused = _subnet(ec2)
     target = efs.create_mount_target(FileSystemId=_file_system(efs)["FileSystemId"], SubnetId=subnet_id)
     # community.aws.efs reads response["SecurityGroups"] and fails with KeyError.
     assert "SecurityGroups" not in efs.describe_mount_target_security_groups(MountTargetId=target["MountTargetId"])

@@ -29,7 +29,7 @@ def test_patch_declares_its_gap_and_moto_version(patch_module):
 def _snapshot(patcher_entries):
     return [
         (owner.get(name, None) if isinstance(owner, dict) else owner.__dict__.get(name, None))
-        for owner, name, *_ in patcher_entries
+        for owner, name, *_unused in patcher_entries
     ]
 
 

@@ -121,7 +121,14 @@ def test_default_aws_managed_key_cannot_be_shared():
     with Stubber(kms) as stub:
         stub.add_response(
             "describe_key",
-            {"KeyMetadata": {"KeyId": arn.split("/")[-1], "Arn": arn, "KeyManager": "AWS", "KeyState": "Enabled"}},
+            {
+                "KeyMetadata": {
+                    "KeyId": arn.rsplit("/", maxsplit=1)[-1],
+                    "Arn": arn,
+                    "KeyManager": "AWS",
+                    "KeyState": "Enabled",
+                }
+            },
             {"KeyId": arn},
         )
         with pytest.raises(ami_share.ShareError) as error:

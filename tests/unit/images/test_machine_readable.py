@@ -53,7 +53,7 @@ def test_success_output_gives_amis_per_region():
 
 
 def test_failure_output_gives_packers_own_error_text():
-    result, _ = feed(FAILURE)
+    result, _unused = feed(FAILURE)
     assert result.amis == {}
     assert result.error_count == 1
     assert result.error_text() == (

@@ -34,7 +34,7 @@ def clients(monkeypatch):
 
 @pytest.fixture
 def file_system(clients):
-    efs, _ = clients
+    efs, _unused = clients
     created = fs_api.create_file_system(
         efs, CreationToken="jenkins-home", Encrypted=True, Tags=[{"Key": "Name", "Value": "jenkins-home"}]
     )
@@ -44,7 +44,7 @@ def file_system(clients):
 
 @pytest.fixture
 def subnet(clients):
-    _, ec2 = clients
+    _unused, ec2 = clients
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"][
         "SubnetId"
@@ -54,7 +54,7 @@ def subnet(clients):
 
 
 def test_describe_by_creation_token_and_missing_id(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     found = fs_api.describe_file_systems(efs, creation_token="jenkins-home")
     assert [fs["FileSystemId"] for fs in found] == [file_system]
     assert fs_api.describe_file_systems(efs, creation_token="other") == []
@@ -63,13 +63,13 @@ def test_describe_by_creation_token_and_missing_id(clients, file_system):
 
 
 def test_create_twice_with_one_token_raises_our_error(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     with pytest.raises(AnsibleEFSError, match="Failed to create file system"):
         fs_api.create_file_system(efs, CreationToken="jenkins-home")
 
 
 def test_ensure_tags(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     current = list_tags(efs, file_system)
     assert current == {"Name": "jenkins-home"}
     desired = {"Name": "jenkins-home", "a": "1"}
@@ -83,7 +83,7 @@ def test_ensure_tags(clients, file_system):
 
 
 def test_lifecycle_policies(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     assert fs_api.describe_lifecycle_policies(efs, file_system) == []
     policies = [{"TransitionToIA": "AFTER_30_DAYS"}, {"TransitionToPrimaryStorageClass": "AFTER_1_ACCESS"}]
     fs_api.put_lifecycle_policies(efs, file_system, policies)
@@ -91,12 +91,12 @@ def test_lifecycle_policies(clients, file_system):
 
 
 def test_backup_status_without_policy_is_none(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     assert fs_api.describe_backup_status(efs, file_system) is None
 
 
 def test_mount_targets(clients, file_system, subnet):
-    efs, _ = clients
+    efs, _unused = clients
     subnet_id, (sg_a, sg_b) = subnet
     created = mt_api.create_mount_target(efs, file_system, subnet_id, [sg_a])
     wait_for(efs, "mount_targets_available", 30, FileSystemId=file_system)
@@ -117,14 +117,14 @@ def test_mount_targets(clients, file_system, subnet):
 
 
 def test_delete_file_system(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     assert fs_api.delete_file_system(efs, file_system) is True
     wait_for(efs, "file_system_deleted", 30, FileSystemId=file_system)
     assert fs_api.delete_file_system(efs, file_system) is False
 
 
 def test_access_points(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     created = ap_api.create_access_point(
         efs,
         ClientToken="t1",
@@ -144,7 +144,7 @@ def test_access_points(clients, file_system):
 
 
 def test_file_system_policy(clients, file_system):
-    efs, _ = clients
+    efs, _unused = clients
     assert policy_api.describe_file_system_policy(efs, file_system) is None
     policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]}
     policy_api.put_file_system_policy(efs, file_system, json.dumps(policy))
@@ -152,7 +152,7 @@ def test_file_system_policy(clients, file_system):
 
 
 def test_waiter_timeout_raises_our_error(clients, file_system, subnet):
-    efs, _ = clients
+    efs, _unused = clients
     with pytest.raises(AnsibleEFSError, match="Timeout trying to wait"):
         # a file system that exists never reaches "deleted"
         wait_for(efs, "file_system_deleted", 1, FileSystemId=file_system)

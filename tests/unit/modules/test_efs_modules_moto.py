@@ -83,7 +83,7 @@ def test_file_system_check_create_rerun_delete(aws, network):
     assert diff["before"] == diff["after"]
 
     # converge: drop one mount target, change the other's groups, retag
-    changed, updated, _ = run_fs(
+    changed, updated, _unused = run_fs(
         aws, mount_targets=[{"subnet_id": subnet_a, "security_groups": [sg_a, sg_b]}], tags={"owner": "ops"}
     )
     assert changed
@@ -93,9 +93,9 @@ def test_file_system_check_create_rerun_delete(aws, network):
     assert updated["tags"] == {"Name": "jenkins-home", "owner": "ops"}
 
     aws("efs").create_access_point(ClientToken="t", FileSystemId=created["file_system_id"])
-    changed, _, _ = run_fs(aws, state="absent", check_mode=True)
+    changed, _unused, _unused2 = run_fs(aws, state="absent", check_mode=True)
     assert changed and len(aws("efs").describe_file_systems()["FileSystems"]) == 1
-    changed, gone, _ = run_fs(aws, state="absent")
+    changed, gone, _unused = run_fs(aws, state="absent")
     assert changed and gone == {}
     assert aws("efs").describe_file_systems()["FileSystems"] == []
     assert aws("efs").describe_access_points()["AccessPoints"] == []
@@ -134,14 +134,14 @@ def test_access_point_lifecycle(aws):
     )
     efs = aws("efs")
     assert efs_access_point.ensure_present(FakeModule(params, check_mode=True), efs)[0]
-    changed, created, _ = efs_access_point.ensure_present(FakeModule(params), efs)
+    changed, created, _unused = efs_access_point.ensure_present(FakeModule(params), efs)
     assert changed and created["root_directory"]["path"] == "/jenkins"
     assert not efs_access_point.ensure_present(FakeModule(params), efs)[0]
 
     other = dict(params, root_directory={"path": "/other", "creation_info": None})
     with pytest.raises(AnsibleEFSError, match="cannot change root_directory"):
         efs_access_point.ensure_present(FakeModule(other), efs)
-    changed, replaced, _ = efs_access_point.ensure_present(FakeModule(dict(other, replace=True)), efs)
+    changed, replaced, _unused = efs_access_point.ensure_present(FakeModule(dict(other, replace=True)), efs)
     assert changed and replaced["access_point_id"] != created["access_point_id"]
     assert len(efs.describe_access_points(FileSystemId=fs_id)["AccessPoints"]) == 1
 
@@ -156,7 +156,7 @@ def test_policy_set_and_compare(aws):
         file_system_id=fs_id, policy=json.dumps(policy), bypass_policy_lockout_safety_check=False, state="present"
     )
     efs = aws("efs")
-    changed, _, diff = efs_file_system_policy.ensure_present(FakeModule(params, check_mode=True), efs)
+    changed, _unused, diff = efs_file_system_policy.ensure_present(FakeModule(params, check_mode=True), efs)
     assert changed and diff["before"] == {}
     assert efs_file_system_policy.ensure_present(FakeModule(params), efs)[0]
     same = dict(
