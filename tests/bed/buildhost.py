@@ -62,7 +62,7 @@ class BuildHost:
     key: Path
 
     def exec(self, *cmd):
-        return subprocess.run(["podman", "exec", self.name, *cmd], capture_output=True, text=True)
+        return subprocess.run(["podman", "exec", self.name, *cmd], capture_output=True, text=True, check=False)
 
     def env(self):
         """The environment tests/integration/files/images-emulator.yml reads."""
@@ -78,7 +78,7 @@ def missing_tool():
     for tool in ("packer", "podman", "ssh-keygen", "ssh"):
         if not shutil.which(tool):
             return "{0} not installed".format(tool)
-    if subprocess.run(["podman", "image", "exists", BUILD_HOST_IMAGE]).returncode != 0:
+    if subprocess.run(["podman", "image", "exists", BUILD_HOST_IMAGE], check=False).returncode != 0:
         return "{0} missing: run tests/containers/build-image.sh bookworm".format(BUILD_HOST_IMAGE)
     return None
 
@@ -122,7 +122,7 @@ def run_container(name, port, image=BUILD_HOST_IMAGE):
 
 
 def remove_container(name):
-    subprocess.run(["podman", "rm", "-f", "-t", "0", name], capture_output=True)
+    subprocess.run(["podman", "rm", "-f", "-t", "0", name], capture_output=True, check=False)
 
 
 def authorize_and_wait(host, timeout=60):
@@ -135,6 +135,7 @@ def authorize_and_wait(host, timeout=60):
             input=public_key,
             capture_output=True,
             text=True,
+            check=False,
         )
         ssh = subprocess.run(
             [
@@ -157,6 +158,7 @@ def authorize_and_wait(host, timeout=60):
             ],
             capture_output=True,
             text=True,
+            check=False,
         )
         if proc.returncode == 0 and ssh.returncode == 0:
             return host
@@ -179,12 +181,14 @@ def started_build_host(tmp):
 
 
 def _inspect(name, template):
-    proc = subprocess.run(["podman", "container", "inspect", "-f", template, name], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["podman", "container", "inspect", "-f", template, name], capture_output=True, text=True, check=False
+    )
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def published_port(name):
-    proc = subprocess.run(["podman", "port", name, "22/tcp"], capture_output=True, text=True)
+    proc = subprocess.run(["podman", "port", name, "22/tcp"], capture_output=True, text=True, check=False)
     if proc.returncode != 0 or ":" not in proc.stdout:
         return None
     return int(proc.stdout.strip().splitlines()[0].rsplit(":", 1)[1])

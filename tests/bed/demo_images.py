@@ -83,7 +83,9 @@ def stage_offline_sources(host, bake_vars):
     ]
     inputs = [b"", stand_in_war().read_bytes(), FAKE_UPDATE_CENTER.read_bytes()]
     for command, data in zip(commands, inputs):
-        proc = subprocess.run(["podman", "exec", "-i", host.name, *command], input=data, capture_output=True)
+        proc = subprocess.run(
+            ["podman", "exec", "-i", host.name, *command], input=data, capture_output=True, check=False
+        )
         if proc.returncode != 0:
             raise RuntimeError("staging on {0} failed: {1}".format(host.name, proc.stderr.decode(errors="replace")))
 
@@ -159,7 +161,7 @@ def remove_build_hosts():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--bake", choices=["auto", "roles", "stand-in"], default="auto")
     parser.add_argument("--force", action="store_true", help="build even when an image with the same inputs exists")
     parser.add_argument("--remove-build-hosts", action="store_true", help="remove the build host containers and exit")

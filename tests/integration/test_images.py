@@ -5,7 +5,8 @@ Packer's amazon-ebs builder launches and registers in the emulator while SSH goe
 
 Bake content: by default a minimal bake play with stand-in roles that only write a marker file;
 JENKINS_HA_IMAGES_BAKE=roles bakes the real roles (jenkins_ha.aws.jenkins_controller / jenkins_agent through
-playbooks/files/packer/bake.yml) with the offline sources named in JENKINS_HA_IMAGES_BAKE_VARS (see bake_mode). The role directories are copies in a temp dir, so
+playbooks/files/packer/bake.yml) with the offline sources named in JENKINS_HA_IMAGES_BAKE_VARS (see bake_mode).
+The role directories are copies in a temp dir, so
 the test can change a role file (the hash input) without touching the checkout.
 """
 
@@ -133,7 +134,7 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
 
     # 1. Nothing exists: both images are built by Packer, tagged per the contract and recorded in SSM.
-    _, first, build_seconds = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee1")
+    _unused, first, build_seconds = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee1")
     assert {r: first[r][0] for r in ROLES} == {"controller": "build", "agent": "build"}
     for role in ROLES:
         image_id = first[role][1]
@@ -167,13 +168,15 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     original = role_file.read_text() if role_file.exists() else ""
     role_file.write_text(original.replace("stand_in_revision: one", "stand_in_revision: two") + "# changed\n")
     images_before = len(ec2.describe_images(Owners=["self"])["Images"])
-    _, predicted, _ = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3", check=True)
+    _unused, predicted, _unused = run_images(
+        run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3", check=True
+    )
     assert predicted["controller"] == ("reuse", first["controller"][1])
     assert predicted["agent"][0] == "build"
     assert len(ec2.describe_images(Owners=["self"])["Images"]) == images_before
 
     # 4. Applied: the agent image is rebuilt, the controller image is reused.
-    _, third, _ = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3")
+    _unused, third, _unused = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3")
     assert third["controller"] == ("reuse", first["controller"][1])
     assert third["agent"][0] == "build" and third["agent"][1] != first["agent"][1]
     assert ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Value"] == third["agent"][1]
@@ -190,7 +193,7 @@ def test_debian13_base_builds_its_own_image(emulator, images_playbook, bake_inpu
     """The base is an input: debian13 gets its own image (own hash, base tag) next to debian12's."""
     run, env = images_playbook
     ec2 = emulator.client("ec2")
-    _, roles_dir, bake_variables = bake_inputs
+    _unused, roles_dir, bake_variables = bake_inputs
     base_variables = register_base_images(ec2)
     extra = {
         "jenkins_ha_stack_name": STACK + "13",
