@@ -54,8 +54,9 @@ lock: ## Re-resolve requirements.in into the requirements.txt lock
 emulator: venv ## Start the AWS emulator (moto + compatibility layer) at 127.0.0.1:4566 in the background
 	@$(BIN)/python tests/emulator/emulatorctl.py start --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
 
-emulator-stop: ## Stop the background emulator
+emulator-stop: ## Stop the background emulator and the demo's build host containers
 	@$(BIN)/python tests/emulator/emulatorctl.py stop --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
+	@if [ -x $(BIN)/python ] && command -v podman >/dev/null; then $(BIN)/python tests/bed/demo_images.py --remove-build-hosts; fi
 
 demo: venv system-deps emulator ## Build images and provision the demo stack on the emulator (leaves it running)
 	@$(MAKE) --no-print-directory demo-rerun
@@ -63,6 +64,7 @@ demo: venv system-deps emulator ## Build images and provision the demo stack on 
 demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
 	  { echo "The emulator is not running: start it with 'make emulator' (or run 'make demo')." >&2; exit 1; }
+	$(EMULATOR_ENV) $(BIN)/python tests/bed/demo_images.py
 	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo site.yml
 	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/stack_info.yml
 	@echo "The emulator keeps running at $(EMULATOR_URL): try"
