@@ -31,6 +31,9 @@ PATCHES: tuple[str, ...] = (
     "backup_jobs",
     "backup_recovery_point_age",
     "acm_imported_chain",
+    "elbv2_alb_default_attributes",
+    "ec2_security_group_rule_descriptions_return",
+    "backup_plan_deleted_name",
 )
 
 
