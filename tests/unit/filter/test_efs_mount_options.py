@@ -89,11 +89,10 @@ ERROR_CASES = [
 
 
 def call(overrides):
-    args = {"file_system_id": FS, "region": "eu-west-1"}
-    args.update(overrides)
-    file_system_id = args.pop("file_system_id")
-    region = args.pop("region")
-    return efs_mount_options(file_system_id, region, **args)
+    options = dict(overrides)
+    file_system_id = options.pop("file_system_id", FS)
+    region = options.pop("region", "eu-west-1")
+    return efs_mount_options(file_system_id, region, **options)
 
 
 @pytest.mark.parametrize("overrides, expected", OK_CASES)
