@@ -65,7 +65,8 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
 	  { echo "The emulator is not running: start it with 'make emulator' (or run 'make demo')." >&2; exit 1; }
 	$(EMULATOR_ENV) $(BIN)/python tests/bed/demo_images.py
-	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo site.yml
+	@# The AMIs just baked are in SSM (/jenkins-ha/demo/ami/<role>): clear the emulator AMI the tests pin.
+	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo site.yml -e '{"jenkins_ha_ami_ids": {}}'
 	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/stack_info.yml
 	@echo "The emulator keeps running at $(EMULATOR_URL): try"
 	@echo "  AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
