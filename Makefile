@@ -67,7 +67,7 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 	$(EMULATOR_ENV) $(BIN)/python tests/bed/demo_images.py
 	@# The AMIs just baked are in SSM (/jenkins-ha/demo/ami/<role>): clear the emulator AMI the tests pin.
 	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo site.yml -e '{"jenkins_ha_ami_ids": {}}'
-	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/stack_info.yml
+	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/stack_info.yml -e '{"jenkins_ha_ami_ids": {}}'
 	@echo "The emulator keeps running at $(EMULATOR_URL): try"
 	@echo "  AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
 	@echo "    $(BIN)/python -c \"import boto3; print(boto3.client('ec2','us-east-1').describe_vpcs()['Vpcs'])\""
