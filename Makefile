@@ -89,7 +89,8 @@ unit: venv ## pytest unit tests
 	pytest -n $(PYTEST_WORKERS) tests/unit
 
 integration: venv ## Playbooks and modules against private emulators (one per pytest worker)
-	pytest -n $(PYTEST_WORKERS) tests/integration
+	@# loadfile: a file's tests share one worker and its emulator, in order (test_site builds on its converged stack).
+	pytest -n $(PYTEST_WORKERS) --dist loadfile tests/integration
 
 molecule: venv system-deps ## molecule test for every role scenario (podman systemd containers)
 	@tests/molecule/run.sh
