@@ -10,16 +10,12 @@ session cookie). The selection is pure, so tests/unit/housekeeping/ drives it wi
 GET /computer/api/json returns them.
 """
 
+import copy
 import datetime
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import JenkinsAPI
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import JenkinsAPIError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import jenkins_api_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import quote_segment
 
 # Only what the selection needs; Jenkins always adds _class.
@@ -30,25 +26,6 @@ COMPUTER_TREE = (
 BUILT_IN_CLASSES = ("hudson.model.Hudson$MasterComputer",)
 # EC2 Fleet names an agent after its instance (i-0123456789abcdef0), optionally behind a prefix.
 INSTANCE_ID = re.compile(r"\bi-[0-9a-f]{8}(?:[0-9a-f]{9})?\b")
-
-
-class AnsibleJenkinsNodeSecretError(AnsibleAWSError):
-    pass
-
-
-class SecretParameterErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleJenkinsNodeSecretError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ParameterNotFound")
-
-
-@SecretParameterErrorHandler.common_error_handler("read the Jenkins password from SSM")
-@AWSRetry.jittered_backoff()
-def read_secure_parameter(client, name):
-    """The decrypted value of an SSM (SecureString) parameter; a missing parameter is an error, not None."""
-    return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
 
 
 def list_computers(api):
@@ -129,15 +106,8 @@ def select_nodes(computers, now, **criteria):
     return nodes
 
 
-# Argument specs shared by jenkins_node and jenkins_node_info (documented in both).
-CONNECTION_ARGUMENT_SPEC = dict(
-    url=dict(type="str", required=True),
-    username=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    password_parameter=dict(type="str", no_log=False),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="int", default=30),
-)
+# Node selection of jenkins_node and jenkins_node_info, documented by the doc fragment
+# jenkins_ha.aws.jenkins_api.node_selection (plugins/doc_fragments/jenkins_api.py): change both together.
 SELECTION_ARGUMENT_SPEC = dict(
     names=dict(type="list", elements="str"),
     offline_longer_than_minutes=dict(type="int"),
@@ -147,23 +117,11 @@ SELECTION_ARGUMENT_SPEC = dict(
 SELECTION_KEYS = ("names", "offline_longer_than_minutes", "known_instance_ids")
 
 
-def connect(module):
-    """A JenkinsAPI session from the module's options, the password read from SSM when so configured."""
-    params = module.params
-    password = params["password"]
-    if params["password_parameter"]:
-        try:
-            password = read_secure_parameter(module.client("ssm"), params["password_parameter"])
-        except AnsibleJenkinsNodeSecretError as e:
-            module.fail_json_aws_error(e)
-        module.no_log_values.add(password)
-    return JenkinsAPI(
-        params["url"],
-        username=params["username"],
-        password=password,
-        validate_certs=params["validate_certs"],
-        timeout=params["timeout"],
-    )
+def node_argument_spec():
+    """Connection and selection options of the node modules, a fresh copy each call."""
+    spec = jenkins_api_argument_spec()
+    spec.update(copy.deepcopy(SELECTION_ARGUMENT_SPEC))
+    return spec
 
 
 def selected_nodes(api, params):

@@ -12,6 +12,7 @@ need a crumb, but sending one does no harm, so the client always does when CSRF 
 """
 
 import base64
+import copy
 import json
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError, URLError
@@ -19,14 +20,27 @@ from urllib.parse import quote, urlencode
 
 from ansible.module_utils.urls import Request
 
-# Keys of argument specs that modules talking to Jenkins share (documented in each module).
-JENKINS_API_ARGUMENT_SPEC = dict(
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# The connection options of every module that talks to Jenkins, documented by the doc fragment
+# jenkins_ha.aws.jenkins_api (plugins/doc_fragments/jenkins_api.py): change both together.
+_ARGUMENT_SPEC = dict(
     url=dict(type="str", required=True),
     username=dict(type="str"),
     password=dict(type="str", no_log=True),
+    password_parameter=dict(type="str", no_log=False),
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="int", default=30),
 )
+MUTUALLY_EXCLUSIVE = [("password", "password_parameter")]
+
+
+def jenkins_api_argument_spec():
+    """A fresh copy of the connection options, for a module to add its own to."""
+    return copy.deepcopy(_ARGUMENT_SPEC)
 
 
 class JenkinsAPIError(Exception):
@@ -157,3 +171,42 @@ class JenkinsAPI:
 
     def who_am_i(self):
         return self.get_json("whoAmI/api/json")
+
+
+class AnsibleJenkinsSecretError(AnsibleAWSError):
+    pass
+
+
+class SecretParameterErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleJenkinsSecretError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ParameterNotFound")
+
+
+@SecretParameterErrorHandler.common_error_handler("read the Jenkins password from SSM")
+@AWSRetry.jittered_backoff()
+def read_secure_parameter(client, name):
+    """The decrypted value of an SSM (SecureString) parameter; a missing parameter is an error, not None."""
+    return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+
+def connect(module):
+    """A JenkinsAPI session from the options of jenkins_api_argument_spec(), the password read from SSM when
+    password_parameter is set (and then kept out of every result)."""
+    params = module.params
+    password = params["password"]
+    if params["password_parameter"]:
+        try:
+            password = read_secure_parameter(module.client("ssm"), params["password_parameter"])
+        except AnsibleJenkinsSecretError as e:
+            module.fail_json_aws_error(e)
+        module.no_log_values.add(password)
+    return JenkinsAPI(
+        params["url"],
+        username=params["username"],
+        password=password,
+        validate_certs=params["validate_certs"],
+        timeout=params["timeout"],
+    )

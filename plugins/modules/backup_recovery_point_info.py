@@ -28,14 +28,8 @@ options:
     type: str
 notes:
   - Needs C(backup:ListRecoveryPointsByResource) or C(backup:ListRecoveryPointsByBackupVault).
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module only reads.
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes.info_module
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

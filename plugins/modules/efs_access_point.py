@@ -79,26 +79,15 @@ options:
       - Delete and re-create the access point when O(posix_user) or O(root_directory) differ from the existing one.
     type: bool
     default: false
-  wait:
-    description: Wait until the access point is available (or deleted).
-    type: bool
-    default: true
   wait_timeout:
-    description: How many seconds to wait for.
-    type: int
-    default: 120
+    default: 120  # the rest from jenkins_ha.aws.wait
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes
+  - jenkins_ha.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 """
 
 EXAMPLES = r"""
@@ -166,6 +155,9 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import tags_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import wait_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import transformations as tf
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.common import AnsibleEFSError
@@ -268,7 +260,6 @@ def main():
     argument_spec = dict(
         file_system_id=dict(type="str", required=True),
         name=dict(type="str", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
         posix_user=dict(
             type="dict",
             options=dict(
@@ -292,10 +283,9 @@ def main():
             ),
         ),
         replace=dict(type="bool", default=False),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=120),
+        **state_argument_spec(),
+        **tags_argument_spec(),
+        **wait_argument_spec(timeout=120),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)

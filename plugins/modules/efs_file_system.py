@@ -103,29 +103,19 @@ options:
             its groups.
         type: list
         elements: str
-  wait:
-    description:
-      - Wait until new mount targets are available, and until the file system is gone for O(state=absent).
-      - A new file system is always waited for before its lifecycle and mount targets are configured, and deleting
-        a file system always waits for its mount targets to disappear first, because EFS refuses both otherwise.
-    type: bool
-    default: true
   wait_timeout:
-    description: How many seconds to wait for.
-    type: int
-    default: 600
+    default: 600  # the rest from jenkins_ha.aws.wait
+notes:
+  - With O(wait=true), also waits for new mount targets to become available.
+  - A new file system is always waited for before its lifecycle and mount targets are configured, and deleting
+    a file system always waits for its mount targets to disappear first, because EFS refuses both otherwise.
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes
+  - jenkins_ha.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 """
 
 EXAMPLES = r"""
@@ -212,6 +202,9 @@ file_system:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import tags_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import wait_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import file_systems as fs_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import mount_targets as mt_api
@@ -411,7 +404,6 @@ def main():
     )
     argument_spec = dict(
         name=dict(type="str", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
         encrypted=dict(type="bool", default=True),
         kms_key_id=dict(type="str"),
         performance_mode=dict(type="str", default="generalPurpose", choices=["generalPurpose", "maxIO"]),
@@ -420,10 +412,9 @@ def main():
         lifecycle=dict(type="dict", options=lifecycle_options),
         backup=dict(type="bool"),
         mount_targets=dict(type="list", elements="dict", options=mount_target_options),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
+        **state_argument_spec(),
+        **tags_argument_spec(),
+        **wait_argument_spec(timeout=600),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

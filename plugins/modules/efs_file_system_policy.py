@@ -40,16 +40,10 @@ options:
     default: present
     type: str
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 """
 
 EXAMPLES = r"""
@@ -90,6 +84,7 @@ policy:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import policies as policy_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.common import AnsibleEFSError
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.file_systems import get_file_system
@@ -136,7 +131,7 @@ def main():
         file_system_id=dict(type="str", required=True),
         policy=dict(type="json"),
         bypass_policy_lockout_safety_check=dict(type="bool", default=False),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
+        **state_argument_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -22,31 +22,6 @@ description:
 author:
   - jenkins_ha.aws contributors (@jenkins-ha)
 options:
-  url:
-    description: Base URL of the Jenkins controller, for example C(https://jenkins.example.com/).
-    type: str
-    required: true
-  username:
-    description: Jenkins user for HTTP basic authentication. Anonymous when unset.
-    type: str
-  password:
-    description:
-      - Password or API token of O(username).
-      - Mutually exclusive with O(password_parameter).
-    type: str
-  password_parameter:
-    description:
-      - Name of an SSM parameter (SecureString) holding the password or API token, for example
-        C(/jenkins-ha/prod/controller/admin-password). Read with decryption; the value never appears in results.
-    type: str
-  validate_certs:
-    description: Verify the controller's TLS certificate.
-    type: bool
-    default: true
-  timeout:
-    description: Timeout of each HTTP request, in seconds.
-    type: int
-    default: 30
   state:
     description:
       - V(absent) removes the selected nodes. At least one of O(names), O(offline_longer_than_minutes) and
@@ -54,29 +29,6 @@ options:
     type: str
     choices: [absent]
     default: absent
-  names:
-    description: Select these nodes by name. Unknown names are ignored (already absent).
-    type: list
-    elements: str
-  offline_longer_than_minutes:
-    description:
-      - Select idle nodes that Jenkins has reported offline for longer than this many minutes (from the offline
-        cause's timestamp). Nodes offline without a known start are not selected by age.
-    type: int
-  include_temporarily_offline:
-    description:
-      - Also select by age nodes an operator marked temporarily offline (by default they are left alone).
-    type: bool
-    default: false
-  known_instance_ids:
-    description:
-      - The EC2 instance ids that exist (for example the stack's pending and running agents). Idle nodes whose
-        name contains an instance id (C(i-...)) that is not in this list are selected as orphans.
-      - Unset, orphans are not looked for; an empty list makes every instance-named node an orphan.
-    type: list
-    elements: str
-notes:
-  - Also needs C(ssm:GetParameter) (and C(kms:Decrypt) on the parameter's key) with O(password_parameter).
 attributes:
   check_mode:
     support: full
@@ -85,6 +37,8 @@ attributes:
     support: full
     description: Before and after lists of node names.
 extends_documentation_fragment:
+  - jenkins_ha.aws.jenkins_api
+  - jenkins_ha.aws.jenkins_api.node_selection
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -174,13 +128,13 @@ removed:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import SELECTION_ARGUMENT_SPEC
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import SELECTION_KEYS
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import connect
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import delete_node
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import node_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import selected_nodes
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import MUTUALLY_EXCLUSIVE
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import JenkinsAPIError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import connect
 
 
 def ensure_absent(api, params, check_mode):
@@ -196,11 +150,11 @@ def ensure_absent(api, params, check_mode):
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC, **SELECTION_ARGUMENT_SPEC)
+    argument_spec = node_argument_spec()
     argument_spec["state"] = dict(type="str", choices=["absent"], default="absent")
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[("password", "password_parameter")],
+        mutually_exclusive=MUTUALLY_EXCLUSIVE,
         required_one_of=[SELECTION_KEYS],
         supports_check_mode=True,
     )

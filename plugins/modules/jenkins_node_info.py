@@ -17,63 +17,11 @@ description:
   - The built-in node is never listed.
 author:
   - jenkins_ha.aws contributors (@jenkins-ha)
-options:
-  url:
-    description: Base URL of the Jenkins controller, for example C(https://jenkins.example.com/).
-    type: str
-    required: true
-  username:
-    description: Jenkins user for HTTP basic authentication. Anonymous when unset.
-    type: str
-  password:
-    description:
-      - Password or API token of O(username).
-      - Mutually exclusive with O(password_parameter).
-    type: str
-  password_parameter:
-    description:
-      - Name of an SSM parameter (SecureString) holding the password or API token, for example
-        C(/jenkins-ha/prod/controller/admin-password). Read with decryption; the value never appears in results.
-    type: str
-  validate_certs:
-    description: Verify the controller's TLS certificate.
-    type: bool
-    default: true
-  timeout:
-    description: Timeout of each HTTP request, in seconds.
-    type: int
-    default: 30
-  names:
-    description: Select these nodes by name. Unknown names are ignored (already absent).
-    type: list
-    elements: str
-  offline_longer_than_minutes:
-    description:
-      - Select idle nodes that Jenkins has reported offline for longer than this many minutes (from the offline
-        cause's timestamp). Nodes offline without a known start are not selected by age.
-    type: int
-  include_temporarily_offline:
-    description:
-      - Also select by age nodes an operator marked temporarily offline (by default they are left alone).
-    type: bool
-    default: false
-  known_instance_ids:
-    description:
-      - The EC2 instance ids that exist (for example the stack's pending and running agents). Idle nodes whose
-        name contains an instance id (C(i-...)) that is not in this list are selected as orphans.
-      - Unset, orphans are not looked for; an empty list makes every instance-named node an orphan.
-    type: list
-    elements: str
-notes:
-  - Also needs C(ssm:GetParameter) (and C(kms:Decrypt) on the parameter's key) with O(password_parameter).
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module only reads.
+options: {}
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes.info_module
+  - jenkins_ha.aws.jenkins_api
+  - jenkins_ha.aws.jenkins_api.node_selection
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -107,17 +55,17 @@ nodes:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import SELECTION_ARGUMENT_SPEC
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import connect
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import node_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._jenkins_nodes import selected_nodes
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import MUTUALLY_EXCLUSIVE
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import JenkinsAPIError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_api import connect
 
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **SELECTION_ARGUMENT_SPEC),
-        mutually_exclusive=[("password", "password_parameter")],
+        argument_spec=node_argument_spec(),
+        mutually_exclusive=MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
     try:

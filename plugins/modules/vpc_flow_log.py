@@ -67,17 +67,11 @@ options:
     default: present
     type: str
 extends_documentation_fragment:
+  - jenkins_ha.aws.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 """
 
 EXAMPLES = r"""
@@ -154,6 +148,8 @@ flow_logs:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import tags_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import desired_tags
 
@@ -246,9 +242,8 @@ def main():
         deliver_logs_permission_arn=dict(type="str"),
         log_format=dict(type="str"),
         max_aggregation_interval=dict(type="int", choices=[60, 600]),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
+        **state_argument_spec(),
+        **tags_argument_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -3,94 +3,60 @@
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Waiters botocore does not ship for EFS (it has none)."""
+"""Waiters botocore does not ship for EFS (it has none).
+
+File systems, mount targets and access points share one life cycle (LifeCycleState creating → available →
+deleting → deleted, or error), so one pair of waiters, parametrised by resource, serves all three.
+"""
 
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
 
 from .common import EFSErrorHandler
 
-
-def _all(expected, argument, state="success"):
-    return dict(state=state, matcher="pathAll", expected=expected, argument=argument)
-
-
-def _any(expected, argument, state="failure"):
-    return dict(state=state, matcher="pathAny", expected=expected, argument=argument)
-
-
-def _none_left(argument):
-    return dict(state="success", matcher="path", expected=True, argument="length({0}) == `0`".format(argument))
+# waiter name prefix: (describe operation, result list, "not found" error code, seconds between polls, polls)
+# Access points are created in a few seconds, so they are polled more often than file systems and mount targets.
+LIFECYCLE_RESOURCES = {
+    "file_system": ("DescribeFileSystems", "FileSystems", "FileSystemNotFound", 5, 120),
+    "mount_target": ("DescribeMountTargets", "MountTargets", "MountTargetNotFound", 5, 120),
+    "access_point": ("DescribeAccessPoints", "AccessPoints", "AccessPointNotFound", 2, 60),
+}
+# The available waiter of mount targets waits for all of a file system's mount targets, hence the plural.
+AVAILABLE_WAITER_NAMES = {"mount_target": "mount_targets_available"}
 
 
-def _error(code, state="success"):
-    return dict(state=state, matcher="error", expected=code)
+def lifecycle_waiters(resource, operation, items, not_found, delay, max_attempts):
+    """The `<resource>_available` and `<resource>_deleted` waiter models of one EFS resource type."""
+    state = items + "[].LifeCycleState"
+    available = [
+        dict(state="success", matcher="pathAll", expected="available", argument=state),
+        dict(state="failure", matcher="pathAny", expected="error", argument=state),
+    ]
+    if resource == "file_system":
+        # A file system being deleted never becomes available; one just created may not be listed yet.
+        available += [
+            dict(state="failure", matcher="pathAny", expected="deleting", argument=state),
+            dict(state="retry", matcher="error", expected=not_found),
+        ]
+    deleted = [
+        dict(state="success", matcher="path", expected=True, argument="length({0}[]) == `0`".format(items)),
+        dict(state="success", matcher="pathAll", expected="deleted", argument=state),
+        dict(state="success", matcher="error", expected=not_found),
+    ]
+    timing = dict(operation=operation, delay=delay, maxAttempts=max_attempts)
+    return {
+        AVAILABLE_WAITER_NAMES.get(resource, resource + "_available"): dict(timing, acceptors=available),
+        resource + "_deleted": dict(timing, acceptors=deleted),
+    }
 
 
 class EFSWaiterFactory(BaseWaiterFactory):
     @property
     def _waiter_model_data(self):
-        return dict(
-            file_system_available=dict(
-                operation="DescribeFileSystems",
-                delay=5,
-                maxAttempts=120,
-                acceptors=[
-                    _all("available", "FileSystems[].LifeCycleState"),
-                    _any("error", "FileSystems[].LifeCycleState"),
-                    _any("deleting", "FileSystems[].LifeCycleState"),
-                    _error("FileSystemNotFound", "retry"),
-                ],
-            ),
-            file_system_deleted=dict(
-                operation="DescribeFileSystems",
-                delay=5,
-                maxAttempts=120,
-                acceptors=[
-                    _none_left("FileSystems[]"),
-                    _all("deleted", "FileSystems[].LifeCycleState"),
-                    _error("FileSystemNotFound"),
-                ],
-            ),
-            mount_targets_available=dict(
-                operation="DescribeMountTargets",
-                delay=5,
-                maxAttempts=120,
-                acceptors=[
-                    _all("available", "MountTargets[].LifeCycleState"),
-                    _any("error", "MountTargets[].LifeCycleState"),
-                ],
-            ),
-            mount_target_deleted=dict(
-                operation="DescribeMountTargets",
-                delay=5,
-                maxAttempts=120,
-                acceptors=[
-                    _none_left("MountTargets[]"),
-                    _all("deleted", "MountTargets[].LifeCycleState"),
-                    _error("MountTargetNotFound"),
-                ],
-            ),
-            access_point_available=dict(
-                operation="DescribeAccessPoints",
-                delay=2,
-                maxAttempts=60,
-                acceptors=[
-                    _all("available", "AccessPoints[].LifeCycleState"),
-                    _any("error", "AccessPoints[].LifeCycleState"),
-                ],
-            ),
-            access_point_deleted=dict(
-                operation="DescribeAccessPoints",
-                delay=2,
-                maxAttempts=60,
-                acceptors=[
-                    _none_left("AccessPoints[]"),
-                    _all("deleted", "AccessPoints[].LifeCycleState"),
-                    _error("AccessPointNotFound"),
-                ],
-            ),
-        )
+        models = {}
+        for resource, definition in LIFECYCLE_RESOURCES.items():
+            models.update(lifecycle_waiters(resource, *definition))
+        return models
 
 
 @EFSErrorHandler.common_error_handler("wait for the EFS resource to reach the desired state")
