@@ -86,11 +86,11 @@ sanity: venv ## ansible-test sanity from a temporary ansible_collections/jenkins
 	@PYTHON=$(BIN)/python tests/sanity/run.sh
 
 unit: venv ## pytest unit tests
-	pytest -n $(PYTEST_WORKERS) tests/unit
+	pytest -n $(PYTEST_WORKERS) --durations=15 tests/unit
 
 integration: venv ## Playbooks and modules against private emulators (one per pytest worker)
 	@# loadfile: a file's tests share one worker and its emulator, in order (test_site builds on its converged stack).
-	pytest -n $(PYTEST_WORKERS) --dist loadfile tests/integration
+	pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 tests/integration
 
 molecule: venv system-deps ## molecule test for every role scenario (podman systemd containers)
 	@tests/molecule/run.sh
