@@ -23,12 +23,21 @@ except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
     yaml = None
 
 # Bump when the way the hash is computed changes, so old images are not reused under a new meaning.
-HASH_SCHEME = "jenkins-ha-image-input/v1"
+HASH_SCHEME = "jenkins-ha-image-input/v2"
 
 # Directory and file names that never influence an image: VCS data, caches, test scaffolding.
 IGNORED_DIR_NAMES = frozenset((".git", "__pycache__", "molecule", ".pytest_cache", ".tox", ".mypy_cache"))
 IGNORED_FILE_SUFFIXES = (".pyc", ".pyo", ".retry", ".swp", "~")
 IGNORED_FILE_NAMES = frozenset((".DS_Store",))
+
+# Defaults of the template variables its source_ami_filter reads (playbooks/files/packer/jenkins-ha.pkr.hcl):
+# packer_build resolves the base AMI with them (overridden by the caller's variables) and hands the result to
+# Packer explicitly, so Packer filters exactly as the module did whatever a template's own defaults say.
+BASE_AMI_FILTER_DEFAULTS = {
+    "arch": "amd64",
+    "source_ami_owners": ["136693071363"],
+    "source_ami_name_patterns": {"debian12": "debian-12-%s-*", "debian13": "debian-13-%s-*"},
+}
 
 PACKER_COMMA = "%!(PACKER_COMMA)"
 # Provisioner lines that explain a failure better than Packer's "Error executing Ansible: exit status 2".
@@ -121,13 +130,31 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
 
 
-def input_hash(templates, roles, variables):
+def base_ami_filter(base, *variable_sets):
+    """The Packer variables of the source AMI filter for `base` and the (owners, name) they filter on.
+
+    variable_sets: the caller's Packer variables, later ones winning, over BASE_AMI_FILTER_DEFAULTS. The name is
+    the base's pattern with `%s` replaced by the architecture, as the template's format() does.
+    Raises ValueError when no pattern names the base.
+    """
+    variables = dict(BASE_AMI_FILTER_DEFAULTS)
+    for variable_set in variable_sets:
+        variables.update({key: value for key, value in variable_set.items() if key in BASE_AMI_FILTER_DEFAULTS})
+    pattern = (variables["source_ami_name_patterns"] or {}).get(base)
+    if not pattern:
+        raise ValueError("source_ami_name_patterns has no name pattern for base {0}".format(base))
+    return variables, list(variables["source_ami_owners"]), pattern.replace("%s", variables["arch"])
+
+
+def input_hash(templates, roles, variables, base_image_id):
     """sha256 over everything that defines an image.
 
     templates: Packer template files or directories (the directory also holds bake.yml).
     roles: role directories the bake applies, plus the sibling roles their meta/main.yml depends on; only their
         base names and contents count, not where they sit.
     variables: the Packer variables that change the image (role, base, role variables...), order irrelevant.
+    base_image_id: the base AMI the build starts from (the one the source AMI filter picks now), so a new
+        upstream image rebuilds the images based on it.
     """
     digest = hashlib.sha256()
     digest.update((HASH_SCHEME + "\n").encode("utf-8"))
@@ -136,6 +163,7 @@ def input_hash(templates, roles, variables):
     for role in sorted(with_role_dependencies(roles), key=lambda p: os.path.basename(os.path.abspath(p))):
         _update_with_tree(digest, "role", role)
     digest.update(("variables\0" + canonical_json(variables or {}) + "\n").encode("utf-8"))
+    digest.update("base-image\0{0}\n".format(base_image_id).encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -10,9 +10,15 @@ module: packer_build
 short_description: Build a Jenkins HA AMI with Packer, or reuse the one built from the same inputs
 version_added: 0.1.0
 description:
-  - Computes an input hash (sha256) over the Packer template directory, the role directories the bake applies
-    and the variables that define the image, then looks for an available AMI owned by the caller that carries
-    C(jenkins-ha:role=<role>) and C(jenkins-ha:input-hash=<hash>).
+  - Computes an input hash (sha256) over the Packer template directory, the role directories the bake applies,
+    the variables that define the image and the base AMI id, then looks for an available AMI owned by the caller
+    that carries C(jenkins-ha:role=<role>) and C(jenkins-ha:input-hash=<hash>).
+  - The base AMI is resolved the way the template's C(source_ami_filter) picks it (newest image named
+    C(source_ami_name_patterns[base]) with C(%s) replaced by C(arch), owned by C(source_ami_owners)), from
+    O(variables) and O(build_variables) over the template's defaults (Debian's account C(136693071363),
+    C(debian-12-amd64-*) / C(debian-13-amd64-*)). Those three variables are passed to Packer explicitly, so
+    Packer filters as the module did. A new upstream base image therefore changes the hash and rebuilds the
+    images on that base, and only those.
   - When such an AMI exists it is reused without running Packer; its C(jenkins-ha:commit) and
     C(jenkins-ha:version) tags are updated to the current values (the "retag"), and the task reports a change only
     when a tag changed.
@@ -109,8 +115,9 @@ attributes:
     details: Nothing to compare; the result says what was built or reused.
 notes:
   - Needs Packer 1.6 or later with the built-in C(amazon-ebs) builder and C(ansible) provisioner.
-  - The input hash does not cover the base AMI itself; a new upstream Debian image is picked up with O(force=true)
-    or by changing a hashed variable.
+  - Needs C(ec2:DescribeImages) on the base AMI's owners, also in check mode and when an image is reused.
+  - If an upstream image is published between the module's lookup and Packer's, the image is built from the newer
+    base but tagged with the hash of the older one; the next run rebuilds it once.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -158,6 +165,11 @@ input_hash:
   returned: always
   type: str
   sample: 3b1f0c4e0d9a1c6b2f1e5e8d0c7a6b5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f
+base_image_id:
+  description: The base AMI the source AMI filter picks now; part of the input hash.
+  returned: always
+  type: str
+  sample: ami-0fedcba9876543210
 image_id:
   description: AMI in the module's region. Absent in check mode when a build would be needed.
   returned: when an AMI was built or found
@@ -215,8 +227,25 @@ def image_variables(params):
     return variables
 
 
-def compute_input_hash(params):
-    return packer.input_hash([os.path.dirname(params["template"])], params["role_paths"], image_variables(params))
+def compute_input_hash(params, base_image_id):
+    return packer.input_hash(
+        [os.path.dirname(params["template"])], params["role_paths"], image_variables(params), base_image_id
+    )
+
+
+def resolve_base_image(module, ec2):
+    """(base image id, Packer variables of the source AMI filter): what Packer's filter picks now."""
+    params = module.params
+    try:
+        filter_variables, owners, name = packer.base_ami_filter(
+            params["base"], params["build_variables"], params["variables"]
+        )
+    except ValueError as e:
+        module.fail_json(msg=str(e))
+    image = amis.find_base_image(ec2, owners, name)
+    if image is None:
+        module.fail_json(msg="no base AMI named {0} owned by {1}".format(name, ", ".join(owners)))
+    return image["ImageId"], filter_variables
 
 
 def reuse(module, ec2, image):
@@ -247,12 +276,13 @@ def packer_env(module):
     return packer.packer_environment(extra=extra)
 
 
-def build(module, ec2, input_hash):
+def build(module, ec2, input_hash, filter_variables):
     params = module.params
     binary = packer.find_packer(params["packer_path"])
     if not binary:
         module.fail_json(msg="packer binary '{0}' not found or not executable".format(params["packer_path"]))
     variables = dict(params["build_variables"])
+    variables.update(filter_variables)
     variables.update(image_variables(params))
     variables.update(
         region=module.region,
@@ -283,15 +313,16 @@ def build(module, ec2, input_hash):
 
 def ensure(module, ec2):
     params = module.params
-    input_hash = compute_input_hash(params)
+    base_image_id, filter_variables = resolve_base_image(module, ec2)
+    input_hash = compute_input_hash(params, base_image_id)
     existing = [] if params["force"] else amis.find_images_by_input_hash(ec2, params["role"], input_hash)
     if existing:
         changed, result = reuse(module, ec2, existing[0])
     elif module.check_mode:
         changed, result = True, {"action": "build", "built": False}
     else:
-        changed, result = build(module, ec2, input_hash)
-    result["input_hash"] = input_hash
+        changed, result = build(module, ec2, input_hash, filter_variables)
+    result.update(input_hash=input_hash, base_image_id=base_image_id)
     if params["log_path"]:
         result["log_path"] = params["log_path"]
     return changed, result

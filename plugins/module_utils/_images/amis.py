@@ -52,6 +52,13 @@ def find_images_by_input_hash(client, role, input_hash):
     return sorted(matching, key=lambda i: i.get("CreationDate", ""), reverse=True)
 
 
+def find_base_image(client, owners, name):
+    """The image Packer's source_ami_filter (name, owners, most_recent) picks: the newest by creation date, or
+    None when none matches."""
+    images = describe_images(client, Owners=list(owners), Filters=[{"Name": "name", "Values": [name]}])
+    return max(images, key=lambda i: i.get("CreationDate", ""), default=None)
+
+
 def snapshot_ids(image):
     """EBS snapshot ids behind an image's block device mappings."""
     return [

@@ -1,10 +1,13 @@
 """The image input hash: same inputs, same hash; a role change moves only the images that apply the role."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
+
+BASE = "ami-0base12"
 
 
 @pytest.fixture
@@ -24,10 +27,12 @@ def tree(tmp_path):
     return tmp_path
 
 
-def hashes(root, variables=None):
+def hashes(root, variables=None, base_image_id=BASE):
     variables = variables or {"base": "debian12"}
     return {
-        role: packer.input_hash([root / "packer"], [root / "roles" / ("jenkins_" + role)], dict(variables, role=role))
+        role: packer.input_hash(
+            [root / "packer"], [root / "roles" / ("jenkins_" + role)], dict(variables, role=role), base_image_id
+        )
         for role in ("controller", "agent")
     }
 
@@ -96,7 +101,7 @@ def test_renaming_a_role_file_changes_the_hash(tree):
 )
 def test_variables_order_irrelevant_values_relevant(tree, first, second, equal):
     template, role = [tree / "packer"], [tree / "roles/jenkins_agent"]
-    assert (packer.input_hash(template, role, first) == packer.input_hash(template, role, second)) is equal
+    assert (packer.input_hash(template, role, first, BASE) == packer.input_hash(template, role, second, BASE)) is equal
 
 
 def test_role_dependencies_are_hashed(tree):
@@ -111,4 +116,45 @@ def test_role_dependencies_are_hashed(tree):
 
 def test_missing_path_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
-        packer.input_hash([tmp_path / "nope"], [], {})
+        packer.input_hash([tmp_path / "nope"], [], {}, BASE)
+
+
+def test_base_image_is_hashed(tree):
+    """Same inputs on the same base: same hashes; a new base image: new hashes for the images on it."""
+    assert hashes(tree) == hashes(tree, base_image_id=BASE)
+    moved = hashes(tree, base_image_id="ami-0newer12")
+    assert all(moved[role] != hashes(tree)[role] for role in moved)
+
+
+@pytest.mark.parametrize(
+    "base, variable_sets, owners, name",
+    [
+        ("debian12", [], ["136693071363"], "debian-12-amd64-*"),
+        ("debian13", [{"arch": "arm64"}], ["136693071363"], "debian-13-arm64-*"),
+        ("debian12", [{"source_ami_owners": ["123456789012"]}], ["123456789012"], "debian-12-amd64-*"),
+        # later variable sets win: build variables first, then the hashed image variables
+        ("debian12", [{"arch": "arm64"}, {"arch": "amd64"}], ["136693071363"], "debian-12-amd64-*"),
+        ("debian12", [{"source_ami_name_patterns": {"debian12": "exact-name"}}], ["136693071363"], "exact-name"),
+        ("debian12", [{"instance_type": "t3.large"}], ["136693071363"], "debian-12-amd64-*"),
+    ],
+)
+def test_base_ami_filter(base, variable_sets, owners, name):
+    variables, got_owners, got_name = packer.base_ami_filter(base, *variable_sets)
+    assert (got_owners, got_name) == (owners, name)
+    assert set(variables) == {"arch", "source_ami_owners", "source_ami_name_patterns"}
+
+
+def test_base_ami_filter_without_pattern_for_the_base_is_an_error():
+    with pytest.raises(ValueError, match="no name pattern for base debian14"):
+        packer.base_ami_filter("debian14")
+
+
+def test_filter_defaults_are_the_templates():
+    """The module resolves the base with the template's defaults: they must say the same."""
+    template = Path(__file__).parents[3] / "playbooks" / "files" / "packer" / "jenkins-ha.pkr.hcl"
+    text = " ".join(template.read_text().split())
+    defaults = packer.BASE_AMI_FILTER_DEFAULTS
+    assert 'variable "arch" {{ type = string default = "{0}"'.format(defaults["arch"]) in text
+    assert 'default = ["{0}"]'.format('", "'.join(defaults["source_ami_owners"])) in text
+    for base, pattern in defaults["source_ami_name_patterns"].items():
+        assert '{0} = "{1}"'.format(base, pattern) in text

@@ -8,16 +8,10 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from moto import mock_aws
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.modules import packer_build
 
-
-@pytest.fixture(autouse=True)
-def aws_env(monkeypatch):
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+ACCOUNT = "123456789012"
 
 
 @pytest.fixture
@@ -28,7 +22,25 @@ def inputs(tmp_path):
     role = tmp_path / "roles" / "jenkins_agent" / "tasks"
     role.mkdir(parents=True)
     (role / "main.yml").write_text("- ansible.builtin.debug: {msg: agent}\n")
-    return {"template": str(template), "role": "agent", "base": "debian12", "role_paths": [str(role.parent)]}
+    return {
+        "template": str(template),
+        "role": "agent",
+        "base": "debian12",
+        "role_paths": [str(role.parent)],
+        # moto registers images in its own account; the template default is Debian's
+        "variables": {"source_ami_owners": [ACCOUNT]},
+    }
+
+
+def register_base(ec2, name="debian-12-amd64-20250101-2000"):
+    """A Debian-named base AMI like the ones Debian publishes, in moto's account."""
+    return ec2.register_image(
+        Name=name,
+        Architecture="x86_64",
+        RootDeviceName="/dev/xvda",
+        VirtualizationType="hvm",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+    )["ImageId"]
 
 
 def fake_packer(tmp_path, image_id, rc=0):
@@ -67,23 +79,29 @@ def make_image(ec2, tags):
     return image_id
 
 
-def input_hash_of(inputs):
-    params = dict(inputs, variables={}, kms_key_id="")
-    return packer_build.compute_input_hash(params)
+def input_hash_of(inputs, base_image_id):
+    params = dict(inputs, kms_key_id="")
+    return packer_build.compute_input_hash(params, base_image_id)
 
 
 @mock_aws
 def test_check_mode_without_image_predicts_a_build(capsys, tmp_path, inputs):
+    base = register_base(boto3.client("ec2", region_name="us-east-1"))
     result = run(capsys, packer_path=fake_packer(tmp_path, "ami-x"), _ansible_check_mode=True, **inputs)
     assert result["changed"] is True and result["action"] == "build" and result["built"] is False
-    assert result["input_hash"] == input_hash_of(inputs)
+    assert result["input_hash"] == input_hash_of(inputs, base) and result["base_image_id"] == base
     assert calls(tmp_path) == 0
 
 
 @mock_aws
 def test_existing_image_is_reused_and_retagged(capsys, tmp_path, inputs):
     ec2 = boto3.client("ec2", region_name="us-east-1")
-    tags = {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs), "jenkins-ha:commit": "old"}
+    base = register_base(ec2)
+    tags = {
+        "jenkins-ha:role": "agent",
+        "jenkins-ha:input-hash": input_hash_of(inputs, base),
+        "jenkins-ha:commit": "old",
+    }
     image_id = make_image(ec2, tags)
     make_image(ec2, dict(tags, **{"jenkins-ha:role": "controller"}))  # same hash, other role: never chosen
     binary = fake_packer(tmp_path, "ami-x")
@@ -107,7 +125,8 @@ def test_existing_image_is_reused_and_retagged(capsys, tmp_path, inputs):
 @mock_aws
 def test_changed_role_file_or_force_builds(capsys, tmp_path, inputs):
     ec2 = boto3.client("ec2", region_name="us-east-1")
-    old = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs)})
+    base = register_base(ec2)
+    old = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs, base)})
     new = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": "built-by-fake-packer"})
     binary = fake_packer(tmp_path, new)
 
@@ -125,6 +144,7 @@ def test_changed_role_file_or_force_builds(capsys, tmp_path, inputs):
 
 @mock_aws
 def test_packer_failure_fails_with_packers_text(capsys, tmp_path, inputs):
+    register_base(boto3.client("ec2", region_name="us-east-1"))
     result = run(capsys, packer_path=fake_packer(tmp_path, "", rc=1), **inputs)
     assert result["failed"] is True
     assert "Error launching source instance: UnauthorizedOperation" in result["msg"]
@@ -142,6 +162,72 @@ def test_packer_failure_fails_with_packers_text(capsys, tmp_path, inputs):
 )
 @mock_aws
 def test_bad_input_is_a_clear_error(capsys, inputs, args, message):
+    register_base(boto3.client("ec2", region_name="us-east-1"))
     result = run(capsys, **dict(inputs, **args))
     assert result["failed"] is True
     assert message in result["msg"]
+
+
+@mock_aws
+def test_new_base_image_rebuilds_same_base_reuses(capsys, tmp_path, inputs):
+    """The base AMI the filter picks is an input: a new upstream image means a build, the same one a reuse."""
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    old_base = register_base(ec2)
+    image_id = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": input_hash_of(inputs, old_base)})
+    binary = fake_packer(tmp_path, "ami-x")
+    same = run(capsys, packer_path=binary, _ansible_check_mode=True, **inputs)
+    assert same["action"] == "reuse" and same["image_id"] == image_id and same["base_image_id"] == old_base
+
+    # Debian publishes a new image (and, here, withdraws the old one so the pick does not hang on creation times)
+    ec2.deregister_image(ImageId=old_base)
+    new_base = register_base(ec2, name="debian-12-amd64-20250201-2000")
+    moved = run(capsys, packer_path=binary, _ansible_check_mode=True, **inputs)
+    assert moved["action"] == "build" and moved["base_image_id"] == new_base
+    assert moved["input_hash"] == input_hash_of(inputs, new_base) != same["input_hash"]
+
+
+@mock_aws
+def test_packer_gets_the_filter_the_module_resolved(capsys, tmp_path, inputs):
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    register_base(ec2)
+    built = make_image(ec2, {"jenkins-ha:role": "agent", "jenkins-ha:input-hash": "built-by-fake-packer"})
+    script = tmp_path / "var-file-packer"
+    script.write_text(
+        '#!/bin/sh\nfor a; do case "$a" in *.json) cp "$a" "{0}/vars.json";; esac; done\n'
+        'echo "1,amazon-ebs.jenkins_ha,artifact,0,id,us-east-1:{1}"\n'.format(tmp_path, built)
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    run(capsys, packer_path=str(script), **inputs)
+    variables = json.loads((tmp_path / "vars.json").read_text())
+    assert variables["source_ami_owners"] == [ACCOUNT] and variables["arch"] == "amd64"
+    assert variables["source_ami_name_patterns"]["debian12"] == "debian-12-%s-*"
+
+
+@mock_aws
+def test_no_base_image_is_a_clear_error(capsys, tmp_path, inputs):
+    result = run(capsys, packer_path=fake_packer(tmp_path, "ami-x"), **inputs)
+    assert result["failed"] is True
+    assert result["msg"] == "no base AMI named debian-12-amd64-* owned by " + ACCOUNT
+
+
+def test_find_base_image_picks_the_newest():
+    class Client:
+        def get_paginator(self, name):
+            return self
+
+        def paginate(self, **params):
+            self.params = params
+            return self
+
+        def build_full_result(self):
+            return {
+                "Images": [
+                    {"ImageId": "ami-old", "CreationDate": "2025-01-01T20:00:00.000Z"},
+                    {"ImageId": "ami-new", "CreationDate": "2025-02-01T20:00:00.000Z"},
+                    {"ImageId": "ami-mid", "CreationDate": "2025-01-15T20:00:00.000Z"},
+                ]
+            }
+
+    client = Client()
+    assert amis.find_base_image(client, ["136693071363"], "debian-12-amd64-*")["ImageId"] == "ami-new"
+    assert client.params == {"Owners": ["136693071363"], "Filters": [{"Name": "name", "Values": ["debian-12-amd64-*"]}]}
