@@ -229,8 +229,9 @@ def current_result(client, params):
     return [fl.normalize_flow_log(f) for resource_id in params["resource_ids"] for f in found[resource_id]]
 
 
-def main():
-    argument_spec = dict(
+def argument_spec():
+    """The module's options (tests fill module.params from their defaults)."""
+    return dict(
         resource_ids=dict(type="list", elements="str", required=True),
         resource_type=dict(type="str", default="VPC", choices=["VPC", "Subnet", "NetworkInterface"]),
         traffic_type=dict(type="str", default="ALL", choices=["ACCEPT", "REJECT", "ALL"]),
@@ -245,8 +246,11 @@ def main():
         **state_argument_spec(),
         **tags_argument_spec(),
     )
+
+
+def main():
     module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         mutually_exclusive=[("log_group_name", "log_destination")],
         required_one_of=[("log_group_name", "log_destination")],
         supports_check_mode=True,

@@ -1,11 +1,10 @@
 """Which images are in use (plugins/module_utils/_ami_retention/references.py), against moto in-process."""
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.references import find_references
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.references import launch_template_specs
+from tests.unit.modules.helpers import in_process_moto
 
 SPEC_CASES = [
     ("no template", {"LaunchConfigurationName": "lc"}, []),
@@ -44,13 +43,8 @@ def test_launch_template_specs(group, expected):
 
 @pytest.fixture
 def aws(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        yield {name: boto3.client(name, region_name="us-east-1") for name in ("ec2", "autoscaling", "ssm")}
+    with in_process_moto(monkeypatch) as client:
+        yield {name: client(name) for name in ("ec2", "autoscaling", "ssm")}
 
 
 def _images(ec2, count):

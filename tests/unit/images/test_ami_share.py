@@ -14,15 +14,6 @@ TARGET = "111122223333"
 OTHER = "444455556666"
 
 
-@pytest.fixture(autouse=True)
-def aws_env(monkeypatch):
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-
-
 def run(capsys, **args):
     args.setdefault("region", "us-east-1")
     with patch_module_args(args):

@@ -6,9 +6,7 @@ by the integration targets against the emulator (with its compatibility layer).
 
 import json
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import file_systems as fs_api
@@ -19,17 +17,10 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.tagging import
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.tagging import list_tags
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.waiters import wait_for
 
-REGION = "us-east-1"
-
 
 @pytest.fixture
-def clients(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("efs", region_name=REGION), boto3.client("ec2", region_name=REGION)
+def clients(aws):
+    return aws("efs"), aws("ec2")
 
 
 @pytest.fixture

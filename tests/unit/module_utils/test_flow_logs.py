@@ -3,6 +3,8 @@
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
+from ansible_collections.jenkins_ha.aws.plugins.modules import vpc_flow_log
+from tests.unit.modules.helpers import module_params
 
 ROLE = "arn:aws:iam::123456789012:role/flow-logs"
 CWL = {
@@ -29,21 +31,7 @@ S3 = {
 
 
 def params(**overrides):
-    base = dict(
-        resource_ids=["vpc-1"],
-        resource_type="VPC",
-        traffic_type="ALL",
-        log_destination_type="cloud-watch-logs",
-        log_group_name=None,
-        log_destination=None,
-        deliver_logs_permission_arn=None,
-        log_format=None,
-        max_aggregation_interval=None,
-        tags=None,
-        purge_tags=True,
-    )
-    base.update(overrides)
-    return base
+    return module_params(vpc_flow_log.argument_spec(), **dict({"resource_ids": ["vpc-1"]}, **overrides))
 
 
 SAME_DESTINATION = [

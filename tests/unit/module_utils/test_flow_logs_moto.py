@@ -1,22 +1,13 @@
 """VPC flow log module_utils against in-process moto."""
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
 
-REGION = "us-east-1"
-
 
 @pytest.fixture
-def ec2(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("ec2", region_name=REGION)
+def ec2(aws):
+    return aws("ec2")
 
 
 @pytest.fixture

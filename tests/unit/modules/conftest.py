@@ -2,9 +2,8 @@
 
 import boto3
 import pytest
-from moto import mock_aws
 
-REGION = "us-east-1"
+from tests.unit.modules.helpers import REGION, in_process_moto
 
 
 class FakeModule:
@@ -18,9 +17,5 @@ class FakeModule:
 
 @pytest.fixture
 def aws(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield lambda service: boto3.client(service, region_name=REGION)
+    with in_process_moto(monkeypatch) as client:
+        yield client

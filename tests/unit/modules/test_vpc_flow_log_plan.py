@@ -3,6 +3,7 @@
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.modules import vpc_flow_log
+from tests.unit.modules.helpers import module_params
 
 ROLE = "arn:aws:iam::123456789012:role/flow-logs"
 
@@ -22,21 +23,8 @@ def flow_log(flow_log_id, resource_id, traffic_type="ALL", tags=None):
 
 
 def params(**overrides):
-    base = dict(
-        resource_ids=["vpc-1", "vpc-2"],
-        resource_type="VPC",
-        traffic_type="ALL",
-        log_destination_type="cloud-watch-logs",
-        log_group_name="/flow",
-        log_destination=None,
-        deliver_logs_permission_arn=ROLE,
-        log_format=None,
-        max_aggregation_interval=None,
-        tags=None,
-        purge_tags=True,
-    )
-    base.update(overrides)
-    return base
+    base = dict(resource_ids=["vpc-1", "vpc-2"], log_group_name="/flow", deliver_logs_permission_arn=ROLE)
+    return module_params(vpc_flow_log.argument_spec(), **dict(base, **overrides))
 
 
 # (id, params, existing per resource, expected (to_create, to_delete, to_retag))
