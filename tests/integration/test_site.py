@@ -2,8 +2,10 @@
 a second stack alongside, and a typo'd stack variable failing before anything is created."""
 
 import pytest
+import yaml
 
 from tests.integration.harness import ROOT
+from tests.integration.posture import Expectations, check_stack
 
 SITE = ROOT / "site.yml"
 DEMO = ROOT / "inventory" / "demo"
@@ -21,6 +23,14 @@ SECOND = [
         "jenkins_ha_alarm_sns_topic": False,
     },
 ]
+
+
+def stack_expectations(*overrides):
+    """What the posture check expects, from the demo stack description and the given extra vars."""
+    stack_vars = yaml.safe_load((DEMO / "group_vars" / "all.yml").read_text())
+    for override in overrides:
+        stack_vars.update(override if isinstance(override, dict) else dict([override.split("=", 1)]))
+    return Expectations.from_stack_vars(stack_vars)
 
 
 def vpcs(emulator, stack):
@@ -82,6 +92,10 @@ def test_site_converges_then_reruns_without_changes(emulator, playbook, public_z
     assert controller["HealthCheckType"] == "ELB"
 
 
+def test_the_converged_stack_passes_the_posture_check(emulator):
+    assert check_stack(emulator.client, "demo", stack_expectations()) == []
+
+
 def test_a_second_stack_coexists(emulator, playbook, public_zone):
     result = playbook(SITE, inventory=DEMO, extra_vars=SECOND)
     assert result.rc == 0, result.output[-3000:]
@@ -90,3 +104,7 @@ def test_a_second_stack_coexists(emulator, playbook, public_zone):
     efs = emulator.client("efs")
     names = {fs["Name"] for fs in efs.describe_file_systems()["FileSystems"]}
     assert {"demo-jenkins-home", "second-jenkins-home"} <= names
+
+
+def test_the_second_stack_passes_the_posture_check(emulator):
+    assert check_stack(emulator.client, "second", stack_expectations(*SECOND)) == []
