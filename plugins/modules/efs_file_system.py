@@ -392,7 +392,8 @@ def validate(module):
         module.fail_json(msg="mount_targets lists a subnet more than once")
 
 
-def main():
+def argument_spec():
+    """The module's options (tests fill module.params from their defaults)."""
     lifecycle_options = dict(
         transition_to_ia=dict(type="str", choices=LIFECYCLE_RULES),
         transition_to_primary_storage_class=dict(type="str", choices=["AFTER_1_ACCESS"]),
@@ -402,7 +403,7 @@ def main():
         subnet_id=dict(type="str", required=True),
         security_groups=dict(type="list", elements="str"),
     )
-    argument_spec = dict(
+    return dict(
         name=dict(type="str", required=True),
         encrypted=dict(type="bool", default=True),
         kms_key_id=dict(type="str"),
@@ -416,8 +417,11 @@ def main():
         **tags_argument_spec(),
         **wait_argument_spec(timeout=600),
     )
+
+
+def main():
     module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         required_if=[("throughput_mode", "provisioned", ["provisioned_throughput_in_mibps"])],
         supports_check_mode=True,
     )

@@ -4,22 +4,18 @@ import json
 
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.modules import ami_share
+from tests.unit.modules.helpers import run_module
 
 TARGET = "111122223333"
 OTHER = "444455556666"
 
 
 def run(capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            ami_share.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(ami_share.main, capsys, **args)
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ import stat
 
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.modules import packer_build
+from tests.unit.modules.helpers import run_module
 
 ACCOUNT = "123456789012"
 
@@ -63,11 +63,7 @@ def calls(tmp_path):
 
 
 def run(capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            packer_build.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(packer_build.main, capsys, **args)
 
 
 def make_image(ec2, tags):

@@ -3,6 +3,8 @@
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import transformations as tf
+from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
+from tests.unit.modules.helpers import module_params
 
 FS = {
     "FileSystemId": "fs-1",
@@ -32,21 +34,7 @@ TAGS = {"Name": "jenkins-home"}
 
 def params(**overrides):
     """Module parameters with the efs_file_system defaults."""
-    base = dict(
-        name="jenkins-home",
-        encrypted=True,
-        kms_key_id=None,
-        performance_mode="generalPurpose",
-        throughput_mode="elastic",
-        provisioned_throughput_in_mibps=None,
-        lifecycle=None,
-        backup=None,
-        mount_targets=None,
-        tags=None,
-        purge_tags=True,
-    )
-    base.update(overrides)
-    return base
+    return module_params(efs_file_system.argument_spec(), **dict({"name": "jenkins-home"}, **overrides))
 
 
 def current_view():

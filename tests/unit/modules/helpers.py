@@ -1,8 +1,11 @@
 """Helpers the unit tests of modules/, module_utils/ and images/ share: in-process moto and module parameters."""
 
 import contextlib
+import json
 
 import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
 from moto import mock_aws
 
 REGION = "us-east-1"
@@ -32,3 +35,12 @@ def module_params(argument_spec, **overrides):
     params = {name: option.get("default") for name, option in argument_spec.items()}
     params.update(overrides)
     return params
+
+
+def run_module(main, capsys, **args):
+    """Run a module's main() with args (region us-east-1 unless given) and return its JSON result."""
+    args.setdefault("region", REGION)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            main()
+    return json.loads(capsys.readouterr().out)

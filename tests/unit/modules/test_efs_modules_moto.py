@@ -12,33 +12,23 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.common import 
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system_policy
+from tests.unit.modules.helpers import module_params
 
 from .conftest import FakeModule
 
 
 def fs_params(**overrides):
-    params = dict(
+    base = dict(
         name="jenkins-home",
-        state="present",
-        encrypted=True,
-        kms_key_id=None,
-        performance_mode="generalPurpose",
-        throughput_mode="elastic",
-        provisioned_throughput_in_mibps=None,
         lifecycle={
             "transition_to_ia": "AFTER_30_DAYS",
             "transition_to_primary_storage_class": None,
             "transition_to_archive": None,
         },
-        backup=None,
-        mount_targets=None,
         tags={"owner": "ci"},
-        purge_tags=True,
-        wait=True,
         wait_timeout=30,
     )
-    params.update(overrides)
-    return params
+    return module_params(efs_file_system.argument_spec(), **dict(base, **overrides))
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
+from tests.unit.modules.helpers import module_params
 
 
 class Failed(Exception):
@@ -19,15 +20,7 @@ class ValidatingModule:
 
 
 def fs_params(**overrides):
-    params = dict(
-        throughput_mode="elastic",
-        provisioned_throughput_in_mibps=None,
-        kms_key_id=None,
-        encrypted=True,
-        mount_targets=None,
-    )
-    params.update(overrides)
-    return params
+    return module_params(efs_file_system.argument_spec(), **overrides)
 
 
 FILE_SYSTEM_CASES = [
