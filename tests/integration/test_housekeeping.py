@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.emulator.testhooks import backdate_recovery_point
+from tests.integration.agents import fleet  # noqa: F401 (fixture)
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import BUILD as STANDIN_BUILD
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
@@ -245,7 +246,7 @@ def test_agents_offline_wrong_password_fails_without_leaking_it(playbook, emulat
     assert "not the password" not in result.output
 
 
-# --- workspace_cleanup.yml on a local directory tree ------------------------------------------------------------
+# --- workspace_cleanup.yml: agents found by jenkins_ec2 (containers), and a local tree -----------------------------
 
 DAY = 24 * 3600
 
@@ -288,22 +289,59 @@ def listing(path):
     return sorted(p.name for p in path.iterdir())
 
 
-def test_workspace_cleanup_removes_old_entries_only(playbook, agent_tree):
-    run = dict(inventory=agent_tree["inventory"], extra_vars=[agent_tree["settings"]])
-    before = (listing(agent_tree["workspace"]), listing(agent_tree["caches"]))
+TREE_SCRIPT = """
+import os, time
+now = time.time()
+for relative, age in {entries!r}.items():
+    path = os.path.join({root!r}, relative)
+    os.makedirs(path)
+    with open(os.path.join(path, "file.txt"), "w") as handle:
+        handle.write("x" * 1024)
+    stamp = now - age * 86400
+    os.utime(os.path.join(path, "file.txt"), (stamp, stamp))
+    os.utime(path, (stamp, stamp))
+"""
 
-    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", check=True, **run)
+
+def container_listing(host, path):
+    return sorted(host.sh("ls -A {0}".format(path)).split())
+
+
+def test_workspace_cleanup_on_agents_found_by_jenkins_ec2(playbook, fleet):
+    """Two emulated agents (and a controller that must be left alone) found by the jenkins_ec2 inventory, each a
+    podman container; the playbook runs with the default paths under /var/lib/jenkins-agent."""
+    stacks = fleet(unique("ws"))
+    agents = stacks.launch("agent", 2)
+    (controller,) = stacks.launch("controller", 1)
+    workspace, caches = "/var/lib/jenkins-agent/workspace", "/var/lib/jenkins-agent/caches"
+    trees = [
+        ({"old-job": 10, "old-job@tmp": 10, "recent-job": 2}, {"old-maven": 30, "gradle": 1}),
+        ({"new-job": 0}, {"npm": 9}),
+    ]
+    for host, (jobs, cache) in zip(agents, trees):
+        host.python(TREE_SCRIPT.format(entries=jobs, root=workspace) + TREE_SCRIPT.format(entries=cache, root=caches))
+    controller.python(TREE_SCRIPT.format(entries={"old-job": 10}, root=workspace))
+    before = [(container_listing(h, workspace), container_listing(h, caches)) for h in agents]
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=stacks.inventory, check=True)
     assert result.rc == 0, result.output[-4000:]
-    assert "Would remove 3 workspace/cache entries on agent-1" in result.output, result.output[-3000:]
-    assert (listing(agent_tree["workspace"]), listing(agent_tree["caches"])) == before
+    assert "Would remove 3 workspace/cache entries on " + agents[0].instance_id in result.output, result.output[-3000:]
+    assert "Would remove 1 workspace/cache entries on " + agents[1].instance_id in result.output, result.output[-3000:]
+    assert [(container_listing(h, workspace), container_listing(h, caches)) for h in agents] == before
 
-    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=stacks.inventory)
     assert result.rc == 0, result.output[-4000:]
-    assert listing(agent_tree["workspace"]) == ["new-job", "recent-job"]
-    assert listing(agent_tree["caches"]) == ["gradle"]
+    assert container_listing(agents[0], workspace) == ["recent-job"]
+    assert container_listing(agents[0], caches) == ["gradle"]
+    assert container_listing(agents[1], workspace) == ["new-job"]
+    assert container_listing(agents[1], caches) == []
+    # The controller is not an agent: its old directory stays.
+    assert container_listing(controller, workspace) == ["old-job"]
+    assert controller.instance_id not in result.recap
 
-    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
-    assert result.rc == 0 and result.changed("agent-1") == 0, result.output[-4000:]
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=stacks.inventory)
+    assert result.rc == 0, result.output[-4000:]
+    assert all(result.changed(host.instance_id) == 0 for host in agents), result.output[-4000:]
 
 
 def test_workspace_cleanup_above_threshold_keeps_only_the_newest_workspace(playbook, agent_tree):
