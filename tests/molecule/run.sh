@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs `molecule test` for the collection's scenarios (molecule/<name>/molecule.yml), one after the other:
+# Runs `molecule test` for the collection's scenarios (molecule/<name>/molecule.yml), side by side in
+# MOLECULE_JOBS lanes (default 2):
 #   tests/molecule/run.sh                 every scenario under molecule/
 #   tests/molecule/run.sh efs_mount ...   only these
-# Builds the local systemd container image first when it is missing. Stops at the first failing scenario, prints a
+# Builds the local systemd container image first when it is missing. Starts no new scenario after a failure, prints a
 # per-scenario summary and ends with the line `N passed, N failed` (CI reads it). KEEP_GOING=1 runs every scenario.
 set -euo pipefail
 
@@ -47,29 +48,67 @@ done
 
 tests/containers/build-image.sh "${MOLECULE_DEBIAN_SUITE:-bookworm}"
 
+# Scenarios run in MOLECULE_JOBS lanes side by side (default 2): a scenario spends much of its time waiting on
+# systemd and podman, so two lanes use 2 cores better than one. Each scenario's output goes to its own log, printed
+# whole when it ends, so the CI log stays readable. The longest scenarios start first.
+jobs_max="${MOLECULE_JOBS:-2}"
+ordered=()
+for heavy in jenkins_controller instance_boot; do
+  for name in "${scenarios[@]}"; do [ "$name" = "$heavy" ] && ordered+=("$name"); done
+done
+for name in "${scenarios[@]}"; do
+  case " ${ordered[*]} " in *" $name "*) ;; *) ordered+=("$name") ;; esac
+done
+
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+run_scenario() {
+  local name="$1" start=$SECONDS rc=0
+  molecule test -s "$name" >"$logs/$name.log" 2>&1 || rc=$?
+  echo "$((SECONDS - start))" >"$logs/$name.seconds"
+  echo "$rc" >"$logs/$name.rc"
+}
+
+declare -A reported=()
 passed=0
 failed=0
 summary=()
-stopped=0
-for name in "${scenarios[@]}"; do
-  if [ "$stopped" = 1 ]; then
-    summary+=("SKIP  $name  (not run after the first failure; KEEP_GOING=1 runs it)")
+report_finished() {
+  local name rc
+  for name in "${ordered[@]}"; do
+    if [ ! -e "$logs/$name.rc" ] || [ -n "${reported[$name]:-}" ]; then
+      continue
+    fi
+    reported[$name]=1
+    rc=$(cat "$logs/$name.rc")
+    echo "=== molecule test -s $name (exit $rc, $(cat "$logs/$name.seconds")s)"
+    cat "$logs/$name.log"
+    if [ "$rc" -eq 0 ]; then
+      passed=$((passed + 1))
+      summary+=("PASS  $name  $(cat "$logs/$name.seconds")s")
+    else
+      failed=$((failed + 1))
+      summary+=("FAIL  $name  $(cat "$logs/$name.seconds")s")
+      echo "molecule scenario '$name' failed (see its output above); rerun it alone: tests/molecule/run.sh $name" >&2
+    fi
+  done
+}
+
+for name in "${ordered[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+    wait -n || true
+    report_finished
+  done
+  if [ "$failed" -gt 0 ] && [ "${KEEP_GOING:-0}" != 1 ]; then
+    summary+=("SKIP  $name  (not started after a failure; KEEP_GOING=1 runs it)")
     continue
   fi
-  echo "=== molecule test -s $name"
-  start=$SECONDS
-  if molecule test -s "$name"; then
-    passed=$((passed + 1))
-    summary+=("PASS  $name  $((SECONDS - start))s")
-  else
-    failed=$((failed + 1))
-    summary+=("FAIL  $name  $((SECONDS - start))s")
-    echo "molecule scenario '$name' failed (see its output above); rerun it alone: tests/molecule/run.sh $name" >&2
-    if [ "${KEEP_GOING:-0}" != 1 ]; then
-      stopped=1
-    fi
-  fi
+  echo "=== started molecule test -s $name"
+  run_scenario "$name" &
 done
+wait || true
+report_finished
 
 echo "=== molecule summary"
 printf '%s\n' "${summary[@]}"
