@@ -56,8 +56,9 @@ SSM_NAMES = {
     "admin_password": "controller/admin-password",
     "ssh_private_key": "keys/ssh-private-key",
     "ssh_public_key": "keys/ssh-public-key",
+    "ssh_private_key_pending": "keys/ssh-private-key-pending",
 }
-SSM_SECURE = ("admin_password", "ssh_private_key")
+SSM_SECURE = ("admin_password", "ssh_private_key", "ssh_private_key_pending")
 
 
 def ssm_parameter_name(stack, key):
