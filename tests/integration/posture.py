@@ -20,7 +20,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STACK_TAG = "jenkins-ha:stack"
+try:
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is not there to add the link
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / ".collections"))
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+
+STACK_TAG = contract.TAG_STACK
 WORLD = ("0.0.0.0/0", "::/0")
 # TLS 1.2+ policies only (no TLS 1.0/1.1, no CBC-only legacy suites).
 MODERN_TLS_POLICIES = frozenset(
@@ -48,8 +54,10 @@ ALLOWED_MANAGED_POLICIES = {
     "backup": {"AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"},
 }
 READ_ONLY_VERBS = ("Describe", "List")
-# What an agent (running build code) must never read: the controller's secrets.
-SECRET_PARAMETERS = ("controller/admin-password", "keys/ssh-private-key")
+# Secrets (contract SecureStrings): an agent, which runs build code, must never read them. The pending key exists only
+# while a key rotation runs, so it must be a SecureString when present but may be absent.
+SECRET_PARAMETERS = tuple(contract.SSM_NAMES[key] for key in contract.SSM_SECURE)
+OPTIONAL_SECRETS = (contract.SSM_NAMES["ssh_private_key_pending"],)
 KEY_MATERIAL = re.compile(r"PRIVATE KEY|AKIA[0-9A-Z]{16}|aws_secret_access_key|password\s*=", re.I)
 
 
@@ -325,7 +333,7 @@ def _agent_secret_findings(state, where, documents, account_id):
     arn = state.kms_key_arn.split(":") if state.kms_key_arn else ["arn", "aws", "kms", "*", account_id]
     prefix = "arn:{0}:ssm:{1}:{2}:parameter".format(arn[1], arn[3], arn[4])
     for secret in SECRET_PARAMETERS:
-        path = "/jenkins-ha/{0}/{1}".format(state.stack, secret)
+        path = "{0}/{1}/{2}".format(contract.SSM_PREFIX, state.stack, secret)
         # GetParametersByPath on any ancestor path returns the parameters below it.
         ancestors = [path[: i or None] for i, char in enumerate(path) if char == "/" and i > 0]
         readable = any(fnmatch.fnmatchcase(prefix + path, r) for r in _allowed_resources(documents, "ssm:GetParameter"))
@@ -506,10 +514,11 @@ def parameter_findings(state):
     findings = []
     names = {p["Name"]: p for p in state.parameters}
     for secret in SECRET_PARAMETERS:
-        name = "/jenkins-ha/{0}/{1}".format(state.stack, secret)
+        name = "{0}/{1}/{2}".format(contract.SSM_PREFIX, state.stack, secret)
         param = names.get(name)
         if param is None:
-            findings.append("ssm {0}: missing".format(name))
+            if secret not in OPTIONAL_SECRETS:
+                findings.append("ssm {0}: missing".format(name))
         elif param.get("Type") != "SecureString":
             findings.append("ssm {0}: {1}, not SecureString".format(name, param.get("Type")))
         elif not _is_stack_key(param.get("KeyId"), state):

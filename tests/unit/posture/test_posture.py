@@ -440,6 +440,12 @@ BAD = [
         "not the stack key",
     ),
     (
+        "pending rotation key as String",
+        lambda s: s.parameters.append({"Name": "/jenkins-ha/demo/keys/ssh-private-key-pending", "Type": "String"}),
+        "ssh-private-key-pending: String, not SecureString",
+    ),
+    ("admin password missing", lambda s: s.parameters.pop(0), "admin-password: missing"),
+    (
         "secret-looking String",
         lambda s: s.parameters.append({"Name": "/jenkins-ha/demo/x/token", "Type": "String"}),
         "looks secret",
