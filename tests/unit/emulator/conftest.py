@@ -82,6 +82,10 @@ def _certificate(subject, issuer, key, signing_key, ca):
 
 @pytest.fixture(scope="session")
 def pki():
+    return make_pki()
+
+
+def make_pki():
     """A test CA and a leaf certificate for jenkins.example.com signed by it (PEM bytes)."""
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
