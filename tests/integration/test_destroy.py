@@ -1,33 +1,83 @@
-"""destroy.yml: refuses without confirmation, refuses to delete JENKINS_HOME without a recent recovery point, and
-removes the stack once a backup job has produced one (the compatibility layer models StartBackupJob)."""
+"""Two stacks side by side in one account and region, then destroy.yml: it refuses without confirmation, refuses to
+delete JENKINS_HOME without a recent recovery point, removes a stack once a backup job has produced one (the
+compatibility layer models StartBackupJob), and never touches the other stack."""
 
 from tests.integration.harness import ROOT
 
 SITE = ROOT / "site.yml"
 DESTROY = ROOT / "playbooks" / "destroy.yml"
 DEMO = ROOT / "inventory" / "demo"
+# The stack destroyed last; built with the settings the demo does not use: per-AZ NAT, TLS-only EFS policy.
 STACK = [
     "jenkins_ha_stack_name=gone",
     {
         "jenkins_ha_vpc_cidr": "10.60.0.0/16",
         "jenkins_ha_public_subnet_cidrs": ["10.60.0.0/24", "10.60.1.0/24"],
         "jenkins_ha_private_subnet_cidrs": ["10.60.16.0/20", "10.60.32.0/20"],
+        "jenkins_ha_nat_gateways": "per_az",
+        "jenkins_ha_efs_tls": True,
         "jenkins_ha_dns_zone": "",
         "jenkins_ha_dns_private_zone": "",
         "jenkins_ha_alarm_sns_topic": False,
     },
 ]
+# A second stack beside it: the storage layers only (what destroy's recovery-point guard is about).
+OTHER = [
+    "jenkins_ha_stack_name=flag",
+    dict(
+        STACK[1],
+        jenkins_ha_vpc_cidr="10.70.0.0/16",
+        jenkins_ha_public_subnet_cidrs=["10.70.0.0/24", "10.70.1.0/24"],
+        jenkins_ha_private_subnet_cidrs=["10.70.16.0/20", "10.70.32.0/20"],
+        jenkins_ha_nat_gateways="single",
+        jenkins_ha_efs_tls=False,
+    ),
+]
 
 
-def file_systems(emulator):
+def file_systems(emulator, stack="gone"):
     return [
-        fs for fs in emulator.client("efs").describe_file_systems()["FileSystems"] if fs["Name"] == "gone-jenkins-home"
+        fs
+        for fs in emulator.client("efs").describe_file_systems()["FileSystems"]
+        if fs["Name"] == stack + "-jenkins-home"
     ]
 
 
-def test_destroy_guards_jenkins_home(emulator, playbook):
-    assert playbook(SITE, inventory=DEMO, extra_vars=STACK).rc == 0
+def vpcs(emulator, stack):
+    ec2 = emulator.client("ec2")
+    return ec2.describe_vpcs(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": [stack]}])["Vpcs"]
 
+
+def test_two_stacks_coexist(emulator, playbook):
+    first = playbook(SITE, inventory=DEMO, extra_vars=STACK)
+    assert first.rc == 0, first.output[-3000:]
+    second = playbook(SITE, inventory=DEMO, extra_vars=OTHER, tags="network,kms,iam,logs,storage")
+    assert second.rc == 0, second.output[-3000:]
+    assert len(vpcs(emulator, "gone")) == 1 and len(vpcs(emulator, "flag")) == 1
+    assert len(file_systems(emulator, "gone")) == 1 and len(file_systems(emulator, "flag")) == 1
+    # By VPC: moto 5.2.5 ignores tag filters on DescribeNatGateways (the playbooks filter by VPC too).
+    nat = emulator.client("ec2").describe_nat_gateways(
+        Filter=[
+            {"Name": "vpc-id", "Values": [vpcs(emulator, "gone")[0]["VpcId"]]},
+            {"Name": "state", "Values": ["available"]},
+        ]
+    )["NatGateways"]
+    assert len(nat) == len(STACK[1]["jenkins_ha_public_subnet_cidrs"])
+
+
+def test_destroy_with_the_explicit_flag_skips_the_recovery_point_check(emulator, playbook):
+    result = playbook(
+        DESTROY,
+        inventory=DEMO,
+        extra_vars=OTHER + ["jenkins_ha_destroy_confirm=flag", "jenkins_ha_destroy_skip_recovery_point_check=true"],
+    )
+    assert result.rc == 0, result.output[-3000:]
+    assert file_systems(emulator, "flag") == [] and vpcs(emulator, "flag") == []
+    # The other stack is untouched.
+    assert len(file_systems(emulator, "gone")) == 1 and len(vpcs(emulator, "gone")) == 1
+
+
+def test_destroy_guards_jenkins_home(emulator, playbook):
     unconfirmed = playbook(DESTROY, inventory=DEMO, extra_vars=STACK)
     assert unconfirmed.rc != 0 and "jenkins_ha_destroy_confirm=gone" in unconfirmed.output
 
@@ -45,26 +95,4 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
     done = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
     assert done.rc == 0, done.output[-3000:]
     assert file_systems(emulator) == []
-    ec2 = emulator.client("ec2")
-    assert ec2.describe_vpcs(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": ["gone"]}])["Vpcs"] == []
-
-
-def test_destroy_with_the_explicit_flag_skips_the_recovery_point_check(emulator, playbook):
-    stack = [
-        STACK[0].replace("gone", "flag"),
-        dict(
-            STACK[1],
-            jenkins_ha_vpc_cidr="10.70.0.0/16",
-            jenkins_ha_public_subnet_cidrs=["10.70.0.0/24", "10.70.1.0/24"],
-            jenkins_ha_private_subnet_cidrs=["10.70.16.0/20", "10.70.32.0/20"],
-        ),
-    ]
-    assert playbook(SITE, inventory=DEMO, extra_vars=stack, tags="network,kms,iam,logs,storage").rc == 0
-    result = playbook(
-        DESTROY,
-        inventory=DEMO,
-        extra_vars=stack + ["jenkins_ha_destroy_confirm=flag", "jenkins_ha_destroy_skip_recovery_point_check=true"],
-    )
-    assert result.rc == 0, result.output[-3000:]
-    names = {fs["Name"] for fs in emulator.client("efs").describe_file_systems()["FileSystems"]}
-    assert "flag-jenkins-home" not in names
+    assert vpcs(emulator, "gone") == []
