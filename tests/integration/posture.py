@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 try:
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is not there to add the link
@@ -86,6 +88,14 @@ class Expectations:
             alb_deletion_protection=bool(stack_vars.get("jenkins_ha_alb_deletion_protection", True)),
             efs_tls=bool(stack_vars.get("jenkins_ha_efs_tls", False)),
         )
+
+    @classmethod
+    def from_vars_file(cls, path, *overrides):
+        """From a stack's group_vars file, with extra vars on top (dicts or "key=value" strings, as -e takes them)."""
+        stack_vars = yaml.safe_load(Path(path).read_text()) or {}
+        for override in overrides:
+            stack_vars.update(override if isinstance(override, dict) else dict([override.split("=", 1)]))
+        return cls.from_stack_vars(stack_vars)
 
 
 @dataclass
@@ -777,7 +787,6 @@ def _collect_storage(client, state):
 
 def main(argv=None):
     import boto3
-    import yaml
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--stack", required=True)

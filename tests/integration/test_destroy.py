@@ -3,6 +3,7 @@ delete JENKINS_HOME without a recent recovery point, removes a stack once a back
 compatibility layer models StartBackupJob), and never touches the other stack."""
 
 from tests.integration.harness import ROOT
+from tests.integration.posture import Expectations, check_stack
 
 SITE = ROOT / "site.yml"
 DESTROY = ROOT / "playbooks" / "destroy.yml"
@@ -63,6 +64,12 @@ def test_two_stacks_coexist(emulator, playbook):
         ]
     )["NatGateways"]
     assert len(nat) == len(STACK[1]["jenkins_ha_public_subnet_cidrs"])
+
+
+def test_the_full_stack_passes_the_posture_check(emulator):
+    assert (
+        check_stack(emulator.client, "gone", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml", *STACK)) == []
+    )
 
 
 def test_destroy_with_the_explicit_flag_skips_the_recovery_point_check(emulator, playbook):
