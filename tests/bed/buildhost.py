@@ -21,6 +21,7 @@ from pathlib import Path
 BUILD_HOST_IMAGE = "localhost/jenkins-ha-debian12"
 BUILD_HOST_USER = "admin"
 ROLES = ("controller", "agent")
+LOCAL_CA_DIR = "/usr/local/share/ca-certificates"
 
 # Run as root in the container: the user, its sudo rule and the public key read from stdin (rewritten each time, so
 # a regenerated key replaces the old one).
@@ -161,10 +162,22 @@ def authorize_and_wait(host, timeout=60):
             check=False,
         )
         if proc.returncode == 0 and ssh.returncode == 0:
+            trust_local_cas(host)
             return host
         if time.monotonic() > deadline:
             raise RuntimeError("build host not reachable over SSH: {0} {1}".format(proc.stderr, ssh.stderr))
         time.sleep(1)
+
+
+def trust_local_cas(host):
+    """Trust this machine's local CAs (e.g. the test bed's egress proxy CA) in the build host, as molecule's
+    prepare does: a bake that downloads over HTTPS (instance_boot's pip install) must get through the same proxy."""
+    local = sorted(Path(LOCAL_CA_DIR).glob("*.crt"))
+    if not local:
+        return
+    for certificate in local:
+        subprocess.run(["podman", "cp", str(certificate), host.name + ":" + LOCAL_CA_DIR + "/"], check=True)
+    subprocess.run(["podman", "exec", host.name, "update-ca-certificates"], capture_output=True, check=True)
 
 
 @contextlib.contextmanager

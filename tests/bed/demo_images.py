@@ -97,10 +97,12 @@ def bake_inputs(mode):
         role_paths = {
             "controller": [
                 str(ROOT / "roles" / "jenkins_controller"),
+                str(ROOT / "roles" / "efs_mount"),
+                str(ROOT / "roles" / "instance_boot"),
                 str(FAKE_JENKINS / "src"),
                 str(FAKE_UPDATE_CENTER.parent),
             ],
-            "agent": [str(ROOT / "roles" / "jenkins_agent")],
+            "agent": [str(ROOT / "roles" / "jenkins_agent"), str(ROOT / "roles" / "instance_boot")],
         }
         return role_paths, {}, yaml.safe_load(BAKE_VARS.read_text())
     roles_dir, variables = buildhost.write_bake_inputs(STATE_DIR / "demo-stand-in", "minimal", ROOT)
