@@ -13,8 +13,10 @@ EMULATOR_HOST ?= 127.0.0.1
 EMULATOR_PORT ?= 4566
 EMULATOR_URL := http://$(EMULATOR_HOST):$(EMULATOR_PORT)
 # The demo talks to the embedded emulator only: endpoint and dummy credentials, whatever the caller's shell has.
-EMULATOR_ENV := AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
-	AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PROFILE= AWS_SESSION_TOKEN=
+# Profile and session token are unset, not emptied: botocore looks up a profile named "" and fails.
+EMULATOR_ENV := env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN -u AWS_SECURITY_TOKEN \
+	AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
