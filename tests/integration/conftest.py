@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.harness import ROOT, Emulator, run_playbook
+from tests.unit.fakes.conftest import build_standin_war
 
 TARGETS = ROOT / "tests" / "integration" / "targets"
 
@@ -24,3 +25,9 @@ def playbook(emulator):
         return run_playbook(Path(path), emulator.env(), **kwargs)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def standin_war(tmp_path_factory):
+    """The Jenkins stand-in (tests/fakes/jenkins) built once per session (per xdist worker)."""
+    return build_standin_war(tmp_path_factory)

@@ -4,8 +4,6 @@ what they must keep."""
 import base64
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -17,7 +15,6 @@ import pytest
 from tests.emulator.testhooks import backdate_recovery_point
 from tests.integration.agents import fleet  # noqa: F401 (fixture)
 from tests.integration.harness import ROOT
-from tests.unit.fakes.conftest import BUILD as STANDIN_BUILD
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn
 
@@ -151,15 +148,6 @@ def test_image_retention_playbook_rejects_bad_settings(playbook):
 
 
 # --- agents_offline.yml against the Jenkins stand-in ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def standin_war(tmp_path_factory):
-    if not shutil.which("javac") or not shutil.which("java"):
-        pytest.skip("a JDK (javac, java) is needed to build the Jenkins stand-in")
-    out = tmp_path_factory.mktemp("standin-build")
-    subprocess.run([str(STANDIN_BUILD), str(out)], check=True, capture_output=True)
-    return out / "jenkins.war"
 
 
 @pytest.fixture

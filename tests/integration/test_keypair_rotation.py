@@ -5,7 +5,6 @@ this host at the controller URL the stack's SSM parameter names and answers the 
 At every stop (injected failures included) the key in the controller's JCasC secret file and the key SSM holds both
 log in over SSH to every agent as the agent user: no moment in which Jenkins could not launch a build."""
 
-import shutil
 import subprocess
 import uuid
 
@@ -14,22 +13,12 @@ import pytest
 from tests.integration.agents import AGENT_HOME, AGENT_USER, AGENT_USER_SCRIPT, SSH_OPTIONS
 from tests.integration.agents import fleet  # noqa: F401 (fixture)
 from tests.integration.harness import ROOT
-from tests.unit.fakes.conftest import BUILD as STANDIN_BUILD
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn
 
 PLAYBOOK = ROOT / "playbooks" / "housekeeping" / "keypair_rotation.yml"
 SECRET_FILE = "/etc/jenkins-ha/secrets/JENKINS_AGENT_SSH_PRIVATE_KEY"
 CONTROLLER_SCRIPT = "groupadd --system jenkins && install -d -m 0750 -g jenkins /etc/jenkins-ha/secrets"
-
-
-@pytest.fixture(scope="module")
-def standin_war(tmp_path_factory):
-    if not shutil.which("javac") or not shutil.which("java"):
-        pytest.skip("a JDK (javac, java) is needed to build the Jenkins stand-in")
-    out = tmp_path_factory.mktemp("standin-build")
-    subprocess.run([str(STANDIN_BUILD), str(out)], check=True, capture_output=True)
-    return out / "jenkins.war"
 
 
 def keypair(path):

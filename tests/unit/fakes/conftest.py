@@ -16,6 +16,11 @@ BUILD = ROOT / "tests" / "fakes" / "jenkins" / "build.sh"
 
 @pytest.fixture(scope="session")
 def standin_war(tmp_path_factory):
+    return build_standin_war(tmp_path_factory)
+
+
+def build_standin_war(tmp_path_factory):
+    """Build tests/fakes/jenkins into a jenkins.war (skips the test without a JDK)."""
     if not shutil.which("javac") or not shutil.which("java"):
         pytest.skip("a JDK (javac, java) is needed to build the Jenkins stand-in")
     out = tmp_path_factory.mktemp("standin-build")
