@@ -20,14 +20,22 @@ trap 'rm -rf "$logs"' EXIT
 
 # Runs one suite in a subshell and records its exit code, wall seconds and CPU seconds (user + sys of everything it
 # ran: with the wall time it shows how well the suite uses the cores).
+# With a log file, the suite's output goes there; without, to this script's own output (not via /dev/stdout: opening
+# it truncates a log file the caller redirected this script to).
 run_suite() {
-  local suite="$1" log="$2"
+  local suite="$1" log="${2:-}"
   (
     start=$SECONDS
-    make --no-print-directory "$suite" >"$log" 2>&1
+    if [ -n "$log" ]; then
+      make --no-print-directory "$suite" >"$log" 2>&1
+    else
+      make --no-print-directory "$suite"
+    fi
     echo $? >"$logs/$suite.rc"
     echo $((SECONDS - start)) >"$logs/$suite.wall"
-    times | tail -n 1 | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] }
+    # `times` straight into a file: in a pipe or $(...) it would run in a fresh subshell that has no children.
+    times >"$logs/$suite.times"
+    tail -n 1 "$logs/$suite.times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] }
       printf "%d\n", n }' >"$logs/$suite.cpu"
   )
 }
@@ -39,7 +47,7 @@ for phase in "${phases[@]}"; do
   if [ "${#members[@]}" -eq 1 ]; then
     echo
     echo "=== make ${members[0]} ==="
-    run_suite "${members[0]}" /dev/stdout
+    run_suite "${members[0]}"
     continue
   fi
   echo

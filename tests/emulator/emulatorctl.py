@@ -30,9 +30,13 @@ def url(host, port):
 
 
 def answers(host, port, timeout=1.0):
-    """True when a moto server answers on host:port (moto serves /moto-api/ on every backend)."""
+    """True when a moto server answers on host:port.
+
+    Asks for moto's dashboard page (/moto-api/, a few KB): /moto-api/data.json serialises every resource of every
+    backend, megabytes and seconds once a stack and its images exist, and a status check then timed out.
+    """
     try:
-        with urllib.request.urlopen(url(host, port) + "/moto-api/data.json", timeout=timeout) as resp:
+        with urllib.request.urlopen(url(host, port) + "/moto-api/", timeout=timeout) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError):
         return False

@@ -53,7 +53,7 @@ class Emulator:
             if self._proc.poll() is not None:
                 raise RuntimeError("emulator exited early: " + self.log_path.read_text()[-2000:])
             try:
-                with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1):
+                with urllib.request.urlopen(self.url + "/moto-api/", timeout=1):
                     return self
             except OSError:
                 time.sleep(0.2)
