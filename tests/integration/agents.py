@@ -8,6 +8,7 @@ hosts, about ten times slower per task under load). So the housekeeping playbook
 production, by the inventory plugin, and their tasks really run on a system.
 """
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -76,7 +77,7 @@ class Fleet:
         ec2 = self.emulator.client("ec2")
         image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
         added = []
-        for _ in range(count):
+        for _index in range(count):
             container = "jha-{0}-{1}".format(component, uuid.uuid4().hex[:8])
             # A plain long sleep as PID 1: no systemd boot to wait for; python3 and sshd are in the image.
             podman("run", "-d", "--name", container, "--hostname", container, IMAGE, "sleep", "infinity")
@@ -147,16 +148,19 @@ AGENT_USER_SCRIPT = (
 ).format(user=AGENT_USER, home=AGENT_HOME)
 
 
-@pytest.fixture
-def fleet(emulator, tmp_path):
-    """fleet(stack) -> Fleet; every container and instance is removed at the end of the test."""
+@contextlib.contextmanager
+def fleets(emulator, tmp_path):
+    """Yields make(stack, connection="ssh") -> Fleet; every container and instance is removed on exit.
+    The `fleet` fixture in conftest.py wraps it."""
     ensure_image()
-    fleets = []
+    made = []
 
     def make(stack, connection="ssh"):
-        fleets.append(Fleet(emulator, stack, tmp_path, connection))
-        return fleets[-1]
+        made.append(Fleet(emulator, stack, tmp_path, connection))
+        return made[-1]
 
-    yield make
-    for one in fleets:
-        one.remove()
+    try:
+        yield make
+    finally:
+        for one in made:
+            one.remove()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.agents import fleets
 from tests.integration.harness import ROOT, Emulator, run_playbook
 from tests.unit.fakes.conftest import build_standin_war
 
@@ -31,3 +32,10 @@ def playbook(emulator):
 def standin_war(tmp_path_factory):
     """The Jenkins stand-in (tests/fakes/jenkins) built once per session (per xdist worker)."""
     return build_standin_war(tmp_path_factory)
+
+
+@pytest.fixture
+def fleet(emulator, tmp_path):
+    """fleet(stack) -> Fleet of emulated instances backed by podman containers (tests/integration/agents.py)."""
+    with fleets(emulator, tmp_path) as make:
+        yield make

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.emulator.testhooks import backdate_recovery_point
-from tests.integration.agents import fleet  # noqa: F401 (fixture)
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn

@@ -11,7 +11,6 @@ import uuid
 import pytest
 
 from tests.integration.agents import AGENT_HOME, AGENT_USER, AGENT_USER_SCRIPT, SSH_OPTIONS
-from tests.integration.agents import fleet  # noqa: F401 (fixture)
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn
@@ -88,6 +87,7 @@ class Stack:
                     capture_output=True,
                     text=True,
                     timeout=60,
+                    check=False,
                 )
                 assert login.returncode == 0, "{0} key cannot log in to {1}: {2}".format(
                     label, agent.instance_id, login.stderr
