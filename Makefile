@@ -25,7 +25,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv system-deps lock emulator emulator-stop demo demo-rerun test lint sanity unit integration \
+.PHONY: help venv system-deps lock emulator emulator-stop demo demo-rerun posture test lint sanity unit integration \
 	molecule bench format clean
 
 help: ## Show this help
@@ -74,6 +74,9 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@echo "  AWS_ENDPOINT_URL=$(EMULATOR_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
 	@echo "    $(BIN)/python -c \"import boto3; print(boto3.client('ec2','us-east-1').describe_vpcs()['Vpcs'])\""
 	@echo "Stop it with 'make emulator-stop'."
+
+posture: venv ## Security posture check of the demo stack on the running emulator (after `make demo`)
+	@$(EMULATOR_ENV) $(BIN)/python -m tests.integration.posture --stack demo --vars inventory/demo/group_vars/all.yml
 
 test: venv system-deps ## Everything: lint, sanity, unit, integration, molecule
 	@tests/bed/run-all.sh
