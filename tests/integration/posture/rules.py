@@ -1,17 +1,9 @@
-"""Security posture check of a provisioned jenkins_ha stack, against the emulator or a real account.
-
-Every rule is a pure function of plain data (what the describe calls return) and yields findings, strings that
-name the resource and the rule; ``collect()`` gathers that data for one stack with boto3 clients, read-only.
-An empty list means the stack passes. Run against a real account (credentials from the usual boto3 chain):
-
-    python -m tests.integration.posture --stack prod --region eu-west-1 --vars inventory/prod/group_vars/all.yml
-
-The rules and the reasons for each exception are listed in docs/provisioning.md ("Security posture").
-"""
+"""The posture rules: pure functions of plain data (what the describe calls return) that yield findings, strings
+naming the resource and the rule. What a stack should look like is an Expectations, what it does look like a
+StackState (collect.py fills it)."""
 
 from __future__ import annotations
 
-import argparse
 import base64
 import fnmatch
 import json
@@ -25,9 +17,8 @@ import yaml
 try:
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is not there to add the link
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / ".collections"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / ".collections"))
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
-
 STACK_TAG = contract.TAG_STACK
 WORLD = ("0.0.0.0/0", "::/0")
 # TLS 1.2+ policies only (no TLS 1.0/1.1, no CBC-only legacy suites).
@@ -614,194 +605,3 @@ def findings_of(state, expect, account_id=""):
         + backup_vault_findings(state)
         + load_balancer_findings(state, expect)
     )
-
-
-def check_stack(client, stack, expect=None):
-    """Findings of one stack. client(service) returns a boto3 client (boto3.client, emulator.client)."""
-    state, account_id = collect(client, stack)
-    return findings_of(state, expect or Expectations(), account_id)
-
-
-# --- collection (read-only describe calls) --------------------------------------------------------------------
-
-
-def _pages(client, operation, key, **kwargs):
-    return client.get_paginator(operation).paginate(**kwargs).build_full_result().get(key, [])
-
-
-def collect(client, stack):
-    """Describe the stack's resources with boto3; returns (StackState, account id)."""
-    ec2 = client("ec2")
-    state = StackState(stack=stack)
-    account_id = client("sts").get_caller_identity()["Account"]
-    stack_filter = [{"Name": "tag:" + STACK_TAG, "Values": [stack]}]
-
-    kms = client("kms")
-    aliases = _pages(kms, "list_aliases", "Aliases")
-    alias = next((a for a in aliases if a["AliasName"] == "alias/jenkins-ha/" + stack), None)
-    if alias:
-        state.kms_key_arn = kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]["Arn"]
-        state.kms_rotation = kms.get_key_rotation_status(KeyId=alias["TargetKeyId"])["KeyRotationEnabled"]
-
-    vpcs = ec2.describe_vpcs(Filters=stack_filter)["Vpcs"]
-    if vpcs:
-        state.vpc_id = vpcs[0]["VpcId"]
-        vpc_filter = [{"Name": "vpc-id", "Values": [state.vpc_id]}]
-        for subnet in _pages(ec2, "describe_subnets", "Subnets", Filters=vpc_filter):
-            name = tag_dict(subnet.get("Tags")).get("Name", "")
-            if name.startswith(stack + "-private-"):
-                state.private_subnets.append(subnet["SubnetId"])
-            elif name.startswith(stack + "-public-"):
-                state.public_subnets.append(subnet["SubnetId"])
-        for group in _pages(ec2, "describe_security_groups", "SecurityGroups", Filters=vpc_filter):
-            if group["GroupName"] == "default":
-                state.default_security_group = group
-            else:
-                state.security_groups.append(group)
-        state.flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [state.vpc_id]}])[
-            "FlowLogs"
-        ]
-
-    _collect_iam(client("iam"), state)
-    _collect_compute(client, state, stack_filter)
-    _collect_storage(client, state)
-
-    logs = client("logs")
-    state.log_groups = _pages(
-        logs, "describe_log_groups", "logGroups", logGroupNamePrefix="/jenkins-ha/{0}/".format(stack)
-    )
-    ssm = client("ssm")
-    state.parameters = _pages(
-        ssm,
-        "describe_parameters",
-        "Parameters",
-        ParameterFilters=[{"Key": "Path", "Option": "Recursive", "Values": ["/jenkins-ha/" + stack]}],
-    )
-
-    elb = client("elbv2")
-    lbs = elb.describe_load_balancers()["LoadBalancers"]
-    for lb in (lb for lb in lbs if lb["LoadBalancerName"] == stack + "-alb"):
-        arn = lb["LoadBalancerArn"]
-        lb["Attributes"] = {
-            a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
-        }
-        lb["Listeners"] = elb.describe_listeners(LoadBalancerArn=arn)["Listeners"]
-        for listener in lb["Listeners"]:
-            listener["Rules"] = [
-                r for r in elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not r.get("IsDefault")
-            ]
-        state.load_balancers.append(lb)
-    return state, account_id
-
-
-def _collect_iam(iam, state):
-    for role in _pages(iam, "list_roles", "Roles"):
-        name = role["RoleName"]
-        if not name.startswith(state.stack + "-"):
-            continue
-        full = iam.get_role(RoleName=name)["Role"]
-        if tag_dict(full.get("Tags")).get(STACK_TAG) != state.stack:
-            continue
-        full["InlinePolicies"] = {
-            policy: iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
-            for policy in _pages(iam, "list_role_policies", "PolicyNames", RoleName=name)
-        }
-        full["AttachedPolicies"] = _pages(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name)
-        for attached in full["AttachedPolicies"]:
-            if ":iam::aws:policy/" not in attached["PolicyArn"]:
-                version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
-                attached["Document"] = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)[
-                    "PolicyVersion"
-                ]["Document"]
-        state.roles.append(full)
-    stack_roles = {r["RoleName"] for r in state.roles}
-    for profile in _pages(iam, "list_instance_profiles", "InstanceProfiles"):
-        members = {r["RoleName"] for r in profile.get("Roles", [])}
-        if profile["InstanceProfileName"].startswith(state.stack + "-") or members & stack_roles:
-            state.instance_profiles.append(profile)
-
-
-def _collect_compute(client, state, stack_filter):
-    ec2 = client("ec2")
-    templates = ec2.describe_launch_templates(Filters=stack_filter)["LaunchTemplates"]
-    for template in templates:
-        versions = ec2.describe_launch_template_versions(
-            LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Latest", "$Default"]
-        )
-        seen = set()
-        for version in versions["LaunchTemplateVersions"]:
-            if version["VersionNumber"] not in seen:
-                seen.add(version["VersionNumber"])
-                state.launch_templates.append(version)
-    autoscaling = client("autoscaling")
-    groups = _pages(
-        autoscaling,
-        "describe_auto_scaling_groups",
-        "AutoScalingGroups",
-        Filters=[{"Name": "tag:" + STACK_TAG, "Values": [state.stack]}],
-    )
-    state.auto_scaling_groups = groups
-    reservations = _pages(
-        ec2,
-        "describe_instances",
-        "Reservations",
-        Filters=stack_filter + [{"Name": "instance-state-name", "Values": ["pending", "running", "stopped"]}],
-    )
-    state.instances = [i for r in reservations for i in r["Instances"]]
-
-
-def _collect_storage(client, state):
-    efs = client("efs")
-    for fs in _pages(efs, "describe_file_systems", "FileSystems"):
-        if tag_dict(fs.get("Tags")).get(STACK_TAG) != state.stack:
-            continue
-        fs_id = fs["FileSystemId"]
-        try:
-            fs["Policy"] = efs.describe_file_system_policy(FileSystemId=fs_id).get("Policy")
-        except efs.exceptions.PolicyNotFound:
-            fs["Policy"] = None
-        try:
-            fs["BackupPolicy"] = efs.describe_backup_policy(FileSystemId=fs_id)["BackupPolicy"]["Status"]
-        except efs.exceptions.PolicyNotFound:
-            fs["BackupPolicy"] = "DISABLED"
-        fs["MountTargets"] = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
-        for target in fs["MountTargets"]:
-            target["SecurityGroups"] = efs.describe_mount_target_security_groups(MountTargetId=target["MountTargetId"])[
-                "SecurityGroups"
-            ]
-        state.file_systems.append(fs)
-    backup = client("backup")
-    try:
-        state.backup_vault = backup.describe_backup_vault(BackupVaultName=state.stack + "-jenkins-home")
-    except backup.exceptions.ResourceNotFoundException:
-        state.backup_vault = {}
-    for plan in _pages(backup, "list_backup_plans", "BackupPlansList"):
-        for selection in _pages(
-            backup, "list_backup_selections", "BackupSelectionsList", BackupPlanId=plan["BackupPlanId"]
-        ):
-            detail = backup.get_backup_selection(
-                BackupPlanId=plan["BackupPlanId"], SelectionId=selection["SelectionId"]
-            )
-            state.backup_protected_arns += detail["BackupSelection"].get("Resources", [])
-
-
-def main(argv=None):
-    import boto3
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--stack", required=True)
-    parser.add_argument("--region", default=None)
-    parser.add_argument("--vars", type=Path, help="the stack description (inventory/<stack>/group_vars/all.yml)")
-    args = parser.parse_args(argv)
-    stack_vars = yaml.safe_load(args.vars.read_text()) if args.vars else {}
-    region = args.region or stack_vars.get("jenkins_ha_region")
-    session = boto3.session.Session(region_name=region)
-    findings = check_stack(session.client, args.stack, Expectations.from_stack_vars(stack_vars))
-    for finding in findings:
-        print(finding)
-    print("{0} finding(s) for stack {1}".format(len(findings), args.stack))
-    return 1 if findings else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
