@@ -67,6 +67,8 @@ def collect(client, stack):
         ParameterFilters=[{"Key": "Path", "Option": "Recursive", "Values": ["/jenkins-ha/" + stack]}],
     )
 
+    _collect_alarm_topic(client("sns"), state)
+
     elb = client("elbv2")
     lbs = elb.describe_load_balancers()["LoadBalancers"]
     for lb in (lb for lb in lbs if lb["LoadBalancerName"] == stack + "-alb"):
@@ -172,3 +174,10 @@ def _collect_storage(client, state):
                 BackupPlanId=plan["BackupPlanId"], SelectionId=selection["SelectionId"]
             )
             state.backup_protected_arns += detail["BackupSelection"].get("Resources", [])
+
+
+def _collect_alarm_topic(sns, state):
+    name = state.stack + "-alarms"
+    for topic in _pages(sns, "list_topics", "Topics"):
+        if topic["TopicArn"].rsplit(":", 1)[-1] == name:
+            state.alarm_topic = sns.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]

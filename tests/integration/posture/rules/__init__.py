@@ -1,0 +1,55 @@
+"""The posture rules: pure functions of plain data (what the describe calls return) that yield findings, strings
+naming the resource and the rule. What a stack should look like is an Expectations, what it does look like a
+StackState (collect.py fills it). One module per area; findings_of() runs them all."""
+
+from __future__ import annotations
+
+from .compute import launch_template_findings, placement_findings
+from .encryption import alarm_topic_findings, kms_findings, log_group_findings, parameter_findings
+from .iam import iam_findings, policy_findings
+from .load_balancer import load_balancer_findings
+from .model import STACK_TAG, Expectations, StackState, as_list, tag_dict
+from .network import default_security_group_findings, flow_log_findings, security_group_findings
+from .storage import backup_vault_findings, efs_findings
+
+__all__ = [
+    "STACK_TAG",
+    "Expectations",
+    "StackState",
+    "alarm_topic_findings",
+    "as_list",
+    "backup_vault_findings",
+    "default_security_group_findings",
+    "efs_findings",
+    "findings_of",
+    "flow_log_findings",
+    "iam_findings",
+    "kms_findings",
+    "launch_template_findings",
+    "load_balancer_findings",
+    "log_group_findings",
+    "parameter_findings",
+    "placement_findings",
+    "policy_findings",
+    "security_group_findings",
+    "tag_dict",
+]
+
+
+def findings_of(state, expect, account_id=""):
+    """Every finding of the stack's state (pure: no AWS call)."""
+    return (
+        security_group_findings(state, expect)
+        + default_security_group_findings(state)
+        + flow_log_findings(state)
+        + iam_findings(state, account_id)
+        + launch_template_findings(state)
+        + placement_findings(state)
+        + efs_findings(state, expect)
+        + kms_findings(state)
+        + log_group_findings(state)
+        + parameter_findings(state)
+        + backup_vault_findings(state)
+        + alarm_topic_findings(state, expect)
+        + load_balancer_findings(state, expect)
+    )

@@ -1,0 +1,65 @@
+"""Load balancer rules: header hygiene, deletion protection, scheme and subnets, HTTPS only with a modern TLS policy."""
+
+from __future__ import annotations
+
+# TLS 1.2+ policies only (no TLS 1.0/1.1, no CBC-only legacy suites).
+MODERN_TLS_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    }
+)
+
+
+def load_balancer_findings(state, expect):
+    findings = []
+    if not state.load_balancers:
+        return ["load balancer {0}-alb: missing".format(state.stack)]
+    for lb in state.load_balancers:
+        where = "load balancer {0}".format(lb["LoadBalancerName"])
+        attrs = lb.get("Attributes", {})
+        if attrs.get("routing.http.drop_invalid_header_fields.enabled") != "true":
+            findings.append("{0}: invalid header fields not dropped".format(where))
+        # Deletion protection follows the stack description (on by default; destroy.yml lifts it).
+        if attrs.get("deletion_protection.enabled") != str(expect.alb_deletion_protection).lower():
+            findings.append("{0}: deletion protection {1}".format(where, attrs.get("deletion_protection.enabled")))
+        scheme = "internal" if expect.alb_internal else "internet-facing"
+        if lb.get("Scheme") != scheme:
+            findings.append("{0}: scheme {1}, expected {2}".format(where, lb.get("Scheme"), scheme))
+        subnets = {z["SubnetId"] for z in lb.get("AvailabilityZones", [])}
+        expected_subnets = set(state.private_subnets if expect.alb_internal else state.public_subnets)
+        if not subnets <= expected_subnets:
+            findings.append("{0}: in subnets {1}".format(where, sorted(subnets - expected_subnets)))
+        if not any(listener.get("Protocol") == "HTTPS" for listener in lb.get("Listeners", [])):
+            findings.append("{0}: no HTTPS listener".format(where))
+        for listener in lb.get("Listeners", []):
+            lwhere = "{0} listener {1}/{2}".format(where, listener.get("Protocol"), listener.get("Port"))
+            if listener.get("Protocol") == "HTTPS":
+                if listener.get("SslPolicy") not in MODERN_TLS_POLICIES:
+                    findings.append(
+                        "{0}: TLS policy {1} not in the modern allow-list".format(lwhere, listener.get("SslPolicy"))
+                    )
+            elif listener.get("Protocol") == "HTTP":
+                actions = listener.get("DefaultActions", [])
+                redirects = [
+                    a
+                    for a in actions
+                    if a.get("Type") == "redirect" and a.get("RedirectConfig", {}).get("Protocol") == "HTTPS"
+                ]
+                if not actions or len(redirects) != len(actions):
+                    findings.append("{0}: does not only redirect to HTTPS".format(lwhere))
+                if listener.get("Rules"):
+                    findings.append("{0}: has rules besides the redirect".format(lwhere))
+            else:
+                findings.append("{0}: unexpected protocol".format(lwhere))
+    return findings

@@ -1,0 +1,112 @@
+"""What a stack should look like (Expectations), what it does look like (StackState, filled by collect.py), and the
+helpers and names every rule module shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+try:
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is not there to add the link
+    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".collections"))
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+STACK_TAG = contract.TAG_STACK
+# Secrets (contract SecureStrings): an agent, which runs build code, must never read them. The pending key exists only
+# while a key rotation runs, so it must be a SecureString when present but may be absent.
+SECRET_PARAMETERS = tuple(contract.SSM_NAMES[key] for key in contract.SSM_SECURE)
+OPTIONAL_SECRETS = (contract.SSM_NAMES["ssh_private_key_pending"],)
+
+
+@dataclass
+class Expectations:
+    """What the stack description asked for (defaults as roles/stack_config/meta/argument_specs.yml)."""
+
+    jenkins_port: int = 8080
+    inbound_agent_port: int = 0
+    admin_cidrs: tuple = ()
+    alb_internal: bool = False
+    alb_ingress_cidrs: tuple = ("0.0.0.0/0",)
+    vpc_cidr: str = "10.40.0.0/16"
+    alb_deletion_protection: bool = True
+    efs_tls: bool = False
+    alarm_sns_topic: bool = False
+
+    @classmethod
+    def from_stack_vars(cls, stack_vars):
+        return cls(
+            jenkins_port=int(stack_vars.get("jenkins_ha_jenkins_port", 8080)),
+            inbound_agent_port=int(stack_vars.get("jenkins_ha_agent_jnlp_port") or 0),
+            admin_cidrs=tuple(stack_vars.get("jenkins_ha_admin_cidrs", ())),
+            alb_internal=bool(stack_vars.get("jenkins_ha_alb_internal", False)),
+            alb_ingress_cidrs=tuple(stack_vars.get("jenkins_ha_alb_ingress_cidrs", ("0.0.0.0/0",))),
+            vpc_cidr=stack_vars.get("jenkins_ha_vpc_cidr", "10.40.0.0/16"),
+            alb_deletion_protection=bool(stack_vars.get("jenkins_ha_alb_deletion_protection", True)),
+            efs_tls=bool(stack_vars.get("jenkins_ha_efs_tls", False)),
+            alarm_sns_topic=bool(stack_vars.get("jenkins_ha_alarm_sns_topic", False)),
+        )
+
+    @classmethod
+    def from_vars_file(cls, path, *overrides):
+        """From a stack's group_vars file, with extra vars on top (dicts or "key=value" strings, as -e takes them)."""
+        stack_vars = yaml.safe_load(Path(path).read_text()) or {}
+        for override in overrides:
+            stack_vars.update(override if isinstance(override, dict) else dict([override.split("=", 1)]))
+        return cls.from_stack_vars(stack_vars)
+
+
+@dataclass
+class StackState:
+    """Plain describe output of one stack, as collect() gathers it (unit tests build it by hand)."""
+
+    stack: str
+    kms_key_arn: str = ""
+    kms_rotation: bool = False
+    vpc_id: str = ""
+    public_subnets: list = field(default_factory=list)
+    private_subnets: list = field(default_factory=list)
+    security_groups: list = field(default_factory=list)
+    default_security_group: dict = field(default_factory=dict)
+    flow_logs: list = field(default_factory=list)
+    roles: list = field(default_factory=list)
+    instance_profiles: list = field(default_factory=list)
+    launch_templates: list = field(default_factory=list)
+    file_systems: list = field(default_factory=list)
+    backup_vault: dict = field(default_factory=dict)
+    backup_protected_arns: list = field(default_factory=list)
+    log_groups: list = field(default_factory=list)
+    parameters: list = field(default_factory=list)
+    load_balancers: list = field(default_factory=list)
+    auto_scaling_groups: list = field(default_factory=list)
+    instances: list = field(default_factory=list)
+    alarm_topic: dict = field(default_factory=dict)  # GetTopicAttributes of <stack>-alarms; {} when there is none
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def tag_dict(tags):
+    return {t["Key"]: t["Value"] for t in tags or ()}
+
+
+def policy_statements(document):
+    if isinstance(document, str):
+        document = json.loads(document)
+    return as_list(document.get("Statement"))
+
+
+def is_stack_key(key_id, state):
+    """Whether key_id names the stack key in one of the spellings AWS keeps as given: key ARN, key id, alias name or
+    alias ARN."""
+    if not key_id or not state.kms_key_arn:
+        return False
+    alias = "alias/jenkins-ha/{0}".format(state.stack)
+    key_prefix, _, key_uuid = state.kms_key_arn.rpartition(":key/")
+    return key_id in (state.kms_key_arn, key_uuid, alias, "{0}:{1}".format(key_prefix, alias))
