@@ -108,5 +108,6 @@ def is_stack_key(key_id, state):
     if not key_id or not state.kms_key_arn:
         return False
     alias = "alias/jenkins-ha/{0}".format(state.stack)
-    key_prefix, _, key_uuid = state.kms_key_arn.rpartition(":key/")
-    return key_id in (state.kms_key_arn, key_uuid, alias, "{0}:{1}".format(key_prefix, alias))
+    key_prefix, separator, key_uuid = state.kms_key_arn.rpartition(":key/")
+    alias_arn = "{0}:{1}".format(key_prefix, alias) if separator else alias
+    return key_id in (state.kms_key_arn, key_uuid, alias, alias_arn)
