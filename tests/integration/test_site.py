@@ -72,3 +72,61 @@ def test_site_converges_then_reruns_without_changes(emulator, playbook, public_z
 
 def test_the_converged_stack_passes_the_posture_check(emulator):
     assert check_stack(emulator.client, "demo", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml")) == []
+
+
+def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook):
+    """The network, log and alarm loops skip converged items after one describe call (the unconverged_* filters):
+    drift made behind the playbooks' back must still reach the module and be corrected."""
+    ec2, logs, cloudwatch = emulator.client("ec2"), emulator.client("logs"), emulator.client("cloudwatch")
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["demo-controller", "default"]}])
+    by_name = {g["GroupName"]: g for g in groups["SecurityGroups"] if g["VpcId"] == vpcs(emulator, "demo")[0]["VpcId"]}
+    ec2.authorize_security_group_ingress(
+        GroupId=by_name["demo-controller"]["GroupId"],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    ec2.authorize_security_group_egress(
+        GroupId=by_name["default"]["GroupId"],
+        IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    subnet = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["demo-private-us-east-1b"]}])["Subnets"][0]
+    ec2.create_tags(Resources=[subnet["SubnetId"]], Tags=[{"Key": "managed-by", "Value": "someone-else"}])
+    retention = logs.describe_log_groups(logGroupNamePrefix="/jenkins-ha/demo/controller")["logGroups"][0]
+    logs.put_retention_policy(logGroupName="/jenkins-ha/demo/controller", retentionInDays=1)
+    alarm = cloudwatch.describe_alarms(AlarmNames=["demo-controller-in-service"])["MetricAlarms"][0]
+    cloudwatch.put_metric_alarm(
+        **{
+            k: v
+            for k, v in alarm.items()
+            if k
+            in (
+                "AlarmName",
+                "AlarmDescription",
+                "MetricName",
+                "Namespace",
+                "Statistic",
+                "Dimensions",
+                "Period",
+                "EvaluationPeriods",
+                "ComparisonOperator",
+                "TreatMissingData",
+                "AlarmActions",
+                "OKActions",
+            )
+        },
+        Threshold=5.0,
+    )
+
+    result = playbook(SITE, inventory=DEMO, tags="network,logs,monitoring")
+    assert result.rc == 0, result.output[-3000:]
+    assert result.changed() >= 5, result.output
+
+    controller = ec2.describe_security_groups(GroupIds=[by_name["demo-controller"]["GroupId"]])["SecurityGroups"][0]
+    assert all(not p.get("IpRanges") for p in controller["IpPermissions"]), controller["IpPermissions"]
+    default = ec2.describe_security_groups(GroupIds=[by_name["default"]["GroupId"]])["SecurityGroups"][0]
+    assert default["IpPermissionsEgress"] == [] and default["IpPermissions"] == []
+    tags = {t["Key"]: t["Value"] for t in ec2.describe_subnets(SubnetIds=[subnet["SubnetId"]])["Subnets"][0]["Tags"]}
+    assert tags["managed-by"] == "jenkins_ha.aws"
+    fixed = logs.describe_log_groups(logGroupNamePrefix="/jenkins-ha/demo/controller")["logGroups"][0]
+    assert fixed["retentionInDays"] == retention["retentionInDays"]
+    fixed_alarm = cloudwatch.describe_alarms(AlarmNames=["demo-controller-in-service"])["MetricAlarms"][0]
+    assert fixed_alarm["Threshold"] == alarm["Threshold"]

@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright: jenkins_ha.aws contributors
+# Apache License 2.0 (see LICENSE)
+"""Filters that pick, from the desired resources of a loop, those whose live state differs (or that are missing).
+
+Every amazon.aws module call costs about a second of CPU (interpreter, boto3 and its service model), whether it
+changes anything or not; a loop over eight security groups costs eight seconds on every rerun. One describe call
+before the loop plus these filters leaves the loop with only the items that need the module.
+
+The comparisons are conservative by design: anything they do not model (an IPv6 range, a prefix list, a tag the
+module would purge, a value in another form) counts as a difference, so the module runs and decides. A wrong
+"differs" costs one module call; a wrong "converged" would hide drift, so each filter compares every option the
+playbooks pass to the module.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+# Tags AWS manages itself (aws:cloudformation:*, aws:autoscaling:*): modules never purge or set them.
+RESERVED_TAG_PREFIX = "aws:"
+
+
+def _check_list(value, what):
+    if not isinstance(value, list):
+        raise AnsibleFilterError("{0} must be a list, got {1}".format(what, type(value).__name__))
+    for item in value:
+        if not isinstance(item, dict):
+            raise AnsibleFilterError(
+                "{0} must be a list of dicts, got an item of type {1}".format(what, type(item).__name__)
+            )
+
+
+def _user_tags(tags):
+    return {k: str(v) for k, v in (tags or {}).items() if not str(k).startswith(RESERVED_TAG_PREFIX)}
+
+
+def _tags_differ(desired, actual):
+    """With purge_tags (the modules' default) the live tags must equal the desired ones; None means tags not managed."""
+    if desired is None:
+        return False
+    return _user_tags(desired) != _user_tags(actual.get("tags"))
+
+
+def _required(item, keys, what):
+    missing = [key for key in keys if key not in item]
+    if missing:
+        raise AnsibleFilterError("{0} item {1!r} lacks {2}".format(what, item.get("name", item), ", ".join(missing)))
+
+
+def unconverged_subnets(desired, actual):
+    """Desired subnets (cidr, az, map_public, tags) that are missing or differ from the described ones.
+
+    ``actual``: the ``subnets`` of amazon.aws.ec2_vpc_subnet_info for the VPC.
+    """
+    _check_list(desired, "unconverged_subnets input")
+    _check_list(actual, "unconverged_subnets actual subnets")
+    by_cidr = {subnet.get("cidr_block"): subnet for subnet in actual}
+    pending = []
+    for item in desired:
+        _required(item, ("cidr", "az"), "unconverged_subnets")
+        live = by_cidr.get(item["cidr"])
+        if (
+            live is None
+            or live.get("availability_zone") != item["az"]
+            or bool(live.get("map_public_ip_on_launch")) != bool(item.get("map_public", False))
+            or bool(live.get("assign_ipv6_address_on_creation"))
+            or live.get("ipv6_cidr_block_association_set")
+            or _tags_differ(item.get("tags"), live)
+        ):
+            pending.append(item)
+    return pending
+
+
+def _port_range(rule):
+    if rule.get("proto") in ("all", "-1", -1):
+        return None, None
+    if "ports" in rule:
+        ports = rule["ports"]
+        if not isinstance(ports, list) or len(ports) != 1:
+            # Several ports become several permissions in the module: not modelled, let the module decide.
+            return "unmodelled", "unmodelled"
+        port = str(ports[0])
+        low, _sep, high = port.partition("-")
+        return int(low), int(high or low)
+    low, high = rule.get("from_port"), rule.get("to_port")
+    return (None if low is None else int(low)), (None if high is None else int(high))
+
+
+def _desired_permissions(rules):
+    """(protocol, from, to, kind, target, description) tuples the module creates from its ``rules`` option."""
+    permissions = set()
+    for rule in rules:
+        proto = str(rule.get("proto", "tcp"))
+        proto = "-1" if proto in ("all", "-1") else proto
+        low, high = _port_range(rule)
+        description = rule.get("rule_desc") or ""
+        targets = []
+        cidrs = rule.get("cidr_ip")
+        for cidr in [cidrs] if isinstance(cidrs, str) else cidrs or []:
+            targets.append(("cidr", cidr))
+        if rule.get("group_id"):
+            targets.append(("group", rule["group_id"]))
+        if not targets or set(rule) - {"proto", "ports", "from_port", "to_port", "cidr_ip", "group_id", "rule_desc"}:
+            # group_name, cidr_ipv6, ip_prefix, icmp options: not modelled.
+            targets = [("unmodelled", repr(sorted(rule.items(), key=str)))]
+        for kind, target in targets:
+            permissions.add((proto, low, high, kind, target, description))
+    return permissions
+
+
+def _live_permissions(permissions):
+    live = set()
+    for permission in permissions or []:
+        proto = str(permission.get("ip_protocol"))
+        low, high = (None, None) if proto == "-1" else (permission.get("from_port"), permission.get("to_port"))
+        for ip_range in permission.get("ip_ranges") or []:
+            live.add((proto, low, high, "cidr", ip_range.get("cidr_ip"), ip_range.get("description") or ""))
+        for pair in permission.get("user_id_group_pairs") or []:
+            live.add((proto, low, high, "group", pair.get("group_id"), pair.get("description") or ""))
+        for other in (permission.get("ipv6_ranges") or []) + (permission.get("prefix_list_ids") or []):
+            live.add((proto, low, high, "unmodelled", repr(sorted(other.items())), ""))
+    return live
+
+
+def unconverged_security_groups(desired, actual):
+    """Desired security groups (name, description, tags, rules, rules_egress) that are missing or differ.
+
+    ``actual``: the ``security_groups`` of amazon.aws.ec2_security_group_info for the VPC. ``rules`` and
+    ``rules_egress`` are compared only when the item has them (the module then purges what is not listed);
+    ``description`` and ``tags`` only when given.
+    """
+    _check_list(desired, "unconverged_security_groups input")
+    _check_list(actual, "unconverged_security_groups actual groups")
+    by_name = {group.get("group_name"): group for group in actual}
+    pending = []
+    for item in desired:
+        _required(item, ("name",), "unconverged_security_groups")
+        live = by_name.get(item["name"])
+        if live is None:
+            pending.append(item)
+            continue
+        differs = (
+            ("description" in item and live.get("description") != item["description"])
+            or _tags_differ(item.get("tags"), live)
+            or (
+                "rules" in item and _desired_permissions(item["rules"]) != _live_permissions(live.get("ip_permissions"))
+            )
+            or (
+                "rules_egress" in item
+                and _desired_permissions(item["rules_egress"]) != _live_permissions(live.get("ip_permissions_egress"))
+            )
+        )
+        if differs:
+            pending.append(item)
+    return pending
+
+
+def unconverged_log_groups(desired, actual):
+    """Desired log groups (name, retention, kms_key_id, tags) that are missing or differ.
+
+    ``actual``: the ``log_groups`` of amazon.aws.cloudwatchlogs_log_group_info.
+    """
+    _check_list(desired, "unconverged_log_groups input")
+    _check_list(actual, "unconverged_log_groups actual log groups")
+    by_name = {group.get("log_group_name"): group for group in actual}
+    pending = []
+    for item in desired:
+        _required(item, ("name",), "unconverged_log_groups")
+        live = by_name.get(item["name"])
+        if (
+            live is None
+            or ("retention" in item and live.get("retention_in_days") != int(item["retention"]))
+            or ("kms_key_id" in item and (live.get("kms_key_id") or "") != (item["kms_key_id"] or ""))
+            or _tags_differ(item.get("tags"), live)
+        ):
+            pending.append(item)
+    return pending
+
+
+# Keys of a described alarm that are state, not configuration (amazon.aws.cloudwatch_metric_alarm ignores them too).
+ALARM_STATE_KEYS = {
+    "actions_enabled",
+    "alarm_arn",
+    "alarm_configuration_updated_timestamp",
+    "metrics",
+    "state_reason",
+    "state_reason_data",
+    "state_transitioned_timestamp",
+    "state_updated_timestamp",
+    "state_value",
+}
+
+
+def _alarm_configuration(item):
+    """The described (snake_case) configuration that amazon.aws.cloudwatch_metric_alarm writes for these options."""
+    dimensions = item.get("dimensions") or {}
+    if isinstance(dimensions, dict):
+        dimensions = [{"name": key, "value": str(value)} for key, value in dimensions.items()]
+    else:
+        dimensions = [
+            {"name": d.get("name", d.get("Name")), "value": str(d.get("value", d.get("Value")))} for d in dimensions
+        ]
+    configuration = {
+        "alarm_name": item["name"],
+        "metric_name": item["metric_name"],
+        "namespace": item["namespace"],
+        "statistic": item["statistic"],
+        "comparison_operator": item["comparison"],
+        "threshold": float(item["threshold"]),
+        "period": int(item["period"]),
+        "evaluation_periods": int(item["evaluation_periods"]),
+        "treat_missing_data": item.get("treat_missing_data", "missing"),
+        "alarm_actions": sorted(item.get("alarm_actions") or []),
+        "ok_actions": sorted(item.get("ok_actions") or []),
+        "insufficient_data_actions": sorted(item.get("insufficient_data_actions") or []),
+        "dimensions": sorted(dimensions, key=lambda d: (d["name"], d["value"])),
+    }
+    if item.get("description") is not None:
+        configuration["alarm_description"] = item["description"]
+    if item.get("unit") is not None:
+        configuration["unit"] = item["unit"]
+    return configuration
+
+
+def _live_alarm_configuration(alarm):
+    configuration = {
+        key: value for key, value in alarm.items() if key not in ALARM_STATE_KEYS and value not in (None, "")
+    }
+    configuration.setdefault("treat_missing_data", "missing")
+    for key in ("alarm_actions", "ok_actions", "insufficient_data_actions"):
+        configuration[key] = sorted(configuration.get(key) or [])
+    configuration["dimensions"] = sorted(
+        ({"name": d.get("name"), "value": str(d.get("value"))} for d in configuration.get("dimensions") or []),
+        key=lambda d: (d["name"], d["value"]),
+    )
+    if "threshold" in configuration:
+        configuration["threshold"] = float(configuration["threshold"])
+    return configuration
+
+
+def unconverged_metric_alarms(desired, actual):
+    """Desired metric alarms (options of amazon.aws.cloudwatch_metric_alarm) that are missing or differ.
+
+    ``actual``: the ``metric_alarms`` of amazon.aws.cloudwatch_metric_alarm_info. Like the module, any configuration
+    key the described alarm has beyond the asked ones (a unit, datapoints to alarm, an extended statistic) is a
+    difference.
+    """
+    _check_list(desired, "unconverged_metric_alarms input")
+    _check_list(actual, "unconverged_metric_alarms actual alarms")
+    by_name = {alarm.get("alarm_name"): alarm for alarm in actual}
+    pending = []
+    for item in desired:
+        _required(
+            item,
+            (
+                "name",
+                "metric_name",
+                "namespace",
+                "statistic",
+                "comparison",
+                "threshold",
+                "period",
+                "evaluation_periods",
+            ),
+            "unconverged_metric_alarms",
+        )
+        live = by_name.get(item["name"])
+        if live is None or _live_alarm_configuration(live) != _alarm_configuration(item):
+            pending.append(item)
+    return pending
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "unconverged_subnets": unconverged_subnets,
+            "unconverged_security_groups": unconverged_security_groups,
+            "unconverged_log_groups": unconverged_log_groups,
+            "unconverged_metric_alarms": unconverged_metric_alarms,
+        }
