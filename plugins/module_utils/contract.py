@@ -40,6 +40,9 @@ AMI_TAG_VERSION = "jenkins-ha:version"
 
 IMAGE_ROLES = ("controller", "agent")
 
+# The EC2 key pair of a stack is named <stack> + KEY_PAIR_SUFFIX.
+KEY_PAIR_SUFFIX = "-jenkins"
+
 SSM_PREFIX = "/jenkins-ha"
 SSM_NAMES = {
     "ami_controller": "ami/controller",

@@ -66,3 +66,7 @@ def test_stack_tags():
         "jenkins-ha:component": "efs",
         "managed-by": "jenkins_ha.aws",
     }
+
+
+def test_key_pair_suffix_matches(table):
+    assert table["key_pair_suffix"] == contract.KEY_PAIR_SUFFIX
