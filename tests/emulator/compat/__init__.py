@@ -34,6 +34,7 @@ PATCHES: tuple[str, ...] = (
     "elbv2_alb_default_attributes",
     "ec2_security_group_rule_descriptions_return",
     "backup_plan_deleted_name",
+    "kms_key_deletion_by_arn",
 )
 
 
