@@ -4,15 +4,23 @@ ami_share shares baked AMIs with the workload accounts; those accounts then look
 (ImageIds, `Owners=[<build account>]` or `ExecutableUsers=[self]`). moto keeps images per account and region and only
 searches the caller's own, so a shared or public AMI of another account is InvalidAMIID.NotFound or simply absent.
 AWS returns every image the caller may launch: its own, public ones and those shared with its account.
+
+Tags are per account on AWS: the account an AMI is shared with sees none of the owner's tags, and the tags it creates
+on the AMI (ami_share copies the build tags that way) are its own. moto would show the owner's tags and drop the
+consumer's (they land in the consumer's tag store, which the owner's image never reads), so a shared image is
+returned as the caller sees it: with the caller's tags, also for tag filters.
 """
 
 from __future__ import annotations
+
+import copy
 
 from ._util import Patcher
 
 GAP = (
     "DescribeImages from another account never returns AMIs shared with it (launch permission) or made public: "
-    "InvalidAMIID.NotFound by id, nothing with Owners=[owner] or ExecutableUsers=[self]"
+    "InvalidAMIID.NotFound by id, nothing with Owners=[owner] or ExecutableUsers=[self]; and tags on an image are not "
+    "per account"
 )
 MOTO_VERSION = "5.2.5"
 
@@ -32,8 +40,16 @@ def _launchable_from_other_accounts(backend):
             if ami.id in backend.amis or ami.owner_id == backend.account_id:
                 continue  # moto's shipped images exist in every account under the same ids
             if ami.is_public or {"UserId": backend.account_id} in ami.launch_permissions:
-                found[ami.id] = ami
+                found[ami.id] = _as_seen_by(ami, backend)
     return list(found.values())
+
+
+def _as_seen_by(ami, backend):
+    """The image as another account sees it: moto reads an image's tags through its ec2_backend (only __init__ uses
+    it otherwise), so a copy bound to the caller's backend carries the caller's own tags."""
+    view = copy.copy(ami)
+    view.ec2_backend = backend
+    return view
 
 
 def _scoped(backend, images, filters, exec_users, owners):

@@ -419,3 +419,24 @@ def test_shared_and_public_images_are_visible_to_the_other_account(aws, compat_p
         # Unshared, it is gone again.
         ec2.modify_image_attribute(ImageId=shared, LaunchPermission={"Remove": [{"UserId": OTHER_ACCOUNT}]})
         assert ids(Owners=[owner]) == [public]
+
+
+def test_tags_on_a_shared_image_are_per_account(aws, compat_patch):
+    ec2 = aws("ec2")
+    with compat_patch(ec2_image_launch_permission_visibility):
+        shared, _unused, _unused = _shared_images(ec2)
+        ec2.create_tags(Resources=[shared], Tags=[{"Key": "jenkins-ha:role", "Value": "agent"}])
+        workload = _other_account_ec2(aws)
+
+        def tags(client):
+            return {
+                t["Key"]: t["Value"] for t in client.describe_images(ImageIds=[shared])["Images"][0].get("Tags", [])
+            }
+
+        assert tags(workload) == {}
+        workload.create_tags(Resources=[shared], Tags=[{"Key": "jenkins-ha:role", "Value": "agent-copy"}])
+        assert tags(workload) == {"jenkins-ha:role": "agent-copy"}
+        assert tags(ec2) == {"jenkins-ha:role": "agent"}
+        by_tag = workload.describe_images(Filters=[{"Name": "tag:jenkins-ha:role", "Values": ["agent-copy"]}])
+        assert [image["ImageId"] for image in by_tag["Images"]] == [shared]
+        assert ec2.describe_images(Filters=[{"Name": "tag:jenkins-ha:role", "Values": ["agent-copy"]}])["Images"] == []
