@@ -1,9 +1,10 @@
 """The Packer build host and base AMIs for playbooks/images.yml on the emulator (shared by the tests and the demo).
 
 Packer's amazon-ebs builder launches and registers in the emulator, but the emulated instance does not exist: SSH
-goes to a build host container instead (localhost/jenkins-ha-debian12 from tests/containers/build-image.sh, systemd
-as PID 1, sshd published on a loopback port, user admin with a generated key and passwordless sudo, as on Debian's
-AMIs). The base AMIs are registered in the emulator with Debian's names.
+goes to a build host container instead (one image per base: localhost/jenkins-ha-debian12 or -debian13 from
+tests/containers/build-image.sh bookworm|trixie, so the bake play runs on the base's release; systemd as PID 1, sshd
+published on a loopback port, user admin with a generated key and passwordless sudo, as on Debian's AMIs). The base
+AMIs are registered in the emulator with Debian's names.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-BUILD_HOST_IMAGE = "localhost/jenkins-ha-debian12"
+# The build host stands for the instance Packer launches from the base AMI: same Debian release as the base.
+BUILD_HOST_IMAGES = {"debian12": "localhost/jenkins-ha-debian12", "debian13": "localhost/jenkins-ha-debian13"}
+BUILD_HOST_SUITES = {"debian12": "bookworm", "debian13": "trixie"}
+BUILD_HOST_IMAGE = BUILD_HOST_IMAGES["debian12"]
+BUILD_IMAGE_SCRIPT = Path(__file__).resolve().parents[1] / "containers" / "build-image.sh"
 BUILD_HOST_USER = "admin"
 ROLES = ("controller", "agent")
 LOCAL_CA_DIR = "/usr/local/share/ca-certificates"
@@ -74,14 +79,22 @@ class BuildHost:
         }
 
 
-def missing_tool():
-    """Why a build cannot run here (a tool or the build host image is missing), or None."""
+def missing_tool(base="debian12"):
+    """Why a build on `base` cannot run here (a tool or the base's build host image is missing), or None."""
     for tool in ("packer", "podman", "ssh-keygen", "ssh"):
         if not shutil.which(tool):
             return "{0} not installed".format(tool)
-    if subprocess.run(["podman", "image", "exists", BUILD_HOST_IMAGE], check=False).returncode != 0:
-        return "{0} missing: run tests/containers/build-image.sh bookworm".format(BUILD_HOST_IMAGE)
+    if subprocess.run(["podman", "image", "exists", BUILD_HOST_IMAGES[base]], check=False).returncode != 0:
+        return "{0} missing: run tests/containers/build-image.sh {1}".format(
+            BUILD_HOST_IMAGES[base], BUILD_HOST_SUITES[base]
+        )
     return None
+
+
+def build_host_image(base):
+    """The build host image for `base`, built by tests/containers/build-image.sh when missing (a no-op otherwise)."""
+    subprocess.run([str(BUILD_IMAGE_SCRIPT), BUILD_HOST_SUITES[base]], check=True, capture_output=True)
+    return BUILD_HOST_IMAGES[base]
 
 
 def free_port():
@@ -181,12 +194,13 @@ def trust_local_cas(host):
 
 
 @contextlib.contextmanager
-def started_build_host(tmp):
-    """A throw-away build host: free loopback port, key generated in `tmp`, container removed on exit."""
+def started_build_host(tmp, base="debian12"):
+    """A throw-away build host running `base`'s release: free loopback port, key generated in `tmp`, container
+    removed on exit."""
     key = ensure_key(Path(tmp) / "id_ed25519")
     port = free_port()
     name = "jh-images-test-{0}".format(port)
-    run_container(name, port)
+    run_container(name, port, BUILD_HOST_IMAGES[base])
     try:
         yield authorize_and_wait(BuildHost(name, port, key))
     finally:

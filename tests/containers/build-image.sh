@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a local systemd container image from a debootstrapped Debian (no registry is reachable here):
 #   tests/containers/build-image.sh [bookworm|trixie]    -> localhost/jenkins-ha-debian12 | -debian13
-# Skips the build when the image exists (set REBUILD=1 to force). Used by molecule and the Packer build host.
+# Skips the build when the image exists (set REBUILD=1 to force). Used by molecule and the Packer build host, which
+# may ask for the same image at the same time: one build per image runs, the other callers wait for it.
 set -euo pipefail
 
 suite="${1:-bookworm}"
@@ -12,6 +13,14 @@ case "$suite" in
 esac
 image="localhost/jenkins-ha-${tag}"
 
+if [ "${REBUILD:-0}" != 1 ] && podman image exists "$image"; then
+  echo "$image exists"
+  exit 0
+fi
+
+exec 9>"/var/tmp/jenkins-ha-build-image-${tag}.lock"
+flock 9
+# Built by another caller while this one waited for the lock.
 if [ "${REBUILD:-0}" != 1 ] && podman image exists "$image"; then
   echo "$image exists"
   exit 0
