@@ -30,9 +30,9 @@ IGNORED_DIR_NAMES = frozenset((".git", "__pycache__", "molecule", ".pytest_cache
 IGNORED_FILE_SUFFIXES = (".pyc", ".pyo", ".retry", ".swp", "~")
 IGNORED_FILE_NAMES = frozenset((".DS_Store",))
 
-# Defaults of the template variables its source_ami_filter reads (playbooks/files/packer/jenkins-ha.pkr.hcl):
-# packer_build resolves the base AMI with them (overridden by the caller's variables) and hands the result to
-# Packer explicitly, so Packer filters exactly as the module did whatever a template's own defaults say.
+# Defaults of the variables the template's source_ami_filter reads (playbooks/files/packer/jenkins-ha.pkr.hcl, which
+# declares them without defaults: this is the one table). packer_build resolves the base AMI with them (overridden
+# by the caller's variables) and hands Packer both these variables and the resolved id (`source_ami`).
 BASE_AMI_FILTER_DEFAULTS = {
     "arch": "amd64",
     "source_ami_owners": ["136693071363"],

@@ -15,10 +15,11 @@ description:
     that carries C(jenkins-ha:role=<role>) and C(jenkins-ha:input-hash=<hash>).
   - The base AMI is resolved the way the template's C(source_ami_filter) picks it (newest image named
     C(source_ami_name_patterns[base]) with C(%s) replaced by C(arch), owned by C(source_ami_owners)), from
-    O(variables) and O(build_variables) over the template's defaults (Debian's account C(136693071363),
-    C(debian-12-amd64-*) / C(debian-13-amd64-*)). Those three variables are passed to Packer explicitly, so
-    Packer filters as the module did. A new upstream base image therefore changes the hash and rebuilds the
-    images on that base, and only those.
+    O(variables) and O(build_variables) over the module's defaults (Debian's account C(136693071363),
+    C(debian-12-amd64-*) / C(debian-13-amd64-*)). Those three variables and the resolved id, as C(source_ami),
+    are passed to Packer, so Packer bakes exactly the base image that was hashed even if a newer one appears
+    before it runs. A new upstream base image therefore changes the hash and rebuilds the images on that base, and
+    only those.
   - When such an AMI exists it is reused without running Packer; its C(jenkins-ha:commit) and
     C(jenkins-ha:version) tags are updated to the current values (the "retag"), and the task reports a change only
     when a tag changed.
@@ -276,7 +277,7 @@ def packer_env(module):
     return packer.packer_environment(extra=extra)
 
 
-def build(module, ec2, input_hash, filter_variables):
+def build(module, ec2, input_hash, base_image_id, filter_variables):
     params = module.params
     binary = packer.find_packer(params["packer_path"])
     if not binary:
@@ -286,6 +287,8 @@ def build(module, ec2, input_hash, filter_variables):
     variables.update(image_variables(params))
     variables.update(
         region=module.region,
+        # The image the hash was computed from, not whatever the filter picks when Packer runs.
+        source_ami=base_image_id,
         input_hash=input_hash,
         commit=params["commit"],
         version=params["version"],
@@ -321,7 +324,7 @@ def ensure(module, ec2):
     elif module.check_mode:
         changed, result = True, {"action": "build", "built": False}
     else:
-        changed, result = build(module, ec2, input_hash, filter_variables)
+        changed, result = build(module, ec2, input_hash, base_image_id, filter_variables)
     result.update(input_hash=input_hash, base_image_id=base_image_id)
     if params["log_path"]:
         result["log_path"] = params["log_path"]

@@ -13,9 +13,12 @@ variable "base" {
   description = "Base OS: debian12 or debian13."
 }
 
+# The base AMI: packer_build finds it with the filter variables arch, source_ami_owners and source_ami_name_patterns
+# (their defaults live in the module, plugins/module_utils/packer.py BASE_AMI_FILTER_DEFAULTS, and it always passes
+# them), hashes its id and passes that id as source_ami, so Packer bakes exactly the image that was hashed. The filter
+# still applies to the id (one DescribeImages call with both): a source_ami the filter does not select fails.
 variable "arch" {
   type        = string
-  default     = "amd64"
   description = "CPU architecture as Debian names it in AMI names (amd64, arm64)."
 }
 
@@ -32,17 +35,18 @@ variable "ami_regions" {
 
 variable "source_ami_owners" {
   type        = list(string)
-  default     = ["136693071363"]
-  description = "Owners of the base AMIs (136693071363 is Debian's official AWS account)."
+  description = "Owners of the base AMIs (packer_build's default: 136693071363, Debian's official AWS account)."
 }
 
 variable "source_ami_name_patterns" {
-  type = map(string)
-  default = {
-    debian12 = "debian-12-%s-*"
-    debian13 = "debian-13-%s-*"
-  }
+  type        = map(string)
   description = "Name pattern of the base AMI per base OS; %s is replaced by arch."
+}
+
+variable "source_ami" {
+  type        = string
+  default     = ""
+  description = "Id of the base AMI packer_build resolved and hashed; empty takes the newest image the filter selects."
 }
 
 variable "instance_type" {
@@ -197,6 +201,7 @@ source "amazon-ebs" "jenkins_ha" {
   ami_name        = "${var.ami_name_prefix}-${var.role}-${var.base}-${substr(var.input_hash, 0, 12)}-${formatdate("YYYYMMDDhhmmss", local.build_time)}"
   ami_description = "Jenkins HA ${var.role} image on ${var.base} (input hash ${var.input_hash})"
 
+  source_ami = var.source_ami
   source_ami_filter {
     filters = {
       name = format(var.source_ami_name_patterns[var.base], var.arch)

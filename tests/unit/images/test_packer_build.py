@@ -27,7 +27,7 @@ def inputs(tmp_path):
         "role": "agent",
         "base": "debian12",
         "role_paths": [str(role.parent)],
-        # moto registers images in its own account; the template default is Debian's
+        # moto registers images in its own account; the module's default is Debian's
         "variables": {"source_ami_owners": [ACCOUNT]},
     }
 
@@ -193,10 +193,12 @@ def test_packer_gets_the_filter_the_module_resolved(capsys, tmp_path, inputs):
         'echo "1,amazon-ebs.jenkins_ha,artifact,0,id,us-east-1:{1}"\n'.format(tmp_path, built)
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    run(capsys, packer_path=str(script), **inputs)
+    result = run(capsys, packer_path=str(script), **inputs)
     variables = json.loads((tmp_path / "vars.json").read_text())
     assert variables["source_ami_owners"] == [ACCOUNT] and variables["arch"] == "amd64"
     assert variables["source_ami_name_patterns"]["debian12"] == "debian-12-%s-*"
+    # Pinned: Packer bakes the base image whose id went into the hash.
+    assert variables["source_ami"] == result["base_image_id"]
 
 
 @mock_aws
