@@ -3,8 +3,9 @@
 # MOLECULE_JOBS lanes (default 2):
 #   tests/molecule/run.sh                 every scenario under molecule/
 #   tests/molecule/run.sh efs_mount ...   only these
-# Builds the local systemd container image first when it is missing. Starts no new scenario after a failure, prints a
-# per-scenario summary and ends with the line `N passed, N failed` (CI reads it). KEEP_GOING=1 runs every scenario.
+# Builds the local systemd container images (Debian 12 and 13) first when they are missing. Starts no new scenario
+# after a failure, prints a per-scenario summary and ends with the line `N passed, N failed` (CI reads it).
+# KEEP_GOING=1 runs every scenario.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -46,7 +47,16 @@ for name in "${scenarios[@]}"; do
   fi
 done
 
-tests/containers/build-image.sh "${MOLECULE_DEBIAN_SUITE:-bookworm}"
+# The platforms' images (molecule/*/molecule.yml): Debian 12 (MOLECULE_DEBIAN_IMAGE, its suite MOLECULE_DEBIAN_SUITE)
+# and Debian 13 (MOLECULE_DEBIAN13_IMAGE). A missing one is debootstrapped; both builds run side by side.
+build_pids=()
+tests/containers/build-image.sh "${MOLECULE_DEBIAN_SUITE:-bookworm}" &
+build_pids+=("$!")
+tests/containers/build-image.sh trixie &
+build_pids+=("$!")
+for pid in "${build_pids[@]}"; do
+  wait "$pid"
+done
 
 # Scenarios run in MOLECULE_JOBS lanes side by side (default 2): a scenario spends much of its time waiting on
 # systemd and podman, so two lanes use 2 cores better than one. Each scenario's output goes to its own log, printed
