@@ -8,7 +8,8 @@ from tests.integration.posture import Expectations, check_stack
 SITE = ROOT / "site.yml"
 DESTROY = ROOT / "playbooks" / "destroy.yml"
 DEMO = ROOT / "inventory" / "demo"
-# The stack destroyed last; built with the settings the demo does not use: per-AZ NAT, TLS-only EFS policy.
+# The stack destroyed last; built with the settings the demo does not use: per-AZ NAT, TLS-only EFS policy, an
+# internal (private-only) load balancer.
 STACK = [
     "jenkins_ha_stack_name=gone",
     {
@@ -20,6 +21,7 @@ STACK = [
         "jenkins_ha_dns_zone": "",
         "jenkins_ha_dns_private_zone": "",
         "jenkins_ha_alarm_sns_topic": False,
+        "jenkins_ha_alb_internal": True,
     },
 ]
 # A second stack beside it: the storage layers only (what destroy's recovery-point guard is about).
@@ -32,6 +34,7 @@ OTHER = [
         jenkins_ha_private_subnet_cidrs=["10.70.16.0/20", "10.70.32.0/20"],
         jenkins_ha_nat_gateways="single",
         jenkins_ha_efs_tls=False,
+        jenkins_ha_alb_internal=False,
     ),
 ]
 
@@ -64,6 +67,18 @@ def test_two_stacks_coexist(emulator, playbook):
         ]
     )["NatGateways"]
     assert len(nat) == len(STACK[1]["jenkins_ha_public_subnet_cidrs"])
+    # The internal load balancer lives in the private subnets, and only the VPC reaches its listeners.
+    alb = emulator.client("elbv2").describe_load_balancers(Names=["gone-alb"])["LoadBalancers"][0]
+    assert alb["Scheme"] == "internal"
+    private = emulator.client("ec2").describe_subnets(
+        Filters=[{"Name": "tag:Name", "Values": ["gone-private-*"]}, {"Name": "vpc-id", "Values": [alb["VpcId"]]}]
+    )["Subnets"]
+    assert {az["SubnetId"] for az in alb["AvailabilityZones"]} == {subnet["SubnetId"] for subnet in private}
+    listener_group = emulator.client("ec2").describe_security_groups(GroupIds=alb["SecurityGroups"])["SecurityGroups"][
+        0
+    ]
+    sources = {r["CidrIp"] for p in listener_group["IpPermissions"] for r in p["IpRanges"]}
+    assert sources == {STACK[1]["jenkins_ha_vpc_cidr"]}
 
 
 def test_the_full_stack_passes_the_posture_check(emulator):
