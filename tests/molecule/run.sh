@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `molecule test` for the collection's scenarios (molecule/<name>/molecule.yml), side by side in
-# MOLECULE_JOBS lanes (default 3):
+# MOLECULE_JOBS lanes (default 2):
 #   tests/molecule/run.sh                 every scenario under molecule/
 #   tests/molecule/run.sh efs_mount ...   only these
 # Builds the local systemd container images (Debian 12 and 13) first when they are missing. Starts no new scenario
@@ -58,11 +58,10 @@ for pid in "${build_pids[@]}"; do
   wait "$pid"
 done
 
-# Scenarios run in MOLECULE_JOBS lanes side by side (default 3): a scenario spends most of its time waiting on
-# systemd, podman and apt (in `make test`, 773 s of CPU in 1793 s with two lanes, beside the integration suite), so
-# three lanes on 2 cores finish sooner: the longest scenario alone then bounds the suite. Each scenario's output goes to its own log, printed
+# Scenarios run in MOLECULE_JOBS lanes side by side (default 2): a scenario spends much of its time waiting on
+# systemd and podman, so two lanes use 2 cores better than one. Each scenario's output goes to its own log, printed
 # whole when it ends, so the CI log stays readable. The longest scenarios start first.
-jobs_max="${MOLECULE_JOBS:-3}"
+jobs_max="${MOLECULE_JOBS:-2}"
 ordered=()
 for heavy in jenkins_controller instance_boot; do
   for name in "${scenarios[@]}"; do [ "$name" = "$heavy" ] && ordered+=("$name"); done
