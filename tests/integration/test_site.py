@@ -2,6 +2,8 @@
 security posture of the converged stack, and a typo'd stack variable failing before anything is created.
 (A second stack beside another, with the settings the demo does not use, is in test_destroy.py.)"""
 
+import json
+
 import pytest
 
 from tests.integration.harness import ROOT
@@ -75,8 +77,9 @@ def test_the_converged_stack_passes_the_posture_check(emulator):
 
 
 def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook):
-    """The network, log and alarm loops skip converged items after one describe call (the unconverged_* filters):
-    drift made behind the playbooks' back must still reach the module and be corrected."""
+    """The network, IAM, log, Auto Scaling and alarm tasks skip converged items after one in-process read (the
+    unconverged_* filters, asg_converged.j2): drift made behind the playbooks' back must still reach the module and
+    be corrected."""
     ec2, logs, cloudwatch = emulator.client("ec2"), emulator.client("logs"), emulator.client("cloudwatch")
     groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["demo-controller", "default"]}])
     by_name = {g["GroupName"]: g for g in groups["SecurityGroups"] if g["VpcId"] == vpcs(emulator, "demo")[0]["VpcId"]}
@@ -116,10 +119,27 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
         Threshold=5.0,
     )
 
-    result = playbook(SITE, inventory=DEMO, tags="network,logs,monitoring")
+    # IAM and the Auto Scaling groups are compared in the controller too (iam_roles lookup, asg_converged.j2).
+    iam, autoscaling = emulator.client("iam"), emulator.client("autoscaling")
+    agent_policy = iam.get_role_policy(RoleName="demo-agent", PolicyName="jenkins-ha")["PolicyDocument"]
+    iam.put_role_policy(
+        RoleName="demo-agent",
+        PolicyName="jenkins-ha",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        ),
+    )
+    iam.tag_role(RoleName="demo-controller", Tags=[{"Key": "owner", "Value": "someone-else"}])
+    grace = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["demo-controller"])["AutoScalingGroups"][0][
+        "HealthCheckGracePeriod"
+    ]
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName="demo-controller", HealthCheckGracePeriod=1)
+
+    result = playbook(SITE, inventory=DEMO, tags="network,iam,logs,asgs,monitoring")
     assert result.rc == 0, result.output[-3000:]
-    # Exactly the drifted items went through their modules (the recap counts tasks: four loops changed).
-    assert result.changed() == 4, result.output
+    # Exactly the drifted items went through their modules (the recap counts tasks: four loops, the two IAM tasks
+    # and the Auto Scaling groups changed).
+    assert result.changed() == 7, result.output
     for item in (
         "demo-private-us-east-1b",
         "demo-controller)",
@@ -139,3 +159,7 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
     assert fixed["retentionInDays"] == retention["retentionInDays"]
     fixed_alarm = cloudwatch.describe_alarms(AlarmNames=["demo-controller-in-service"])["MetricAlarms"][0]
     assert fixed_alarm["Threshold"] == alarm["Threshold"]
+    assert iam.get_role_policy(RoleName="demo-agent", PolicyName="jenkins-ha")["PolicyDocument"] == agent_policy
+    assert "owner" not in {t["Key"] for t in iam.list_role_tags(RoleName="demo-controller")["Tags"]}
+    fixed_group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["demo-controller"])
+    assert fixed_group["AutoScalingGroups"][0]["HealthCheckGracePeriod"] == grace
