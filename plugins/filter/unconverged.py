@@ -271,6 +271,55 @@ def unconverged_metric_alarms(desired, actual):
     return pending
 
 
+def _route_target(route):
+    return route.get("gateway_id") or route.get("nat_gateway_id") or ""
+
+
+def unconverged_route_tables(desired, actual):
+    """Desired route tables (tags, subnets, routes) that are missing or differ, for amazon.aws.ec2_vpc_route_table
+    with lookup=tag and its defaults (purge_routes, purge_subnets, purge_tags).
+
+    ``actual``: the ``route_tables`` of the VPC as the jenkins_ha.aws.aws_read lookup reads them (describe_route_tables).
+    """
+    _check_list(desired, "unconverged_route_tables input")
+    _check_list(actual, "unconverged_route_tables actual route tables")
+    pending = []
+    for item in desired:
+        _required(item, ("tags", "subnets", "routes"), "unconverged_route_tables")
+        wanted_tags = _user_tags(item["tags"])
+        # The module finds its table by the given tags; none or several is the module's case to handle.
+        matches = [
+            table
+            for table in actual
+            if all(_user_tags(table.get("tags")).get(key) == value for key, value in wanted_tags.items())
+        ]
+        if len(matches) != 1:
+            pending.append(item)
+            continue
+        live = matches[0]
+        wanted_routes = {(route.get("dest"), _route_target(route)) for route in item["routes"]}
+        # Routes the module would purge: those created by CreateRoute (never the local or propagated ones). An IPv6
+        # or prefix-list route it cannot purge counts as drift too, so the module runs and warns about it.
+        live_routes = {
+            (route.get("destination_cidr_block"), _route_target(route))
+            for route in live.get("routes") or []
+            if route.get("origin") == "CreateRoute"
+        }
+        associated = {
+            association.get("subnet_id")
+            for association in live.get("associations") or []
+            if not association.get("main") and association.get("subnet_id")
+        }
+        if (
+            live_routes != wanted_routes
+            or any(route.get("state") == "blackhole" for route in live.get("routes") or [])
+            or associated != set(item["subnets"])
+            or _tags_differ(item["tags"], live)
+        ):
+            pending.append(item)
+    return pending
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -278,4 +327,5 @@ class FilterModule:
             "unconverged_security_groups": unconverged_security_groups,
             "unconverged_log_groups": unconverged_log_groups,
             "unconverged_metric_alarms": unconverged_metric_alarms,
+            "unconverged_route_tables": unconverged_route_tables,
         }

@@ -13,6 +13,7 @@ from ansible.module_utils.common.dict_transformations import _camel_to_snake
 # Only calls that read: the boto3 names of Describe*, List* and Get* operations.
 READ_OPERATION = re.compile(r"^(describe|list|get)_[a-z0-9_]+$")
 TAG_KEYS = ("Tags", "TagList", "TagSet")
+TAG_MAP_KEYS = ("tags",)
 
 
 def is_read_operation(operation):
@@ -34,6 +35,9 @@ def _snake_case(value):
         for key, item in value.items():
             if key in TAG_KEYS and isinstance(item, list) and all(_is_plain_tag(tag) for tag in item):
                 converted[_camel_to_snake(key)] = boto3_tag_list_to_ansible_dict(item)
+            elif key.lower() in TAG_MAP_KEYS and isinstance(item, dict):
+                # Tags some services (CloudWatch Logs, Lambda, ...) return as a map already: keys kept as they are.
+                converted[_camel_to_snake(key)] = dict(item)
             else:
                 converted[_camel_to_snake(key)] = _snake_case(item)
         return converted

@@ -119,6 +119,11 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
         Threshold=5.0,
     )
 
+    private_table = ec2.describe_route_tables(Filters=[{"Name": "tag:Name", "Values": ["demo-private"]}])[
+        "RouteTables"
+    ][0]
+    association = next(a for a in private_table["Associations"] if not a.get("Main"))
+    ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
     # IAM and the Auto Scaling groups are compared in the controller too (iam_roles lookup, asg_converged.j2).
     iam, autoscaling = emulator.client("iam"), emulator.client("autoscaling")
     agent_policy = iam.get_role_policy(RoleName="demo-agent", PolicyName="jenkins-ha")["PolicyDocument"]
@@ -137,10 +142,11 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
 
     result = playbook(SITE, inventory=DEMO, tags="network,iam,logs,asgs,monitoring")
     assert result.rc == 0, result.output[-3000:]
-    # Exactly the drifted items went through their modules (the recap counts tasks: four loops, the two IAM tasks
-    # and the Auto Scaling groups changed).
-    assert result.changed() == 7, result.output
+    # Exactly the drifted items went through their modules (the recap counts tasks: five network, log and alarm
+    # loops, the two IAM tasks and the Auto Scaling groups changed).
+    assert result.changed() == 8, result.output
     for item in (
+        "demo-private)",
         "demo-private-us-east-1b",
         "demo-controller)",
         "default)",
@@ -159,6 +165,8 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
     assert fixed["retentionInDays"] == retention["retentionInDays"]
     fixed_alarm = cloudwatch.describe_alarms(AlarmNames=["demo-controller-in-service"])["MetricAlarms"][0]
     assert fixed_alarm["Threshold"] == alarm["Threshold"]
+    table = ec2.describe_route_tables(RouteTableIds=[private_table["RouteTableId"]])["RouteTables"][0]
+    assert association["SubnetId"] in {a.get("SubnetId") for a in table["Associations"]}
     assert iam.get_role_policy(RoleName="demo-agent", PolicyName="jenkins-ha")["PolicyDocument"] == agent_policy
     assert "owner" not in {t["Key"] for t in iam.list_role_tags(RoleName="demo-controller")["Tags"]}
     fixed_group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["demo-controller"])

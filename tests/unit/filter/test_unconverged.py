@@ -12,6 +12,7 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import (
     FilterModule,
     unconverged_log_groups,
     unconverged_metric_alarms,
+    unconverged_route_tables,
     unconverged_security_groups,
     unconverged_subnets,
 )
@@ -48,6 +49,7 @@ def test_filters_are_registered():
         "unconverged_security_groups",
         "unconverged_log_groups",
         "unconverged_metric_alarms",
+        "unconverged_route_tables",
     }
 
 
@@ -349,3 +351,97 @@ def test_alarm_state_is_not_configuration():
 def test_bad_input_fails_with_a_clear_message(call, message):
     with pytest.raises(AnsibleFilterError, match=message):
         call()
+
+
+RT_TAGS = {"jenkins-ha:stack": "demo", "managed-by": "jenkins_ha.aws", "Name": "demo-private"}
+ROUTE_TABLE = {
+    "name": "demo-private",
+    "tags": RT_TAGS,
+    "subnets": ["subnet-a", "subnet-b"],
+    "routes": [{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-1"}],
+}
+LIVE_ROUTE_TABLE = {
+    "route_table_id": "rtb-1",
+    "tags": dict(RT_TAGS),
+    "routes": [
+        {
+            "destination_cidr_block": "10.40.0.0/16",
+            "gateway_id": "local",
+            "origin": "CreateRouteTable",
+            "state": "active",
+        },
+        {"destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1", "origin": "CreateRoute", "state": "active"},
+        {"destination_cidr_block": "10.99.0.0/16", "gateway_id": "vgw-1", "origin": "EnableVgwRoutePropagation"},
+    ],
+    "associations": [
+        {"main": False, "subnet_id": "subnet-a", "route_table_id": "rtb-1"},
+        {"main": False, "subnet_id": "subnet-b", "route_table_id": "rtb-1"},
+    ],
+}
+MAIN_TABLE = {"route_table_id": "rtb-main", "tags": {}, "routes": [], "associations": [{"main": True}]}
+
+
+def test_converged_route_table_needs_no_module():
+    # Found by its tags among the VPC's tables; the local and propagated routes are not the module's.
+    assert unconverged_route_tables([ROUTE_TABLE], [MAIN_TABLE, LIVE_ROUTE_TABLE, {"tags": {"aws:x": "y"}}]) == []
+
+
+@pytest.mark.parametrize(
+    "live",
+    [
+        # the route goes elsewhere, is missing, is a blackhole, or an extra one was added by hand
+        drifted(
+            LIVE_ROUTE_TABLE,
+            routes=[{"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1", "origin": "CreateRoute"}],
+        ),
+        drifted(LIVE_ROUTE_TABLE, routes=LIVE_ROUTE_TABLE["routes"][:1]),
+        drifted(
+            LIVE_ROUTE_TABLE,
+            routes=[dict(LIVE_ROUTE_TABLE["routes"][1], state="blackhole")],
+        ),
+        drifted(
+            LIVE_ROUTE_TABLE,
+            routes=LIVE_ROUTE_TABLE["routes"]
+            + [{"destination_cidr_block": "1.2.3.0/24", "gateway_id": "igw-1", "origin": "CreateRoute"}],
+        ),
+        # an IPv6 route the module cannot purge
+        drifted(
+            LIVE_ROUTE_TABLE,
+            routes=LIVE_ROUTE_TABLE["routes"]
+            + [{"destination_ipv6_cidr_block": "::/0", "gateway_id": "igw-1", "origin": "CreateRoute"}],
+        ),
+        # a subnet missing or one too many
+        drifted(LIVE_ROUTE_TABLE, associations=LIVE_ROUTE_TABLE["associations"][:1]),
+        drifted(
+            LIVE_ROUTE_TABLE, associations=LIVE_ROUTE_TABLE["associations"] + [{"main": False, "subnet_id": "subnet-c"}]
+        ),
+        # a tag the module would purge, or a changed one
+        drifted(LIVE_ROUTE_TABLE, tags=dict(RT_TAGS, owner="someone")),
+        drifted(LIVE_ROUTE_TABLE, tags=dict(RT_TAGS, Name="other")),
+    ],
+)
+def test_drifted_route_table_keeps_its_item(live):
+    assert unconverged_route_tables([ROUTE_TABLE], [MAIN_TABLE, live]) == [ROUTE_TABLE]
+
+
+def test_missing_or_ambiguous_route_table_is_left_to_the_module():
+    assert unconverged_route_tables([ROUTE_TABLE], [MAIN_TABLE]) == [ROUTE_TABLE]
+    assert unconverged_route_tables(
+        [ROUTE_TABLE], [LIVE_ROUTE_TABLE, dict(LIVE_ROUTE_TABLE, route_table_id="rtb-2")]
+    ) == [ROUTE_TABLE]
+
+
+def test_public_route_through_the_internet_gateway():
+    item = dict(ROUTE_TABLE, routes=[{"dest": "0.0.0.0/0", "gateway_id": "igw-1"}])
+    live = drifted(
+        LIVE_ROUTE_TABLE,
+        routes=[
+            {"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1", "origin": "CreateRoute", "state": "active"}
+        ],
+    )
+    assert unconverged_route_tables([item], [live]) == []
+
+
+def test_route_table_items_need_tags_subnets_and_routes():
+    with pytest.raises(AnsibleFilterError, match="lacks subnets"):
+        unconverged_route_tables([{"name": "x", "tags": {}, "routes": []}], [])

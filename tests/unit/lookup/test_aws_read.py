@@ -85,3 +85,16 @@ def test_bad_terms_and_unknown_operations_fail_clearly(ec2):
         lookup("ec2", "describe_nothing_at_all")
     with pytest.raises(AnsibleLookupError, match="failed"):
         lookup("ec2", "describe_subnets", parameters={"SubnetIds": ["subnet-00000000"]})
+
+
+def test_tags_returned_as_a_map_keep_their_keys(monkeypatch):
+    with in_process_moto(monkeypatch) as client:
+        client("logs").create_log_group(
+            logGroupName="/jenkins-ha/demo/x", tags={"Name": "x", "jenkins-ha:stack": "demo"}
+        )
+        tags = lookup(
+            "logs", "list_tags_log_group", result_key="tags", parameters={"logGroupName": "/jenkins-ha/demo/x"}
+        )
+        groups = lookup("logs", "describe_log_groups", result_key="log_groups")[0]
+    assert tags == [{"Name": "x", "jenkins-ha:stack": "demo"}]
+    assert groups[0]["log_group_name"] == "/jenkins-ha/demo/x"
