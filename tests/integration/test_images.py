@@ -161,13 +161,19 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     assert tags_differ(ec2, first["controller"][1], first["agent"][1])
     logs_after_build = log_sizes(tmp_path)
 
-    # 2. Unchanged inputs, new commit: no Packer run, same AMIs, commit tag moved ("retag").
+    # 2. Unchanged inputs, new commit: no Packer run, same AMIs, commit tag moved ("retag"). The controller's
+    # recorded id has drifted meanwhile: only that parameter is written again, the agent's is left alone.
+    controller_parameter = "/jenkins-ha/{0}/ami/controller".format(STACK)
+    ssm.put_parameter(Name=controller_parameter, Value="ami-00000000000000000", Overwrite=True)
+    agent_version = ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"]
     result, second, reuse_seconds = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee2")
     assert second == {r: ("reuse", first[r][1]) for r in ROLES}
     assert log_sizes(tmp_path) == logs_after_build, "packer ran although the inputs did not change"
     for role in ROLES:
         assert image_tags(ec2, first[role][1])["jenkins-ha:commit"] == "c0ffee2"
-    assert result.changed() == 1  # the retag; SSM already holds the ids
+    assert ssm.get_parameter(Name=controller_parameter)["Parameter"]["Value"] == first["controller"][1]
+    assert ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"] == agent_version
+    assert result.changed() == 2  # the retag and the drifted controller parameter
     print("images: build run {0:.1f} s, reuse run {1:.1f} s".format(build_seconds, reuse_seconds))
 
     # 3. A change in the agent role: check mode predicts a rebuild of the agent only and builds nothing.
