@@ -5,6 +5,7 @@
 
 """EFS file system calls: describe/create/update/delete, lifecycle and backup policy."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import EFSErrorHandler
@@ -30,7 +31,17 @@ def get_file_system(client, file_system_id):
 @EFSErrorHandler.common_error_handler("create file system")
 @AWSRetry.jittered_backoff()
 def create_file_system(client, **params):
-    return client.create_file_system(**params)
+    try:
+        return client.create_file_system(**params)
+    except is_boto3_error_code("FileSystemAlreadyExists") as e:
+        # CreationToken makes the create idempotent: when a first attempt was applied but its answer lost (a dropped
+        # connection, a timeout), botocore's retry gets this error with the id of the file system that attempt made.
+        # We only create after a describe by token found nothing, so that file system is ours. AWS puts its id in the
+        # error; read it by token instead, which needs nothing of the error body (moto 5.2.5 leaves the id out).
+        found = describe_file_systems(client, creation_token=params["CreationToken"])
+        if not found:
+            raise e
+        return found[0]
 
 
 @EFSErrorHandler.common_error_handler("update file system throughput")

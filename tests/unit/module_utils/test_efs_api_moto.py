@@ -6,6 +6,7 @@ by the integration targets against the emulator (with its compatibility layer).
 
 import json
 
+import botocore.exceptions
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
@@ -53,8 +54,22 @@ def test_describe_by_creation_token_and_missing_id(clients, file_system):
     assert fs_api.get_file_system(efs, "fs-00000000") is None
 
 
-def test_create_twice_with_one_token_raises_our_error(clients, file_system):
+def test_a_create_retried_after_a_lost_answer_returns_the_file_system_it_made(clients, file_system):
+    """EFS answers a second create with the same CreationToken with FileSystemAlreadyExists: the first attempt was
+    applied (its answer lost), so that file system is the result, not an error and not a second file system."""
     efs, _unused = clients
+    again = fs_api.create_file_system(efs, CreationToken="jenkins-home", Encrypted=True)
+    assert again["FileSystemId"] == file_system
+    assert len(fs_api.describe_file_systems(efs, creation_token="jenkins-home")) == 1
+
+
+def test_other_create_errors_are_ours(clients, monkeypatch):
+    efs, _unused = clients
+
+    def refuse(**_params):
+        raise botocore.exceptions.ClientError({"Error": {"Code": "BadRequest", "Message": "no"}}, "CreateFileSystem")
+
+    monkeypatch.setattr(efs, "create_file_system", refuse)
     with pytest.raises(AnsibleEFSError, match="Failed to create file system"):
         fs_api.create_file_system(efs, CreationToken="jenkins-home")
 
