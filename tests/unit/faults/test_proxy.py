@@ -138,11 +138,11 @@ def test_the_schedule_is_seeded_and_bounded():
 
     def run(seed):
         plan = FaultPlan(seed=seed, rate=0.5, max_faults=7, max_consecutive=1)
-        return [plan.decide(call) for _ in range(200)], plan
+        return [plan.decide(call) for _attempt in range(200)], plan
 
     first, plan = run(11)
-    again, _ = run(11)
-    other, _ = run(12)
+    again = run(11)[0]
+    other = run(12)[0]
     assert first == again and first != other
     assert len(plan.injected) == 7 == sum(1 for d in first if d)
     assert all(not (a and b) for a, b in zip(first, first[1:])), "never two faults in a row for one request"
