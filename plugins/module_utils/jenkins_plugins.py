@@ -11,7 +11,13 @@
   latest_dependencies=False the lowest version its dependents require (`--latest=false`); several dependents
   requiring different versions get the highest of them;
 - a pinned plugin older than a dependent requires is a conflict: a clear error, never a silent upgrade;
-- every download is checked against the update center's sha256 (base64 as in update-center.json, or hex).
+- every download is checked against the update center's sha256 (base64 as in update-center.json, or hex);
+- the metadata is the update center's tier for the controller's core (`update-center.json?version=<core>`, as the
+  tool asks), and the resolved set is checked as Jenkins checks plugins at start: each plugin's `requiredCore` is
+  at most the core, and each required dependency is in the set at the version it needs or newer.
+
+Also the Java versions each Jenkins core line runs on (java_majors_for_core), so the role refuses a core/Java
+combination at bake time instead of a controller that does not start.
 
 Pure functions over parsed JSON: no network, no files, so the logic is unit-tested from fixture tables.
 """
@@ -22,6 +28,7 @@ import hashlib
 import json
 import re
 import zipfile
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 QUALIFIERS = {"alpha": -5, "a": -5, "beta": -4, "b": -4, "milestone": -3, "m": -3, "rc": -2, "cr": -2, "snapshot": -1}
 TOKEN = re.compile(r"\d+|[A-Za-z]+")
@@ -183,13 +190,7 @@ def resolve(requested, update_center, plugin_versions=None, latest_dependencies=
     result = {}
     for name in sorted(chosen):
         entry = chosen[name]
-        if core_version and entry.get("requiredCore"):
-            if compare_versions(core_version, entry["requiredCore"]) < 0:
-                raise PluginResolutionError(
-                    "{0}:{1} needs Jenkins >= {2}, the controller runs {3}".format(
-                        name, entry["version"], entry["requiredCore"], core_version
-                    )
-                )
+        requires = _required_dependencies(entry)
         result[name] = {
             "name": name,
             "version": str(entry["version"]),
@@ -197,9 +198,108 @@ def resolve(requested, update_center, plugin_versions=None, latest_dependencies=
             "sha256": decode_sha256(entry.get("sha256")),
             "requested": name in pinned,
             "required_by": sorted(required_by.get(name, [])),
-            "dependencies": [d for d, dummy in _required_dependencies(entry)],
+            "dependencies": [d for d, dummy in requires],
+            "requires": requires,
+            "required_core": entry.get("requiredCore"),
         }
+    errors = compatibility_errors(result, core_version)
+    if errors:
+        raise PluginResolutionError(
+            "the plugin set would not load on Jenkins {0}: {1}".format(core_version or "(any)", "; ".join(errors))
+        )
     return result
+
+
+def update_center_url_for_core(url, core_version):
+    """The update center URL of the tier that matches the core: `?version=<core>` as the plugin installation manager
+    asks for it (updates.jenkins.io redirects to the newest tier whose plugins run on that core; without it the
+    metadata is the newest one, meant for the weekly line). A URL that names a version already is kept."""
+    if not core_version:
+        return url
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "version" for key, dummy in query):
+        return url
+    query.append(("version", str(core_version)))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def compatibility_errors(resolved, core_version=None):
+    """What Jenkins would refuse at start, one message per problem, each naming the plugin (empty when none).
+
+    Jenkins (PluginWrapper.resolvePluginDependencies) refuses to load a plugin whose core requirement is newer than
+    the running core, a plugin with a required dependency that is missing, and one whose dependency is older than
+    required. `resolved` is resolve()'s result with each plugin's `required_core` and `requires`.
+    """
+    errors = []
+    for name in sorted(resolved):
+        plugin = resolved[name]
+        needed = plugin.get("required_core")
+        if core_version and needed and compare_versions(core_version, needed) < 0:
+            errors.append(
+                "{0}:{1} needs Jenkins {2} or newer, the controller runs {3}".format(
+                    name, plugin["version"], needed, core_version
+                )
+            )
+        for dep_name, min_version in plugin.get("requires", []):
+            dep = resolved.get(dep_name)
+            if dep is None:
+                errors.append(
+                    "{0}:{1} needs plugin {2} {3} or newer, which is missing".format(
+                        name, plugin["version"], dep_name, min_version
+                    )
+                )
+            elif compare_versions(dep["version"], min_version) < 0:
+                errors.append(
+                    "{0}:{1} needs plugin {2} {3} or newer, the set has {4}".format(
+                        name, plugin["version"], dep_name, min_version, dep["version"]
+                    )
+                )
+    return errors
+
+
+# The Java major versions `java -jar jenkins.war` accepts, by the first core version of each change
+# (SUPPORTED_JAVA_VERSIONS in jenkinsci/jenkins war/src/main/java/executable/Main.java, read at every release tag
+# from jenkins-2.458 to jenkins-2.568.2: line 79 at jenkins-2.541.3 `List.of(17, 21, 25)`, line 80 at
+# jenkins-2.555.1 and jenkins-2.568.2 `List.of(21, 25)`). LTS lines follow their weekly: 2.541.x as 2.534,
+# 2.555.x as 2.545. Older cores are not supported by this collection.
+JAVA_BY_CORE = (
+    ("2.458", (11, 17, 21)),
+    ("2.463", (17, 21)),
+    ("2.534", (17, 21, 25)),
+    ("2.545", (21, 25)),
+)
+
+
+def java_majors_for_core(core_version):
+    """The Java majors the core starts on, newest table row at or below the version; [] when older than the table."""
+    supported = []
+    for first, majors in JAVA_BY_CORE:
+        if compare_versions(str(core_version), first) >= 0:
+            supported = list(majors)
+    return supported
+
+
+def java_major_of_package(package):
+    """21 for openjdk-21-jre-headless, temurin-21-jre, java-21-openjdk-headless; None when the name has none."""
+    match = re.search(r"(?:^|[^0-9])(?:jdk|jre|temurin|java|corretto|zulu)-?(\d{1,3})(?:[^0-9]|$)", str(package or ""))
+    return int(match.group(1)) if match else None
+
+
+def java_core_error(core_version, java_major):
+    """None when Jenkins `core_version` starts on Java `java_major`, else the reason, naming both."""
+    supported = java_majors_for_core(core_version)
+    if not supported:
+        return "Jenkins {0} is older than the cores this collection knows (2.458 and newer)".format(core_version)
+    if java_major is None:
+        return "the Java major version is unknown; Jenkins {0} runs on Java {1}".format(
+            core_version, " or ".join(str(m) for m in supported)
+        )
+    if int(java_major) not in supported:
+        return "Jenkins {0} does not start on Java {1}: it runs on Java {2}".format(
+            core_version, java_major, " or ".join(str(m) for m in supported)
+        )
+    return None
 
 
 def archive_version(path):

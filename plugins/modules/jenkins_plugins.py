@@ -18,6 +18,11 @@ description:
     center's latest version (or, with O(latest_dependencies=false), the highest version its dependents require).
   - A pinned plugin older than what another plugin requires is a version conflict and fails with a message naming
     both plugins; nothing is upgraded silently.
+  - With O(jenkins_version), the update center is asked for the tier that matches that core
+    (C(update-center.json?version=<core>), as the plugin installation manager asks), not for the newest plugins,
+    which are meant for the weekly line; and the resolved set is checked as Jenkins checks plugins at start: a
+    plugin whose C(requiredCore) is newer than the core, or whose required dependency is missing or too old, fails
+    the task with a message naming the plugin, before anything is downloaded.
   - Every download is checked against the update center's SHA-256 checksum before it replaces anything.
   - Installed versions are read from each archive's C(META-INF/MANIFEST.MF), so a rerun with the same list
     changes nothing. Plugins not in the resolved set are left alone.
@@ -49,6 +54,8 @@ options:
     description:
       - URL of the update center metadata (C(update-center.json), JSONP or plain JSON); plugins are downloaded
         from the C(url) of each entry unless O(download_url_template) is set.
+      - With O(jenkins_version), C(version=<jenkins_version>) is added to the query (unless the URL has a
+        C(version) already), so the update center answers with its tier for that core.
       - Exactly one of O(update_center_url) and O(update_center_dir) is required.
     type: str
   update_center_dir:
@@ -72,7 +79,8 @@ options:
     default: true
   jenkins_version:
     description:
-      - The Jenkins core version the plugins must run on; plugins whose C(requiredCore) is newer fail the task.
+      - The Jenkins core version the plugins must run on. Selects the update center's tier for that core, and
+        plugins whose C(requiredCore) is newer fail the task (with a mirror directory too).
     type: str
   validate_certs:
     description: Verify TLS certificates of the update center and downloads.
@@ -108,6 +116,7 @@ EXAMPLES = r"""
   jenkins_ha.aws.jenkins_plugins:
     dest: /var/lib/jenkins/plugins
     update_center_url: https://updates.jenkins.io/update-center.json
+    jenkins_version: "2.568.2"
     plugin_versions_url: https://updates.jenkins.io/current/plugin-versions.json
     plugins:
       - name: configuration-as-code
@@ -122,6 +131,7 @@ EXAMPLES = r"""
   jenkins_ha.aws.jenkins_plugins:
     dest: /var/lib/jenkins/plugins
     update_center_dir: /srv/jenkins-mirror
+    jenkins_version: "2.568.2"
     plugins:
       - name: ec2-fleet
         version: "4.1.0"
@@ -175,6 +185,7 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_plugins imp
     plan,
     resolve,
     sha256_file,
+    update_center_url_for_core,
 )
 
 
@@ -206,7 +217,8 @@ def load_metadata(module):
         update_center = parse_update_center(read_text(module, path=existing[0]))
         versions_text = read_text(module, path=os.path.join(directory, "plugin-versions.json"), required=False)
     else:
-        update_center = parse_update_center(read_text(module, url=params["update_center_url"]))
+        url = update_center_url_for_core(params["update_center_url"], params["jenkins_version"])
+        update_center = parse_update_center(read_text(module, url=url))
         versions_text = None
         if params["plugin_versions_url"]:
             versions_text = read_text(module, url=params["plugin_versions_url"])

@@ -23,6 +23,8 @@ WANTED = [
     {"name": "ec2-fleet", "version": "4.3.0.549.vf2a_da_a_d19b_5e"},
     {"name": "configuration-as-code", "version": "2117.vc05a_0b_e6b_f4e"},
 ]
+# Paths each served fake update center was asked for, by its URL.
+REQUESTS = {}
 EXPECTED = {
     "aws-java-sdk2-core",
     "aws-java-sdk2-ec2",
@@ -57,13 +59,19 @@ def mirror(tmp_path):
 def served(tmp_path):
     directory = tmp_path / "served"
     directory.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *a: None
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            requests.append(self.path)
+
+    handler = functools.partial(Handler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = "http://127.0.0.1:{0}".format(server.server_address[1])
     fake_uc.main(str(directory), url)
+    REQUESTS[url] = requests
     yield directory, url
     server.shutdown()
 
@@ -145,3 +153,34 @@ def test_conflict_and_bad_arguments_fail_clearly(tmp_path, mirror):
     assert result["failed"] is True and "plugin 'credentials' version 1 is not available" in result["msg"]
     both = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), update_center_url="http://x", plugins=[])
     assert both["failed"] is True and "mutually exclusive" in both["msg"]
+
+
+def test_asks_the_update_center_for_the_cores_tier(tmp_path, served):
+    directory, url = served
+    dest = tmp_path / "plugins"
+    args = dict(
+        dest=str(dest),
+        update_center_url=url + "/update-center.json",
+        plugin_versions_url=url + "/plugin-versions.json",
+        plugins=[{"name": "ssh-credentials", "version": "361.vb_f6760818e8c"}],
+        jenkins_version="2.568.2",
+    )
+    result = run_module(tmp_path, **args)
+    assert result["changed"] is True, result
+    # jenkins-plugin-manager's request: the tier of the controller's core, not the newest (weekly) metadata.
+    paths = [p for p in REQUESTS[url] if "update-center.json" in p]
+    assert paths == ["/update-center.json?version=2.568.2"], paths
+
+
+def test_plugin_needing_a_newer_core_fails_naming_it(tmp_path, mirror):
+    result = run_module(
+        tmp_path,
+        dest=str(tmp_path / "plugins"),
+        update_center_dir=str(mirror),
+        plugins=[{"name": "ssh-credentials", "version": "361.vb_f6760818e8c"}],
+        jenkins_version="2.462.3",
+    )
+    assert result["failed"] is True
+    assert "ssh-credentials:361.vb_f6760818e8c needs Jenkins" in result["msg"]
+    assert "the controller runs 2.462.3" in result["msg"]
+    assert not (tmp_path / "plugins").exists()

@@ -8,10 +8,15 @@ import pytest
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_plugins import (
     PluginResolutionError,
     compare_versions,
+    compatibility_errors,
     decode_sha256,
+    java_core_error,
+    java_major_of_package,
+    java_majors_for_core,
     parse_update_center,
     plan,
     resolve,
+    update_center_url_for_core,
 )
 
 
@@ -49,6 +54,7 @@ UC = {
         "snakeyaml-api": plugin("snakeyaml-api", "2.3"),
         "job-dsl": plugin("job-dsl", "1.90"),
         "needs-new-core": plugin("needs-new-core", "1.0", core="2.999"),
+        "needs-new-core-dep": plugin("needs-new-core-dep", "1.0", dep("needs-new-core", "1.0")),
         "needs-future-credentials": plugin("needs-future-credentials", "1.0", dep("credentials", "9999")),
     }
 }
@@ -166,8 +172,15 @@ ERROR_CASES = [
     pytest.param(
         [{"name": "needs-new-core", "version": "1.0"}],
         {"core_version": "2.500"},
-        "needs Jenkins >= 2.999",
+        "needs-new-core:1.0 needs Jenkins 2.999 or newer, the controller runs 2.500",
         id="core-too-old",
+    ),
+    pytest.param(
+        # A dependency's requirement counts as much as the pinned plugin's: the message names the dependency.
+        [{"name": "needs-new-core-dep", "version": "1.0"}],
+        {"core_version": "2.541.3"},
+        "needs-new-core:1.0 needs Jenkins 2.999 or newer, the controller runs 2.541.3",
+        id="dependency-needs-newer-core",
     ),
     pytest.param(
         [{"name": "job-dsl", "version": "1.90"}, {"name": "job-dsl", "version": "1.80"}],
@@ -238,3 +251,102 @@ def test_decode_sha256_base64_and_hex():
 def test_plan():
     resolved = {n: {"version": v} for n, v in {"a": "2", "b": "1", "c": "1", "d": "1.0"}.items()}
     assert plan(resolved, {"a": "1", "b": "1", "d": "2.0"}) == [("a", "upgrade"), ("c", "install"), ("d", "downgrade")]
+
+
+@pytest.mark.parametrize(
+    "url, core, expected",
+    [
+        (
+            "https://updates.jenkins.io/update-center.json",
+            "2.568.2",
+            "https://updates.jenkins.io/update-center.json?version=2.568.2",
+        ),
+        ("https://mirror/uc.json?id=default", "2.541.3", "https://mirror/uc.json?id=default&version=2.541.3"),
+        ("https://mirror/uc.json?version=2.555.1", "2.568.2", "https://mirror/uc.json?version=2.555.1"),
+        ("https://updates.jenkins.io/update-center.json", None, "https://updates.jenkins.io/update-center.json"),
+    ],
+)
+def test_update_center_url_asks_for_the_core_tier(url, core, expected):
+    assert update_center_url_for_core(url, core) == expected
+
+
+def _resolved(name, version, requires=(), core=None):
+    return {"name": name, "version": version, "requires": list(requires), "required_core": core}
+
+
+@pytest.mark.parametrize(
+    "plugins, core, expected",
+    [
+        ([_resolved("a", "1", [("b", "2")]), _resolved("b", "2")], "2.541.3", []),
+        ([_resolved("a", "1", [("b", "2")])], "2.541.3", ["a:1 needs plugin b 2 or newer, which is missing"]),
+        (
+            [_resolved("a", "1", [("b", "2")]), _resolved("b", "1.9")],
+            "2.541.3",
+            ["a:1 needs plugin b 2 or newer, the set has 1.9"],
+        ),
+        (
+            [_resolved("a", "1", core="2.555.1"), _resolved("c", "1", core="2.541.1")],
+            "2.541.3",
+            ["a:1 needs Jenkins 2.555.1 or newer, the controller runs 2.541.3"],
+        ),
+        ([_resolved("a", "1", core="2.555.1")], "2.568.2", []),
+        ([_resolved("a", "1", core="2.555.1")], None, []),
+    ],
+)
+def test_compatibility_errors_as_jenkins_checks_at_start(plugins, core, expected):
+    assert compatibility_errors({p["name"]: p for p in plugins}, core) == expected
+
+
+@pytest.mark.parametrize(
+    "core, majors",
+    [
+        ("2.462.3", [11, 17, 21]),
+        ("2.479.3", [17, 21]),
+        ("2.528.3", [17, 21]),
+        ("2.534", [17, 21, 25]),
+        ("2.541.3", [17, 21, 25]),
+        ("2.544", [17, 21, 25]),
+        ("2.545", [21, 25]),
+        ("2.555.1", [21, 25]),
+        ("2.568.2", [21, 25]),
+        ("2.440.3", []),
+    ],
+)
+def test_java_majors_for_core(core, majors):
+    assert java_majors_for_core(core) == majors
+
+
+@pytest.mark.parametrize(
+    "package, major",
+    [
+        ("openjdk-17-jre-headless", 17),
+        ("openjdk-21-jre-headless", 21),
+        ("temurin-21-jre", 21),
+        ("temurin-25-jdk", 25),
+        ("java-21-openjdk-headless", 21),
+        ("default-jre-headless", None),
+        ("", None),
+    ],
+)
+def test_java_major_of_package(package, major):
+    assert java_major_of_package(package) == major
+
+
+@pytest.mark.parametrize(
+    "core, java, message",
+    [
+        ("2.568.2", 21, None),
+        ("2.568.2", 25, None),
+        ("2.541.3", 17, None),
+        ("2.568.2", 17, "Jenkins 2.568.2 does not start on Java 17: it runs on Java 21 or 25"),
+        ("2.541.3", 11, "Jenkins 2.541.3 does not start on Java 11: it runs on Java 17 or 21 or 25"),
+        ("2.568.2", None, "the Java major version is unknown"),
+        ("2.400.1", 17, "older than the cores this collection knows"),
+    ],
+)
+def test_java_core_error(core, java, message):
+    error = java_core_error(core, java)
+    if message is None:
+        assert error is None
+    else:
+        assert message in error
