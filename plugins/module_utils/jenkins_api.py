@@ -16,7 +16,7 @@ import copy
 import json
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from ansible.module_utils.urls import Request
 
@@ -171,6 +171,146 @@ class JenkinsAPI:
 
     def who_am_i(self):
         return self.get_json("whoAmI/api/json")
+
+
+# Configuration as Code reloads, as configuration-as-code 2117.vc05a_0b_e6b_f4e implements them (file:line in that
+# tag of jenkinsci/configuration-as-code-plugin; the role README has the whole contract for the stand-in):
+# - token: POST <jenkins>/reload-configuration-as-code/ (trailing slash: TokenReloadCrumbExclusion.java:20 exempts
+#   exactly that path from the crumb) with casc-reload-token=<token> (TokenReloadAction.java:27, read with
+#   request.getParameter, :81, so query string or form body; we send the body); the token is CASC_RELOAD_TOKEN in
+#   Jenkins' environment (:28, :85) or system property casc.reload.token (:26, :90). Success: 200 with an empty body
+#   (:63-64 return nothing); a configuration error: 200 with JSON {"status": "error", "message": ...} (:70-71);
+#   wrong token 401 (:74); token reload not enabled 404 (:53).
+# - password: POST <jenkins>/configuration-as-code/reload with authentication and crumb; Overall/Manage required,
+#   else 403 (ConfigurationAsCode.java:171-174); success: 302 to the same directory, sendRedirect("") (:192), which
+#   Stapler resolves to <jenkins>/configuration-as-code/; a configuration error forwards to error.jelly: an HTML
+#   page with status 200 (:179-190, :209-211).
+TOKEN_RELOAD_PATH = "reload-configuration-as-code/"
+TOKEN_RELOAD_PARAMETER = "casc-reload-token"
+TOKEN_RELOAD_ENV = "CASC_RELOAD_TOKEN"
+PASSWORD_RELOAD_PATH = "configuration-as-code/reload"
+RELOAD_REDIRECT_PATH = "/configuration-as-code/"
+
+
+def _excerpt(body, limit=300):
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+    return " ".join(text.split())[:limit]
+
+
+def read_env_file(path, name):
+    """The value of NAME=value in a systemd EnvironmentFile (optional quotes), or None when it is not set."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            key, value = line.split("=", 1)
+            if key.strip() == name:
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+                return value
+    return None
+
+
+def reload_casc_with_token(api, token):
+    """JCasC's token reload; returns (status, body). Raises JenkinsAPIError unless JCasC says it applied the file."""
+    if not token:
+        raise JenkinsAPIError("the JCasC reload token is empty")
+    url = api.url_for(TOKEN_RELOAD_PATH)
+    try:
+        status, dummy_headers, body = api._open(
+            "POST",
+            TOKEN_RELOAD_PATH,
+            data=urlencode({TOKEN_RELOAD_PARAMETER: token}).encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            expected=(200,),
+        )
+    except JenkinsAPIError as e:
+        hints = {
+            401: "Jenkins has another reload token: it reads CASC_RELOAD_TOKEN only when it starts (restart it)",
+            404: "token reload is not enabled: Jenkins was started without CASC_RELOAD_TOKEN (restart it)",
+        }
+        if e.status in hints:
+            raise JenkinsAPIError(
+                "POST {0} answered HTTP {1}: {2}".format(url, e.status, hints[e.status]), status=e.status, url=url
+            )
+        raise
+    text = body.decode("utf-8", "replace").strip() if isinstance(body, bytes) else str(body or "").strip()
+    if not text:
+        return status, text
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict) and answer.get("status") == "error":
+        raise JenkinsAPIError(
+            "Jenkins refused the configuration: {0}".format(answer.get("message") or "(no message)"),
+            status=status,
+            url=url,
+            body=body,
+        )
+    raise JenkinsAPIError(
+        "POST {0} answered 200 with an unexpected body (a reload answers with an empty one): {1}".format(
+            url, _excerpt(body)
+        ),
+        status=status,
+        url=url,
+        body=body,
+    )
+
+
+def reload_casc_with_password(api):
+    """JCasC's reload for an authenticated user with Overall/Manage and a crumb; returns (status, location).
+
+    Only a 302 whose Location is <jenkins>/configuration-as-code/ is a success: JCasC answers a configuration
+    error with its error page and status 200, and a login page or proxy would redirect elsewhere.
+    """
+    url = api.url_for(PASSWORD_RELOAD_PATH)
+    try:
+        status, headers, body = api.post(PASSWORD_RELOAD_PATH, expected=(200, 302))
+    except JenkinsAPIError as e:
+        if e.status == 403:
+            raise JenkinsAPIError(
+                "POST {0} answered HTTP 403: the account lacks Overall/Manage, or the crumb was refused".format(url),
+                status=403,
+                url=url,
+            )
+        raise
+    if status != 302:
+        raise JenkinsAPIError(
+            "Jenkins refused the configuration (POST {0} answered {1}, its error page): {2}".format(
+                url, status, _excerpt(body)
+            ),
+            status=status,
+            url=url,
+            body=body,
+        )
+    location = next((v for k, v in headers.items() if k.lower() == "location"), "")
+    expected_path = urlsplit(api.base_url).path.rstrip("/") + RELOAD_REDIRECT_PATH
+    target = urlsplit(location)
+    same_host = not target.netloc or target.netloc == urlsplit(api.base_url).netloc
+    if target.path != expected_path or not same_host:
+        raise JenkinsAPIError(
+            "POST {0} redirected to {1!r}, not to {2}: not a JCasC reload".format(url, location, expected_path),
+            status=status,
+            url=url,
+        )
+    return status, location
+
+
+def running_configuration_differences(api, expected):
+    """Read back what Jenkins runs (GET /api/json: description = the system message, numExecutors, mode) and list
+    each expected field that differs, as 'field: expected X, Jenkins runs Y'."""
+    if not expected:
+        return []
+    answer = api.get_json("api/json", params={"tree": ",".join(sorted(expected))})
+    differences = []
+    for field in sorted(expected):
+        want, have = expected[field], answer.get(field)
+        if str(want) != str(have):
+            differences.append("{0}: expected {1!r}, Jenkins runs {2!r}".format(field, want, have))
+    return differences
 
 
 class AnsibleJenkinsSecretError(AnsibleAWSError):
