@@ -1,6 +1,9 @@
 """Builds the Jenkins stand-in once per session and starts instances of it on free loopback ports."""
 
+import glob
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +15,35 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 BUILD = ROOT / "tests" / "fakes" / "jenkins" / "build.sh"
+REAL_SCHEMAS = ROOT / "plugins" / "module_utils" / "jcasc" / "schemas"
+FIXTURE_SCHEMAS = Path(__file__).resolve().parent / "fixtures" / "schemas"
+
+
+def role_core_version():
+    """jenkins_controller_version of the role's defaults: the core build.sh makes the stand-in by default."""
+    text = (ROOT / "roles" / "jenkins_controller" / "defaults" / "main.yml").read_text()
+    return re.search(r"^jenkins_controller_version:\s*[\"']?([^\"'\s]+)", text, re.M).group(1)
+
+
+def schemas_for(core):
+    """The generated schemas once they hold this core, else the hand-written fixtures (until the generator lands)."""
+    return REAL_SCHEMAS if (REAL_SCHEMAS / "core" / (core + ".json")).is_file() else FIXTURE_SCHEMAS
+
+
+def java_major(java):
+    answer = subprocess.run([java, "-version"], capture_output=True, text=True)
+    found = re.search(r'version "(\d+)', answer.stderr)
+    return int(found.group(1)) if found else None
+
+
+def java_for(core, schemas):
+    """A java binary the core accepts (its schema's java list), as a real jenkins.war needs; None if none here."""
+    wanted = json.loads((schemas / "core" / (core + ".json")).read_text())["java"]
+    candidates = [shutil.which("java")] + sorted(glob.glob("/usr/lib/jvm/*/bin/java"))
+    for java in candidates:
+        if java and java_major(java) in wanted:
+            return java
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -19,13 +51,30 @@ def standin_war(tmp_path_factory):
     return build_standin_war(tmp_path_factory)
 
 
-def build_standin_war(tmp_path_factory):
-    """Build tests/fakes/jenkins into a jenkins.war (skips the test without a JDK)."""
+def build_standin_war(tmp_path_factory, core=None, schemas=None):
+    """Build tests/fakes/jenkins into a jenkins.war (skips the test without a JDK). Default: the role's core."""
     if not shutil.which("javac") or not shutil.which("java"):
         pytest.skip("a JDK (javac, java) is needed to build the Jenkins stand-in")
+    core = core or role_core_version()
+    schemas = schemas or schemas_for(core)
     out = tmp_path_factory.mktemp("standin-build")
-    subprocess.run([str(BUILD), str(out)], check=True, capture_output=True)
-    return out / "jenkins.war"
+    subprocess.run(
+        [str(BUILD), str(out), "--core-version", core, "--schemas", str(schemas)], check=True, capture_output=True
+    )
+    return StandInWar(out / "jenkins.war", core, schemas)
+
+
+class StandInWar(os.PathLike):
+    """The built jar, with the core version and schema tree it was built with."""
+
+    def __init__(self, path, core, schemas):
+        self.path, self.core, self.schemas = path, core, schemas
+
+    def __fspath__(self):
+        return str(self.path)
+
+    def __str__(self):
+        return str(self.path)
 
 
 def free_port():
@@ -37,8 +86,11 @@ def free_port():
 class StandIn:
     """One running stand-in: home, secrets dir, JCasC file and process."""
 
-    def __init__(self, war, base):
+    def __init__(self, war, base, java=None):
         self.war = war
+        core, schemas = getattr(war, "core", None), getattr(war, "schemas", None)
+        # A real jenkins.war refuses a Java its core does not support: run it on one the core accepts.
+        self.java = java or (core and java_for(core, schemas)) or "java"
         self.home = base / "home"
         self.secrets = base / "secrets"
         self.casc = base / "jenkins.yaml"
@@ -60,7 +112,7 @@ class StandIn:
         env.update(extra_env or {})
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                ["java", "-jar", str(self.war), "--httpPort={0}".format(self.port), "--httpListenAddress=127.0.0.1"],
+                [self.java, "-jar", str(self.war), "--httpPort={0}".format(self.port), "--httpListenAddress=127.0.0.1"],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -99,9 +151,6 @@ jenkins:
   authorizationStrategy:
     loggedInUsersCanDoAnything:
       allowAnonymousRead: false
-  crumbIssuer:
-    standard:
-      excludeClientIPFromCrumb: false
 unclassified:
   location:
     url: "https://jenkins.example.com/"

@@ -117,12 +117,14 @@ def test_reload_rereads_casc_and_counts(standin):
         admin(standin).who_am_i()
 
 
-def test_broken_casc_reload_answers_an_error_page_not_a_redirect(standin):
+def test_yaml_syntax_error_on_reload_is_a_500_and_keeps_the_configuration(standin):
+    """snakeyaml's YAMLException is no ConfiguratorException: it escapes doReload's catch (Jenkins' 500 page)."""
     standin.start()
     api = admin(standin)
     standin.casc.write_text('jenkins:\n  systemMessage: "unterminated\n')
-    status, dummy, body = api.post("configuration-as-code/reload")
-    assert status == 200 and b"Error" in body
+    with pytest.raises(JenkinsAPIError) as err:
+        api.post("configuration-as-code/reload")
+    assert err.value.status == 500
     current = state(standin)
     assert current["lastReloadError"] and current["reloadCount"] == 0
     # The running configuration is kept: the admin can still log in.
@@ -144,11 +146,30 @@ def test_secret_from_environment_wins_and_default_applies(standin):
     assert JenkinsAPI(standin.url, "admin", "fallback").who_am_i()["name"] == "admin"
 
 
-def test_unparsable_casc_fails_startup(standin):
+def test_unparsable_casc_is_a_boot_failure_served_on_every_url(standin):
+    """Without systemd's notify socket Jenkins stays up after a boot failure and answers HudsonFailedToLoad (500)."""
     standin.casc.write_text("jenkins:\n   - broken: [\n  x: y\n")
     standin.start(wait=False)
-    assert standin.proc.wait(timeout=30) == 1
-    assert "Configuration as Code" in standin.log.read_text()
+    deadline = time.monotonic() + 30
+    while True:
+        assert standin.proc.poll() is None, standin.log.read_text()
+        try:
+            status, dummy, body = raw(standin.url + "/login")
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert status == 500
+    assert "Failed to initialize Jenkins" in standin.log.read_text()
+    assert state(standin)["bootFailure"]
+
+
+def test_boot_failure_under_systemd_notify_exits_5(standin):
+    """ExitLifecycle (systemd Type=notify) exits with exitCodeOnRestart, 5, on a boot failure."""
+    standin.casc.write_text("jenkins:\n   - broken: [\n  x: y\n")
+    standin.start(extra_env={"NOTIFY_SOCKET": "/nonexistent"}, wait=False)
+    assert standin.proc.wait(timeout=30) == 5
+    assert "Failed to initialize Jenkins" in standin.log.read_text()
 
 
 def test_nodes_seeded_from_home_with_offline_cause_and_time(standin):
@@ -195,19 +216,39 @@ def test_toggle_offline_and_delete_persist(standin):
     assert names == ["Built-In Node", "a b"]
 
 
-def test_plugin_manager_lists_plugins_dir(standin):
-    plugins = standin.home / "plugins"
-    plugins.mkdir()
-    with zipfile.ZipFile(plugins / "ec2-fleet.jpi", "w") as jpi:
+def write_plugin(path, manifest):
+    with zipfile.ZipFile(path, "w") as jpi:
         jpi.writestr(
             "META-INF/MANIFEST.MF",
-            "Manifest-Version: 1.0\r\nShort-Name: ec2-fleet\r\nPlugin-Version: 4.1.0\r\n"
-            "Plugin-Dependencies: aws-java-sdk2-ec2:2.0,ssh-slaves:3.0;resolution:=optional\r\n\r\n",
+            "Manifest-Version: 1.0\r\n" + "".join("{0}: {1}\r\n".format(k, v) for k, v in manifest.items()) + "\r\n",
         )
+
+
+def test_plugin_manager_lists_loaded_and_disabled_plugins_not_failed_ones(standin):
+    plugins = standin.home / "plugins"
+    plugins.mkdir()
+    # Dependency missing: fails to load, so PluginManager drops it from its list and keeps it as a failed plugin.
+    write_plugin(
+        plugins / "ec2-fleet.jpi",
+        {
+            "Short-Name": "ec2-fleet",
+            "Plugin-Version": "4.1.0",
+            "Plugin-Dependencies": "aws-java-sdk2-ec2:2.0,ssh-slaves:3.0;resolution:=optional",
+        },
+    )
+    # Disabled: listed, inactive, not loaded (so it needs no schema).
+    write_plugin(
+        plugins / "ssh-slaves.jpi",
+        {"Short-Name": "ssh-slaves", "Plugin-Version": "3.1097.v868116049892", "Plugin-Dependencies": "x:1"},
+    )
+    (plugins / "ssh-slaves.jpi.disabled").write_text("")
     standin.start()
     listed = admin(standin).get_json("pluginManager/api/json", {"depth": 1})["plugins"]
-    assert listed[0]["shortName"] == "ec2-fleet" and listed[0]["version"] == "4.1.0"
-    assert listed[0]["dependencies"] == [
-        {"optional": False, "shortName": "aws-java-sdk2-ec2", "version": "2.0"},
-        {"optional": True, "shortName": "ssh-slaves", "version": "3.0"},
+    assert [(p["shortName"], p["active"], p["enabled"]) for p in listed] == [("ssh-slaves", False, False)]
+    assert listed[0]["dependencies"] == [{"optional": False, "shortName": "x", "version": "1"}]
+    (failed,) = state(standin)["failedPlugins"]
+    assert failed["name"] == "ec2-fleet"
+    assert failed["reason"].splitlines() == [
+        "Failed to load: ec2-fleet (ec2-fleet 4.1.0)",
+        " - Plugin is missing: aws-java-sdk2-ec2 (2.0)",
     ]

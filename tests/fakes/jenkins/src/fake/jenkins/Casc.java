@@ -24,8 +24,28 @@ final class Casc {
     private Casc() {
     }
 
+    /**
+     * What JCasC raises as a ConfiguratorException (unknown root or attribute, deprecated attribute, wrong type,
+     * conflicting files): one line per error. A YAML syntax error is not one (snakeyaml's YAMLException escapes
+     * ConfigurationAsCode.doReload's catch), so it stays an IllegalArgumentException here.
+     */
+    static final class ConfigurationException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final List<String> errors;
+
+        ConfigurationException(List<String> errors) {
+            super(String.join(System.lineSeparator(), errors));
+            this.errors = List.copyOf(errors);
+        }
+
+        List<String> errors() {
+            return errors;
+        }
+    }
+
     /** Reads CASC_JENKINS_CONFIG: one file, or every *.yml/*.yaml of a directory merged like JCasC does. */
-    static Map<String, Object> load(Path source, Map<String, String> env, Path secrets) throws IOException {
+    static Map<String, Object> load(Path source, Map<String, String> env, Path secrets)
+            throws IOException, ConfigurationException {
         Map<String, Object> merged = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(source)) {
@@ -45,7 +65,11 @@ final class Casc {
             if (!(doc instanceof Map)) {
                 throw new IllegalArgumentException(file + ": the top level must be a mapping");
             }
-            merge(merged, castMap(doc));
+            List<String> conflicts = new ArrayList<>();
+            merge(merged, castMap(doc), "", conflicts);
+            if (!conflicts.isEmpty()) {
+                throw new ConfigurationException(conflicts);
+            }
         }
         return castMap(interpolate(merged, env, secrets));
     }
@@ -55,13 +79,14 @@ final class Casc {
         return (Map<String, Object>) value;
     }
 
-    private static void merge(Map<String, Object> into, Map<String, Object> from) {
+    private static void merge(Map<String, Object> into, Map<String, Object> from, String path, List<String> conflicts) {
         for (Map.Entry<String, Object> entry : from.entrySet()) {
             Object existing = into.get(entry.getKey());
+            String at = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
             if (existing instanceof Map && entry.getValue() instanceof Map) {
-                merge(castMap(existing), castMap(entry.getValue()));
+                merge(castMap(existing), castMap(entry.getValue()), at, conflicts);
             } else if (existing != null && !existing.equals(entry.getValue())) {
-                throw new IllegalArgumentException("Found conflicting configuration at " + entry.getKey());
+                conflicts.add(at + ": Found conflicting configuration");
             } else {
                 into.put(entry.getKey(), entry.getValue());
             }

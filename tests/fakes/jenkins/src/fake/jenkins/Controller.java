@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The stand-in's state: configuration (JCasC), users, crumbs, sessions, quiet-down, reload history, nodes. */
 final class Controller {
+    private final String version;
+    private final Plugins plugins;
+    private final Schema schema;
     private final Path home;
     private final Path casc;
     private final Path secrets;
@@ -32,8 +35,13 @@ final class Controller {
     private volatile int reloadCount;
     private volatile long lastReload;
     private volatile String lastReloadError;
+    private volatile Exception bootFailure;
 
-    Controller(Path home, Path casc, Path secrets, Map<String, String> env, int port) {
+    Controller(String version, Path home, Path casc, Path secrets, Map<String, String> env, int port, Plugins plugins,
+            Schema schema) {
+        this.version = version;
+        this.plugins = plugins;
+        this.schema = schema;
         this.home = home;
         this.casc = casc;
         this.secrets = secrets;
@@ -48,18 +56,28 @@ final class Controller {
         this.sessionCookie = "JSESSIONID." + sha256("port:" + port).substring(0, 8);
     }
 
-    void start() throws IOException {
-        applyConfig(Casc.load(casc, env, secrets));
+    void start() throws IOException, Casc.ConfigurationException {
         nodes.load();
+        applyConfig(load());
+    }
+
+    /** ConfigurationAsCode.configureWith: the whole document is checked before anything is applied. */
+    private Map<String, Object> load() throws IOException, Casc.ConfigurationException {
+        Map<String, Object> loaded = Casc.load(casc, env, secrets);
+        List<String> errors = SchemaValidator.validate(loaded, schema);
+        if (!errors.isEmpty()) {
+            throw new Casc.ConfigurationException(errors);
+        }
+        return loaded;
     }
 
     /** JCasC's reload: re-reads the whole configuration; a failure leaves the running configuration as it was. */
-    synchronized void reload() throws IOException {
+    synchronized void reload() throws IOException, Casc.ConfigurationException {
         try {
-            applyConfig(Casc.load(casc, env, secrets));
+            applyConfig(load());
             lastReloadError = null;
-        } catch (IOException | RuntimeException e) {
-            lastReloadError = e.getMessage();
+        } catch (IOException | RuntimeException | Casc.ConfigurationException e) {
+            lastReloadError = describe(e);
             throw e;
         } finally {
             lastReload = System.currentTimeMillis();
@@ -83,6 +101,30 @@ final class Controller {
         }
         this.config = loaded;
         this.users = found;
+    }
+
+    static String describe(Exception e) {
+        if (e instanceof Casc.ConfigurationException) {
+            return e.getMessage();
+        }
+        return e instanceof IOException ? e.toString() : String.valueOf(e.getMessage());
+    }
+
+    void bootFailed(Exception e) {
+        bootFailure = e;
+    }
+
+    /** Set when the configuration could not be applied at start: every URL then answers the error page. */
+    Exception bootFailure() {
+        return bootFailure;
+    }
+
+    String version() {
+        return version;
+    }
+
+    Plugins plugins() {
+        return plugins;
     }
 
     Map<String, Object> config() {
@@ -124,10 +166,15 @@ final class Controller {
                 expected.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** unsecured: everyone, anonymous included, holds every permission (Overall/Administer, so Manage). */
+    boolean unsecured() {
+        Object strategy = Casc.at(config, "jenkins", "authorizationStrategy");
+        return "unsecured".equals(strategy) || strategy instanceof Map && Casc.castMap(strategy).containsKey("unsecured");
+    }
+
     /** loggedInUsersCanDoAnything{allowAnonymousRead} / unsecured, as far as the stand-in models authorization. */
     boolean anonymousCanRead() {
-        Object strategy = Casc.at(config, "jenkins", "authorizationStrategy");
-        if ("unsecured".equals(strategy) || strategy instanceof Map && Casc.castMap(strategy).containsKey("unsecured")) {
+        if (unsecured()) {
             return true;
         }
         Object allow = Casc.at(config, "jenkins", "authorizationStrategy", "loggedInUsersCanDoAnything",
@@ -164,7 +211,11 @@ final class Controller {
     Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("standIn", true);
-        s.put("version", Main.VERSION);
+        s.put("version", version);
+        s.put("bootFailure", bootFailure == null ? null : describe(bootFailure));
+        s.put("plugins", plugins.loaded());
+        s.put("failedPlugins", plugins.failed());
+        s.put("schemaComponents", schema.components);
         s.put("pid", ProcessHandle.current().pid());
         s.put("startedAt", startedAt);
         s.put("jenkinsHome", home.toString());

@@ -6,90 +6,277 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
-/** Reads $JENKINS_HOME/plugins/*.jpi|*.hpi manifests the way Jenkins' plugin manager lists them. */
+/**
+ * $JENKINS_HOME/plugins/*.jpi|*.hpi loaded the way core's PluginManager and PluginWrapper load them (read at
+ * jenkins-2.541.3 and jenkins-2.568.2, the same logic in both): a disabled plugin ({@code <file>.disabled}) stays
+ * listed but inactive; an enabled one whose required core is newer than this core, or whose required dependency is
+ * missing, disabled, failed or too old (or whose present optional dependency is too old), fails to load, is dropped
+ * from the plugin list and kept with its reasons (PluginWrapper.resolvePluginDependencies, PluginManager "Loading
+ * plugins"). Only loaded plugins contribute JCasC root elements.
+ */
 final class Plugins {
-    private Plugins() {
+    /** One plugin as its manifest describes it (or, for the CLI, as the schema's "requires" does). */
+    static final class Plugin {
+        String file;
+        String shortName;
+        String longName;
+        String version = "???";
+        String requiredCore;
+        String url;
+        boolean enabled = true;
+        final List<String[]> dependencies = new ArrayList<>(); // {shortName, version, "optional"|""}
     }
 
-    static List<Map<String, Object>> list(Path pluginsDir, int depth) throws IOException {
-        List<Map<String, Object>> plugins = new ArrayList<>();
-        if (!Files.isDirectory(pluginsDir)) {
-            return plugins;
-        }
-        TreeSet<Path> files = new TreeSet<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir, "*.{jpi,hpi}")) {
-            dir.forEach(files::add);
-        }
-        for (Path file : files) {
-            String fileName = file.getFileName().toString();
-            String shortName = fileName.substring(0, fileName.length() - 4);
-            Map<String, Object> plugin = new LinkedHashMap<>();
-            plugin.put("active", true);
-            plugin.put("backupVersion", null);
-            plugin.put("bundled", false);
-            plugin.put("deleted", false);
-            plugin.put("downgradable", false);
-            plugin.put("enabled", !Files.exists(pluginsDir.resolve(fileName + ".disabled")));
-            plugin.put("hasUpdate", false);
-            plugin.put("longName", shortName);
-            plugin.put("pinned", false);
-            plugin.put("shortName", shortName);
-            plugin.put("supportsDynamicLoad", "MAYBE");
-            plugin.put("url", null);
-            plugin.put("version", "unknown");
-            List<Map<String, Object>> dependencies = new ArrayList<>();
-            try (JarFile jar = new JarFile(file.toFile())) {
-                Manifest manifest = jar.getManifest();
-                if (manifest != null) {
-                    Attributes main = manifest.getMainAttributes();
-                    if (main.getValue("Short-Name") != null) {
-                        plugin.put("shortName", main.getValue("Short-Name"));
-                    }
-                    if (main.getValue("Long-Name") != null) {
-                        plugin.put("longName", main.getValue("Long-Name"));
-                    }
-                    if (main.getValue("Plugin-Version") != null) {
-                        plugin.put("version", main.getValue("Plugin-Version"));
-                    }
-                    if (main.getValue("Url") != null) {
-                        plugin.put("url", main.getValue("Url"));
-                    }
-                    dependencies = parseDependencies(main.getValue("Plugin-Dependencies"));
+    private final List<Plugin> plugins = new ArrayList<>();
+    private final Map<String, Plugin> loaded = new LinkedHashMap<>();
+    private final List<Map<String, Object>> failed = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    /** Reads every archive's manifest and resolves them against the given core version. */
+    static Plugins load(Path dir, String coreVersion) throws IOException {
+        List<Plugin> found = new ArrayList<>();
+        List<Map<String, Object>> unreadable = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            TreeSet<Path> files = new TreeSet<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{jpi,hpi}")) {
+                stream.forEach(files::add);
+            }
+            Set<String> seen = new LinkedHashSet<>();
+            for (Path file : files) {
+                Plugin p;
+                try {
+                    p = read(file);
+                } catch (IOException e) {
+                    unreadable.add(failure(file.getFileName().toString(), "???", "Failed to load: " + e.getMessage()));
+                    continue;
                 }
-            } catch (IOException e) {
-                // Jenkins reports a corrupt archive as a failed plugin; the stand-in lists it inactive.
-                plugin.put("active", false);
-                plugin.put("enabled", false);
+                // PluginManager "Inspecting plugin": a second archive of the same short name is ignored.
+                if (seen.add(p.shortName)) {
+                    found.add(p);
+                }
             }
-            if (depth >= 1) {
-                plugin.put("dependencies", dependencies);
-            }
-            plugins.add(plugin);
         }
-        return plugins;
+        Plugins result = resolve(found, coreVersion);
+        result.failed.addAll(0, unreadable);
+        return result;
     }
 
-    /** Plugin-Dependencies: name:version[;resolution:=optional],... as written by maven-hpi-plugin. */
-    static List<Map<String, Object>> parseDependencies(String header) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (header == null || header.isBlank()) {
-            return out;
+    static Plugin read(Path file) throws IOException {
+        Plugin p = new Plugin();
+        String fileName = file.getFileName().toString();
+        p.file = fileName;
+        p.shortName = fileName.substring(0, fileName.length() - 4);
+        p.enabled = !Files.exists(file.resolveSibling(fileName + ".disabled"));
+        try (JarFile jar = new JarFile(file.toFile())) {
+            Manifest manifest = jar.getManifest();
+            Attributes main = manifest == null ? new Attributes() : manifest.getMainAttributes();
+            p.shortName = first(main, p.shortName, "Short-Name", "Extension-Name");
+            p.longName = first(main, p.shortName, "Long-Name");
+            p.version = first(main, "???", "Plugin-Version", "Implementation-Version");
+            p.requiredCore = first(main, null, "Jenkins-Version", "Hudson-Version");
+            p.url = main.getValue("Url");
+            String deps = main.getValue("Plugin-Dependencies");
+            if (deps != null && !deps.isBlank()) {
+                for (String spec : deps.split(",")) {
+                    p.dependencies.add(dependency(spec.trim()));
+                }
+            }
         }
-        for (String part : header.split(",")) {
-            String[] pieces = part.trim().split(";");
-            String[] nameVersion = pieces[0].split(":", 2);
-            Map<String, Object> dep = new LinkedHashMap<>();
-            dep.put("optional", part.contains("resolution:=optional"));
-            dep.put("shortName", nameVersion[0]);
-            dep.put("version", nameVersion.length > 1 ? nameVersion[1] : "");
-            out.add(dep);
+        return p;
+    }
+
+    private static String first(Attributes main, String fallback, String... names) {
+        for (String name : names) {
+            if (main.getValue(name) != null) {
+                return main.getValue(name);
+            }
+        }
+        return fallback;
+    }
+
+    /** PluginWrapper.Dependency: "name:version[;resolution:=optional]". */
+    static String[] dependency(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("Illegal dependency specifier " + spec);
+        }
+        String[] props = spec.substring(colon + 1).split(";");
+        boolean optional = false;
+        for (int i = 1; i < props.length; i++) {
+            optional |= props[i].trim().equalsIgnoreCase("resolution:=optional");
+        }
+        return new String[] {spec.substring(0, colon), optional ? props[0] : spec.substring(colon + 1),
+            optional ? "optional" : ""};
+    }
+
+    static Plugins resolve(List<Plugin> found, String coreVersion) {
+        Plugins r = new Plugins();
+        r.plugins.addAll(found);
+        Map<String, Plugin> present = new LinkedHashMap<>();
+        for (Plugin p : found) {
+            present.put(p.shortName, p);
+        }
+        Map<String, Plugin> failedByName = new LinkedHashMap<>();
+        VersionNumber core = new VersionNumber(coreVersion);
+        for (Plugin p : topological(found, present)) {
+            if (!p.enabled) {
+                continue;
+            }
+            Map<String, Boolean> errors = new LinkedHashMap<>();
+            if (p.requiredCore == null) {
+                r.warnings.add(p.shortName + " doesn't declare required core version.");
+            } else if (core.isOlderThan(p.requiredCore)) {
+                versionError(errors, "Jenkins (" + p.requiredCore + ") or higher required", coreVersion,
+                        p.requiredCore);
+            }
+            for (String[] d : p.dependencies) {
+                if (!d[2].isEmpty()) {
+                    continue;
+                }
+                Plugin dep = present.get(d[0]);
+                if (dep == null) {
+                    Plugin failedDep = failedByName.get(d[0]);
+                    if (failedDep != null) {
+                        errors.put("Failed to load: " + failedDep.longName + " (" + failedDep.shortName + " "
+                                + failedDep.version + ")", true);
+                        break;
+                    }
+                    errors.put("Plugin is missing: " + d[0] + " (" + d[1] + ")", false);
+                } else if (new VersionNumber(dep.version).isOlderThan(d[1])) {
+                    versionError(errors, obsolete(dep, d[1]), dep.version, d[1]);
+                } else if (!dep.enabled) {
+                    errors.put("Required plugin is disabled: " + dep.longName + " (" + dep.shortName + ")", false);
+                }
+            }
+            for (String[] d : p.dependencies) {
+                Plugin dep = present.get(d[0]);
+                if (!d[2].isEmpty() && dep != null && dep.enabled && new VersionNumber(dep.version).isOlderThan(d[1])) {
+                    versionError(errors, obsolete(dep, d[1]), dep.version, d[1]);
+                }
+            }
+            if (errors.isEmpty()) {
+                r.loaded.put(p.shortName, p);
+            } else {
+                present.remove(p.shortName);
+                failedByName.put(p.shortName, p);
+                StringBuilder message = new StringBuilder("Failed to load: " + p.longName + " (" + p.shortName + " "
+                        + p.version + ")");
+                for (String e : errors.keySet()) {
+                    message.append(System.lineSeparator()).append(" - ").append(e);
+                }
+                r.failed.add(failure(p.shortName, p.version, message.toString()));
+            }
+        }
+        r.plugins.removeIf(p -> failedByName.containsKey(p.shortName));
+        return r;
+    }
+
+    private static String obsolete(Plugin dep, String wanted) {
+        return "Update required: " + dep.longName + " (" + dep.shortName + " " + dep.version + ") to be updated to "
+                + wanted + " or higher";
+    }
+
+    /** PluginWrapper.versionDependencyError: snapshots only warn (JENKINS-52665). */
+    private static void versionError(Map<String, Boolean> errors, String message, String actual, String minimum) {
+        if (!isSnapshot(actual) && !isSnapshot(minimum)) {
+            errors.put(message, false);
+        }
+    }
+
+    private static boolean isSnapshot(String version) {
+        return version.contains("-SNAPSHOT") || version.matches(".+-[0-9]{8}.[0-9]{6}-[0-9]+");
+    }
+
+    /** Dependencies (required and optional, among the present plugins) before dependents, like CyclicGraphDetector. */
+    private static List<Plugin> topological(List<Plugin> found, Map<String, Plugin> present) {
+        List<Plugin> sorted = new ArrayList<>();
+        Set<String> visiting = new LinkedHashSet<>();
+        Set<String> done = new LinkedHashSet<>();
+        for (Plugin p : found) {
+            visit(p, present, visiting, done, sorted);
+        }
+        return sorted;
+    }
+
+    private static void visit(Plugin p, Map<String, Plugin> present, Set<String> visiting, Set<String> done,
+            List<Plugin> sorted) {
+        if (done.contains(p.shortName) || !visiting.add(p.shortName)) {
+            return;
+        }
+        for (String[] d : p.dependencies) {
+            Plugin dep = present.get(d[0]);
+            if (dep != null) {
+                visit(dep, present, visiting, done, sorted);
+            }
+        }
+        visiting.remove(p.shortName);
+        done.add(p.shortName);
+        sorted.add(p);
+    }
+
+    private static Map<String, Object> failure(String name, String version, String reason) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        f.put("version", version);
+        f.put("reason", reason);
+        return f;
+    }
+
+    /** shortName -> version of the plugins that loaded, in load order. */
+    Map<String, String> loaded() {
+        Map<String, String> out = new LinkedHashMap<>();
+        loaded.forEach((name, p) -> out.put(name, p.version));
+        return out;
+    }
+
+    List<Map<String, Object>> failed() {
+        return failed;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /** /pluginManager/api/json's "plugins": what PluginManager.getPlugins() still holds (failed ones removed). */
+    List<Map<String, Object>> list(int depth) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Plugin p : plugins) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("active", loaded.containsKey(p.shortName));
+            m.put("backupVersion", null);
+            m.put("bundled", false);
+            m.put("deleted", false);
+            m.put("downgradable", false);
+            m.put("enabled", p.enabled);
+            m.put("hasUpdate", false);
+            m.put("longName", p.longName);
+            m.put("pinned", false);
+            m.put("requiredCoreVersion", p.requiredCore);
+            m.put("shortName", p.shortName);
+            m.put("supportsDynamicLoad", "MAYBE");
+            m.put("url", p.url);
+            m.put("version", p.version);
+            if (depth >= 1) {
+                List<Map<String, Object>> deps = new ArrayList<>();
+                for (String[] d : p.dependencies) {
+                    Map<String, Object> dep = new LinkedHashMap<>();
+                    dep.put("optional", !d[2].isEmpty());
+                    dep.put("shortName", d[0]);
+                    dep.put("version", d[1]);
+                    deps.add(dep);
+                }
+                m.put("dependencies", deps);
+            }
+            out.add(m);
         }
         return out;
     }

@@ -52,6 +52,15 @@ final class Router implements HttpHandler {
             query.putAll(parseForm(new String(body, StandardCharsets.UTF_8)));
         }
 
+        if (path.equals("/fake/state") && method.equals("GET")) {
+            sendJson(ex, 200, jenkins.state());
+            return;
+        }
+        if (jenkins.bootFailure() != null) {
+            bootFailure(ex);
+            return;
+        }
+
         // BasicHeaderProcessor: bad credentials are rejected before anything else (401).
         Auth auth = authenticate(ex);
         if (auth == null) {
@@ -68,11 +77,6 @@ final class Router implements HttpHandler {
             sendJson(ex, 200, whoAmI(auth));
             return;
         }
-        if (path.equals("/fake/state") && method.equals("GET")) {
-            sendJson(ex, 200, jenkins.state());
-            return;
-        }
-
         // Everything else needs Overall/Read.
         if (auth.user == null && !jenkins.anonymousCanRead()) {
             forbiddenAnonymous(ex);
@@ -96,7 +100,12 @@ final class Router implements HttpHandler {
                         "<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>");
                 return;
             }
-            if (!requireUser(ex, auth)) {
+            if (isReload(path)) {
+                reload(ex, path, auth);
+                return;
+            }
+            if (!canManage(auth)) {
+                forbiddenAnonymous(ex);
                 return;
             }
             post(ex, path, query, auth);
@@ -128,6 +137,11 @@ final class Router implements HttpHandler {
                 crumb.put("crumbRequestField", CRUMB_FIELD);
                 sendJson(ex, 200, crumb);
                 return;
+            case "/configuration-as-code/reload":
+            case "/manage/configuration-as-code/reload":
+                // @RequirePOST answers other methods with 405.
+                send(ex, 405, "text/html;charset=utf-8", "<html><body><h1>This URL requires POST</h1></body></html>");
+                return;
             case "/computer/api/json":
                 sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors()));
                 return;
@@ -135,7 +149,7 @@ final class Router implements HttpHandler {
                 Map<String, Object> pm = new LinkedHashMap<>();
                 pm.put("_class", "hudson.LocalPluginManager");
                 int depth = query.containsKey("depth") ? Integer.parseInt(query.get("depth")) : 0;
-                pm.put("plugins", Plugins.list(jenkins.home().resolve("plugins"), depth));
+                pm.put("plugins", jenkins.plugins().list(depth));
                 sendJson(ex, 200, pm);
                 return;
             default:
@@ -153,17 +167,6 @@ final class Router implements HttpHandler {
 
     private void post(HttpExchange ex, String path, Map<String, String> query, Auth auth) throws IOException {
         switch (path) {
-            case "/configuration-as-code/reload":
-                try {
-                    jenkins.reload();
-                } catch (IOException | RuntimeException e) {
-                    // JCasC forwards to its error.jelly view: an HTML page with status 200, not a redirect.
-                    send(ex, 200, "text/html;charset=utf-8", "<html><body><h1>Error</h1><p class='error'>"
-                            + escape(e.getMessage()) + "</p></body></html>");
-                    return;
-                }
-                redirect(ex, "/manage/configuration-as-code/");
-                return;
             case "/quietDown":
                 jenkins.quietDown(true);
                 redirect(ex, "/");
@@ -193,6 +196,69 @@ final class Router implements HttpHandler {
                 }
                 notFound(ex);
         }
+    }
+
+    private static boolean isReload(String path) {
+        return path.equals("/configuration-as-code/reload") || path.equals("/manage/configuration-as-code/reload");
+    }
+
+    /**
+     * ConfigurationAsCode.doReload (configuration-as-code 2117.vc05a_0b_e6b_f4e,
+     * plugin/src/main/java/io/jenkins/plugins/casc/ConfigurationAsCode.java:169-193): without Overall/Manage a bare
+     * 403; a ConfiguratorException forwards to error.jelly (status 200, the running configuration untouched, as
+     * configureWith checks everything before applying, :895-910); anything else (a YAML syntax error) escapes to
+     * Jenkins' 500 page; success is sendRedirect(""), which Stapler resolves against the request's directory.
+     */
+    private void reload(HttpExchange ex, String path, Auth auth) throws IOException {
+        if (!canManage(auth)) {
+            if (auth.user == null && !jenkins.anonymousCanRead()) {
+                forbiddenAnonymous(ex);
+            } else {
+                send(ex, 403, "text/html;charset=utf-8", "<html><body><h2>HTTP ERROR 403 Forbidden</h2></body></html>");
+            }
+            return;
+        }
+        try {
+            jenkins.reload();
+        } catch (Casc.ConfigurationException | IOException e) {
+            send(ex, 200, "text/html;charset=utf-8", errorPage(Controller.describe(e)));
+            return;
+        } catch (RuntimeException e) {
+            send(ex, 500, "text/html;charset=utf-8", "<html><head><title>Jenkins</title></head><body><h1>Oops!</h1>"
+                    + "<p>A problem occurred while processing the request</p><pre>" + escape(e.getMessage())
+                    + "</pre></body></html>");
+            return;
+        }
+        redirect(ex, path.substring(0, path.lastIndexOf('/') + 1));
+    }
+
+    /** error.jelly of ConfigurationAsCode: title "Error loading configuration" and the error message. */
+    private static String errorPage(String message) {
+        return "<!DOCTYPE html><html><head><title>Error loading configuration [Jenkins]</title></head><body>"
+                + "<h1>Error loading configuration</h1><p><pre><code>" + escape(message) + "</code></pre></p>"
+                + "</body></html>";
+    }
+
+    /**
+     * A boot failure answers every URL: ConfigurationAsCodeBootFailure.doDynamic sets 503 and forwards to
+     * error.jelly (ConfigurationAsCodeBootFailure.java:15-18); any other failure (a YAML syntax error) becomes
+     * HudsonFailedToLoad, whose index.jelly sets 500 (core/src/main/resources/hudson/util/HudsonFailedToLoad/
+     * index.jelly:27).
+     */
+    private void bootFailure(HttpExchange ex) throws IOException {
+        Exception failure = jenkins.bootFailure();
+        if (failure instanceof Casc.ConfigurationException || failure instanceof IOException) {
+            send(ex, 503, "text/html;charset=utf-8", errorPage(Controller.describe(failure)));
+        } else {
+            send(ex, 500, "text/html;charset=utf-8", "<html><head><title>Jenkins</title></head><body><h1>Error</h1>"
+                    + "<p>Jenkins failed to load</p><pre>" + escape(Controller.describe(failure))
+                    + "</pre></body></html>");
+        }
+    }
+
+    /** Overall/Manage: any authenticated user with loggedInUsersCanDoAnything, everyone when unsecured. */
+    private boolean canManage(Auth auth) {
+        return auth.user != null || jenkins.unsecured();
     }
 
     private Map<String, Object> root() {
@@ -346,7 +412,7 @@ final class Router implements HttpHandler {
         h.set("Content-Type", type);
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "sameorigin");
-        h.set("X-Jenkins", Main.VERSION);
+        h.set("X-Jenkins", jenkins.version());
         h.set("X-Hudson", "1.395");
         h.set("X-Jenkins-Session", jenkins.instanceSession());
         h.set("X-Jenkins-Stand-In", "true");

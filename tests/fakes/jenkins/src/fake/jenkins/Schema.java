@@ -1,0 +1,174 @@
+package fake.jenkins;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JCasC schema of one core version plus the loaded plugins (docs/jcasc-schema.md, format 1), merged: a root's
+ * attributes are the union over the components, types are merged by name. Files come from the jar (bundled by
+ * build.sh under /schemas/) or from a directory given to the CLI.
+ */
+final class Schema {
+    /** Thrown when a component has no schema file: nothing can be proved about a configuration that uses it. */
+    static final class MissingSchemaException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MissingSchemaException(String message) {
+            super(message);
+        }
+    }
+
+    final String coreVersion;
+    final List<Integer> java = new ArrayList<>();
+    final Map<String, Map<String, Object>> roots = new LinkedHashMap<>();
+    final Map<String, Map<String, Object>> types = new LinkedHashMap<>();
+    final List<String> components = new ArrayList<>();
+
+    private Schema(String coreVersion) {
+        this.coreVersion = coreVersion;
+    }
+
+    /** schemaDir null: the files bundled in the jar. */
+    static Schema load(Path schemaDir, String coreVersion, Map<String, String> plugins)
+            throws MissingSchemaException, IOException {
+        Schema schema = new Schema(coreVersion);
+        Map<String, Object> core = read(schemaDir, "core", coreVersion);
+        for (Object v : list(core.get("java"))) {
+            schema.java.add(((Number) v).intValue());
+        }
+        schema.add(core);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, String> plugin : plugins.entrySet()) {
+            try {
+                schema.add(read(schemaDir, plugin.getKey(), plugin.getValue()));
+            } catch (MissingSchemaException e) {
+                missing.add(plugin.getKey() + " " + plugin.getValue());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MissingSchemaException("no JCasC schema for the loaded plugin(s) " + String.join(", ", missing)
+                    + " (" + where(schemaDir) + "): the stand-in cannot tell what JCasC would accept with them");
+        }
+        return schema;
+    }
+
+    /** Only the core file: its Java list, before plugins are known. */
+    static List<Integer> javaVersions(Path schemaDir, String coreVersion) throws MissingSchemaException, IOException {
+        List<Integer> out = new ArrayList<>();
+        for (Object v : list(read(schemaDir, "core", coreVersion).get("java"))) {
+            out.add(((Number) v).intValue());
+        }
+        return out;
+    }
+
+    /**
+     * A plugin as its schema file's "requires" describes it (required core, required plugins): what the CLI resolves
+     * like manifests when it is given plugin versions instead of a plugins directory.
+     */
+    static Plugins.Plugin asPlugin(Path schemaDir, String name, String version)
+            throws MissingSchemaException, IOException {
+        Map<String, Object> file = read(schemaDir, name, version);
+        Plugins.Plugin p = new Plugins.Plugin();
+        p.file = name + "/" + version + ".json";
+        p.shortName = name;
+        p.longName = name;
+        p.version = version;
+        Map<String, Object> requires = map(file.get("requires"));
+        p.requiredCore = requires.get("core") instanceof String ? (String) requires.get("core") : null;
+        for (Map.Entry<String, Object> dep : map(requires.get("plugins")).entrySet()) {
+            p.dependencies.add(new String[] {dep.getKey(), String.valueOf(dep.getValue()), ""});
+        }
+        return p;
+    }
+
+    private static String where(Path schemaDir) {
+        return schemaDir == null ? "bundled in the jar by build.sh" : "under " + schemaDir;
+    }
+
+    private static Map<String, Object> read(Path schemaDir, String component, String version)
+            throws MissingSchemaException, IOException {
+        String name = component + "/" + version + ".json";
+        String text;
+        if (schemaDir != null) {
+            Path file = schemaDir.resolve(component).resolve(version + ".json");
+            if (!Files.isRegularFile(file)) {
+                throw new MissingSchemaException("no JCasC schema " + name + " under " + schemaDir);
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } else {
+            try (InputStream in = Schema.class.getResourceAsStream("/schemas/" + name)) {
+                if (in == null) {
+                    throw new MissingSchemaException("no JCasC schema " + name + " bundled in the jar by build.sh");
+                }
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        Object parsed = Json.parse(text);
+        if (!(parsed instanceof Map) || !Long.valueOf(1).equals(Casc.castMap(parsed).get("format"))) {
+            throw new IOException(name + ": not a format 1 JCasC schema");
+        }
+        return Casc.castMap(parsed);
+    }
+
+    private void add(Map<String, Object> file) {
+        components.add(file.get("component") + " " + file.get("version"));
+        for (Map.Entry<String, Object> root : map(file.get("roots")).entrySet()) {
+            Map<String, Object> def = map(root.getValue());
+            Map<String, Object> existing = roots.get(root.getKey());
+            if (existing == null) {
+                roots.put(root.getKey(), copy(def));
+            } else if (def.containsKey("attributes")) {
+                Map<String, Object> attributes = map(existing.computeIfAbsent("attributes", k -> new LinkedHashMap<>()));
+                map(def.get("attributes")).forEach(attributes::putIfAbsent);
+            }
+        }
+        for (Map.Entry<String, Object> type : map(file.get("types")).entrySet()) {
+            Map<String, Object> def = map(type.getValue());
+            Map<String, Object> existing = types.get(type.getKey());
+            if (existing == null) {
+                types.put(type.getKey(), copy(def));
+                continue;
+            }
+            Map<String, Object> attributes = map(existing.computeIfAbsent("attributes", k -> new LinkedHashMap<>()));
+            map(def.get("attributes")).forEach(attributes::putIfAbsent);
+            Map<String, Object> names = map(existing.computeIfAbsent("names", k -> new LinkedHashMap<>()));
+            for (Map.Entry<String, Object> base : map(def.get("names")).entrySet()) {
+                List<Object> known = new ArrayList<>(list(names.get(base.getKey())));
+                for (Object n : list(base.getValue())) {
+                    if (!known.contains(n)) {
+                        known.add(n);
+                    }
+                }
+                names.put(base.getKey(), known);
+            }
+            if (Boolean.TRUE.equals(def.get("abstract"))) {
+                existing.put("abstract", true);
+            }
+        }
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> def) {
+        Map<String, Object> out = new LinkedHashMap<>(def);
+        for (String key : List.of("attributes", "names")) {
+            if (out.get(key) instanceof Map) {
+                out.put(key, new LinkedHashMap<>(map(out.get(key))));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Object> map(Object value) {
+        return value instanceof Map ? Casc.castMap(value) : Map.of();
+    }
+
+    static List<?> list(Object value) {
+        return value instanceof List ? (List<?>) value : List.of();
+    }
+}
