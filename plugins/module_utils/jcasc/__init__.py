@@ -1,0 +1,237 @@
+# -*- coding: utf-8 -*-
+# Copyright: jenkins_ha.aws contributors
+# Apache License 2.0 (see LICENSE)
+"""Hold a Configuration-as-Code document against what the pinned Jenkins core and plugins accept.
+
+The schemas (schemas/<component>/<version>.json, docs/jcasc-schema.md) are generated from the upstream sources by
+tools/jcasc_schema/generate.py. Names are matched without regard to case, as configuration-as-code does for root
+keys (ConfigurationAsCode.invokeWith), attributes (BaseConfigurator.removeIgnoreCase) and implementation symbols
+(HeteroDescribableConfigurator.findByPreferredSymbol/findBySymbols).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from .version import at_least
+
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
+# x-* root keys are YAML anchor holders that configuration-as-code skips (ConfigurationAsCode.isNotAliasEntry).
+_ALIAS_PREFIX = "x-"
+_INT = re.compile(r"^[+-]?\d+$")
+_DOUBLE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+class SchemaError(Exception):
+    """A schema file is missing or unreadable."""
+
+
+def _read(component, version):
+    path = os.path.join(SCHEMA_DIR, component, "%s.json" % version)
+    if not os.path.isfile(path):
+        raise SchemaError(
+            "no JCasC schema for %s %s (expected %s); generate it with tools/jcasc_schema/generate.py"
+            % (component, version, os.path.relpath(path, os.path.dirname(SCHEMA_DIR)))
+        )
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_schema(core_version, plugins):
+    """The merged schema of a core version and plugins (name -> version): roots and types united."""
+    docs = [_read("core", core_version)] + [_read(name, version) for name, version in sorted(plugins.items())]
+    merged = {"core": core_version, "plugins": dict(plugins), "roots": {}, "types": {}, "requires": {}}
+    for doc in docs:
+        for key, root in doc.get("roots", {}).items():
+            target = merged["roots"].setdefault(key, {})
+            for field, value in root.items():
+                if field == "attributes":
+                    target.setdefault("attributes", {}).update(value)
+                else:
+                    target.setdefault(field, value)
+        for name, entry in doc.get("types", {}).items():
+            target = merged["types"].setdefault(name, {})
+            for field, value in entry.items():
+                if field in ("attributes", "names"):
+                    target.setdefault(field, {}).update(value)
+                elif field == "unmodelled":
+                    continue
+                else:
+                    target.setdefault(field, value)
+            if entry.get("unmodelled") and not target.get("attributes") and not target.get("abstract"):
+                target["unmodelled"] = True
+            elif not entry.get("unmodelled"):
+                target.pop("unmodelled", None)
+        if doc["component"] != "core":
+            merged["requires"][doc["component"]] = doc.get("requires", {})
+    merged["implementations"] = _implementations(merged["types"])
+    return merged
+
+
+def _implementations(types):
+    """base type -> [(lower-cased name, implementation)], in schema order."""
+    out = {}
+    for impl, entry in types.items():
+        for base, names in entry.get("names", {}).items():
+            for name in names:
+                out.setdefault(base, []).append((name.lower(), impl))
+    return out
+
+
+def plugin_requirement_errors(core_version, plugins, complete=False):
+    """What Jenkins would refuse at start: a plugin needing a newer core, or an older (or, complete=True, missing)
+    required plugin. Requirements whose minimum is managed by the plugin BOM (null) only need the plugin present."""
+    errors = []
+    for name, version in sorted(plugins.items()):
+        requires = _read(name, version).get("requires", {})
+        needed = requires.get("core")
+        if needed and not at_least(core_version, needed):
+            errors.append("%s %s: needs Jenkins %s or newer, core is %s" % (name, version, needed, core_version))
+        for dep, minimum in sorted(requires.get("plugins", {}).items()):
+            if dep not in plugins:
+                if complete:
+                    errors.append("%s %s: needs plugin %s, which is not installed" % (name, version, dep))
+            elif minimum and not at_least(plugins[dep], minimum):
+                errors.append("%s %s: needs %s %s or newer, %s is pinned" % (name, version, dep, minimum, plugins[dep]))
+    return errors
+
+
+def _lookup(mapping, key):
+    lowered = key.lower()
+    for name, value in mapping.items():
+        if name.lower() == lowered:
+            return name, value
+    return None, None
+
+
+def _attribute(entry, key):
+    name, spec = _lookup(entry.get("attributes", {}), key)
+    if spec is None:
+        for attr_name, attr in entry.get("attributes", {}).items():
+            if any(alias.lower() == key.lower() for alias in attr.get("aliases", [])):
+                return attr_name, attr
+    return name, spec
+
+
+def validate(document, schema):
+    """Errors (one line each, `<path>: <message>`) for the rules of docs/jcasc-schema.md; [] when accepted."""
+    errors = []
+    if document is None:
+        return errors
+    if not isinstance(document, dict):
+        return ["(document): a mapping of root keys expected, got %s" % type(document).__name__]
+    for key, value in document.items():
+        key = str(key)
+        if key.startswith(_ALIAS_PREFIX):
+            continue
+        _, root = _lookup(schema["roots"], key)
+        if root is None:
+            errors.append("%s: no loaded component provides this root key" % key)
+        elif root.get("unmodelled"):
+            continue
+        elif "type" in root:
+            _value(value, {"type": root["type"]}, key, schema, errors)
+        else:
+            _mapping(value, root, key, schema, errors)
+    return errors
+
+
+def _mapping(value, entry, path, schema, errors):
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        errors.append("%s: a mapping expected, got %s" % (path, _kind(value)))
+        return
+    for key, sub in value.items():
+        name, spec = _attribute(entry, str(key))
+        sub_path = "%s.%s" % (path, key)
+        if spec is None:
+            known = ", ".join(sorted(entry.get("attributes", {}))) or "none"
+            errors.append("%s: unknown attribute (known: %s)" % (sub_path, known))
+            continue
+        if spec.get("deprecated"):
+            errors.append("%s: '%s' is deprecated (refused unless deprecated: warn)" % (sub_path, name))
+            continue
+        _value(sub, spec, sub_path, schema, errors)
+
+
+def _value(value, spec, path, schema, errors):
+    if spec.get("multiple"):
+        if not isinstance(value, list):
+            errors.append("%s: a list expected, got %s" % (path, _kind(value)))
+            return
+        single = {k: v for k, v in spec.items() if k != "multiple"}
+        for index, item in enumerate(value):
+            _value(item, single, "%s[%d]" % (path, index), schema, errors)
+        return
+    kind = spec["type"]
+    if kind in ("string", "secret", "int", "long", "boolean", "double", "enum"):
+        message = _scalar_error(value, spec)
+        if message:
+            errors.append("%s: %s" % (path, message))
+        return
+    entry = schema["types"].get(kind)
+    if entry is None or entry.get("unmodelled"):
+        return
+    if isinstance(value, list):
+        errors.append("%s: one value expected, got a list" % path)
+        return
+    if entry.get("abstract"):
+        _implementation(value, kind, path, schema, errors)
+    else:
+        _mapping(value, entry, path, schema, errors)
+
+
+def _implementation(value, base, path, schema, errors):
+    if isinstance(value, dict):
+        if len(value) != 1:
+            errors.append("%s: a single-key mapping naming a %s implementation expected" % (path, base))
+            return
+        name, body = next(iter(value.items()))
+    elif isinstance(value, str):
+        name, body = value, None
+    else:
+        errors.append("%s: an implementation name or a single-key mapping expected, got %s" % (path, _kind(value)))
+        return
+    impls = schema["implementations"].get(base, [])
+    impl = next((i for n, i in impls if n == str(name).lower()), None)
+    if impl is None:
+        known = ", ".join(sorted({schema["types"][i]["names"][base][0] for _, i in impls})) or "none loaded"
+        errors.append("%s: no %s implementation named '%s' (known: %s)" % (path, base, name, known))
+        return
+    entry = schema["types"][impl]
+    if not entry.get("unmodelled"):
+        _mapping(body, entry, "%s.%s" % (path, name), schema, errors)
+
+
+def _scalar_error(value, spec):
+    kind = spec["type"]
+    if isinstance(value, (dict, list)):
+        return "a %s expected, got %s" % (kind, _kind(value))
+    if value is None:
+        return None
+    text = str(value)
+    if "${" in text and not text.startswith("^${"):
+        return None  # resolved by a secret source at load time; its value is not known here
+    if kind in ("int", "long"):
+        if isinstance(value, bool) or not (isinstance(value, int) or _INT.match(text)):
+            return "an integer expected, got %r" % (value,)
+    elif kind == "double":
+        if isinstance(value, bool) or not (isinstance(value, (int, float)) or _DOUBLE.match(text)):
+            return "a number expected, got %r" % (value,)
+    elif kind == "boolean":
+        if not isinstance(value, bool) and text.lower() not in ("true", "false"):
+            return "true or false expected, got %r" % (value,)
+    elif kind == "enum" and text not in spec.get("values", []):
+        return "one of %s expected, got %r" % (", ".join(spec.get("values", [])), value)
+    return None
+
+
+def _kind(value):
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "%s %r" % (type(value).__name__, value)

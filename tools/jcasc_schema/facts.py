@@ -1,0 +1,176 @@
+"""Facts that reflection alone does not give: root configurators and dedicated configurators.
+
+Each entry names the source file and a needle; the generator looks the needle up at the pinned ref and records its
+line as the origin, so a fact whose source moved or vanished fails generation instead of going stale.
+"""
+
+from __future__ import annotations
+
+CASC = "plugin/src/main/java/io/jenkins/plugins/casc/"
+CRED = "src/main/java/com/cloudbees/plugins/credentials/"
+
+# Root keys: component -> key -> (type, path, needle). The category roots (unclassified, ...) are derived from the
+# GlobalConfigurationCategory classes of core (RootElementConfigurator.all, RootElementConfigurator.java:28-30).
+ROOTS = {
+    "core": {
+        "jenkins": ("jenkins.model.Jenkins", "core/src/main/java/jenkins/model/Jenkins.java", "public class Jenkins "),
+    },
+    "configuration-as-code": {
+        # SelfConfigurator and ItemsRootConfigurator (job-dsl) are roots but not modelled here.
+        "configuration-as-code": (
+            None,
+            CASC + "impl/configurators/SelfConfigurator.java",
+            'return "configuration-as-code"',
+        ),
+    },
+    "credentials": {
+        "credentials": (
+            "com.cloudbees.plugins.credentials.GlobalCredentialsConfiguration",
+            CRED + "casc/CredentialsRootConfigurator.java",
+            'return "credentials"',
+        ),
+    },
+}
+
+# Category roots: GlobalConfigurationCategory subclass -> root key (its @Symbol, checked by the generator).
+CATEGORIES = {
+    "jenkins.model.GlobalConfigurationCategory$Unclassified": "unclassified",
+    "jenkins.model.GlobalConfigurationCategory$Security": "security",
+    "jenkins.tools.ToolConfigurationCategory": "tool",
+    "jenkins.appearance.AppearanceCategory": "appearance",
+}
+
+# Dedicated configurators: component -> [(type, path, mode, {attribute: (type, multiple, needle)})].
+# mode "replace": the configurator's describe() is exactly these attributes; "extend": added to reflection's.
+OVERRIDES = {
+    "configuration-as-code": [
+        (
+            "jenkins.model.Jenkins",
+            CASC + "core/JenkinsConfigurator.java",
+            "extend",
+            {
+                "remotingSecurity": ("jenkins.security.s2m.AdminWhitelistRule", False, '("remotingSecurity"'),
+                "updateCenter": ("hudson.model.UpdateCenter", False, '("updateCenter"'),
+                "labelAtoms": ("hudson.model.labels.LabelAtom", True, '("labelAtoms"'),
+                "proxy": ("hudson.ProxyConfiguration", False, '("proxy"'),
+                "nodeMonitors": ("hudson.node_monitors.NodeMonitor", True, '("nodeMonitors"'),
+            },
+        ),
+        (
+            "hudson.security.HudsonPrivateSecurityRealm",
+            CASC + "core/HudsonPrivateSecurityRealmConfigurator.java",
+            "extend",
+            {
+                "users": (
+                    "io.jenkins.plugins.casc.core.HudsonPrivateSecurityRealmConfigurator$UserWithPassword",
+                    True,
+                    '("users"',
+                )
+            },
+        ),
+        (
+            "jenkins.security.s2m.AdminWhitelistRule",
+            CASC + "core/AdminWhitelistRuleConfigurator.java",
+            "replace",
+            {"enabled": ("boolean", False, '("enabled"')},
+        ),
+        (
+            "hudson.security.AuthorizationStrategy$Unsecured",
+            CASC + "core/UnsecuredAuthorizationStrategyConfigurator.java",
+            "replace",
+            {},
+        ),
+    ],
+    "matrix-auth": [
+        (
+            cls,
+            "src/main/java/org/jenkinsci/plugins/matrixauth/integrations/casc/MatrixAuthorizationStrategyConfigurator.java",
+            "replace",
+            {
+                "entries": ("org.jenkinsci.plugins.matrixauth.integrations.casc.DefinitionEntry", True, '("entries"'),
+                "permissions": ("java.lang.String", True, '("permissions"'),
+                "grantedPermissions": ("java.lang.String", True, '("grantedPermissions"'),
+            },
+        )
+        for cls in (
+            "hudson.security.GlobalMatrixAuthorizationStrategy",
+            "hudson.security.ProjectMatrixAuthorizationStrategy",
+        )
+    ],
+    "credentials": [
+        (
+            "com.cloudbees.plugins.credentials.GlobalCredentialsConfiguration",
+            CRED + "casc/CredentialsRootConfigurator.java",
+            "replace",
+            {"system": ("com.cloudbees.plugins.credentials.SystemCredentialsProvider", False, '("system"')},
+        ),
+        (
+            "com.cloudbees.plugins.credentials.SystemCredentialsProvider",
+            CRED + "casc/SystemCredentialsProviderConfigurator.java",
+            "replace",
+            {
+                "domainCredentials": (
+                    "com.cloudbees.plugins.credentials.domains.DomainCredentials",
+                    True,
+                    '("domainCredentials"',
+                )
+            },
+        ),
+    ],
+}
+
+# JenkinsConfigurator.exclusions() (core/JenkinsConfigurator.java:150-152).
+EXCLUSIONS = {"jenkins.model.Jenkins": ("installState",)}
+
+# Attributes of these types are expanded; the others of the same type are kept as names with an unmodelled value
+# (the template and the usual extras only use these).
+EXPAND_ONLY = {
+    "jenkins.model.Jenkins": {
+        "systemMessage",
+        "numExecutors",
+        "mode",
+        "securityRealm",
+        "authorizationStrategy",
+        "crumbIssuer",
+        "disableRememberMe",
+        "markupFormatter",
+        "slaveAgentPort",
+        "agentProtocols",
+        "clouds",
+        "quietPeriod",
+        "scmCheckoutRetryCount",
+        "labelString",
+        "remotingSecurity",
+        "noUsageStatistics",
+    },
+}
+# Category attributes (global configuration descriptors) whose types are expanded; others are unmodelled.
+EXPAND_CATEGORY = {"location", "buildDiscarders"}
+
+# Types never expanded (their configuration is free-form for the validators): big model areas nobody templates.
+STOP = {
+    "hudson.model.Node",
+    "hudson.model.View",
+    "hudson.model.ViewsTabBar",
+    "hudson.model.MyViewsTabBar",
+    "hudson.slaves.NodeProperty",
+    "hudson.model.UserProperty",
+    "hudson.model.labels.LabelAtom",
+    "hudson.node_monitors.NodeMonitor",
+    "hudson.model.UpdateCenter",
+    "hudson.ProxyConfiguration",
+    "jenkins.model.ProjectNamingStrategy",
+    "hudson.slaves.RetentionStrategy",
+    "hudson.slaves.ComputerLauncher",
+    "hudson.tools.ToolProperty",
+    "hudson.tools.ToolInstallation",
+}
+
+# Types configured from a scalar by a Stapler converter the plugin registers: type -> (component, path, needle).
+SCALAR_TYPES = {
+    "org.jenkinsci.plugins.matrixauth.integrations.casc.PermissionDefinition": (
+        "matrix-auth",
+        "src/main/java/org/jenkinsci/plugins/matrixauth/integrations/casc/PermissionDefinition.java",
+        "target == PermissionDefinition.class && o instanceof String",
+    ),
+}
