@@ -1,0 +1,401 @@
+"""The stand-in refuses what real Jenkins refuses: JCasC against the schemas, Java, plugins that cannot load."""
+
+import base64
+import glob
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import zipfile
+
+import pytest
+
+from .conftest import FIXTURE_SCHEMAS, REAL_SCHEMAS, ROOT, StandIn, build_standin_war, java_major
+
+PASSWORD = "correct horse"
+AUTH = {"Authorization": "Basic " + base64.b64encode(("admin:" + PASSWORD).encode()).decode()}
+CORPUS = ROOT / "tests" / "jcasc" / "corpus"
+
+# What the role's template rendered before the fix (HEAD at the time of writing): agentProtocols is @Deprecated.
+ROLE_CASC_WITH_AGENT_PROTOCOLS = """\
+jenkins:
+  systemMessage: "Managed by jenkins_ha.aws: do not edit by hand"
+  numExecutors: 0
+  mode: EXCLUSIVE
+  securityRealm:
+    local:
+      allowsSignup: false
+      users:
+        - id: admin
+          password: ${JENKINS_ADMIN_PASSWORD}
+  authorizationStrategy:
+    loggedInUsersCanDoAnything:
+      allowAnonymousRead: false
+  crumbIssuer:
+    standard:
+      excludeClientIPFromCrumb: false
+  disableRememberMe: true
+  markupFormatter: plainText
+  slaveAgentPort: -1
+  agentProtocols:
+    - JNLP4-connect
+unclassified:
+  location:
+    url: https://jenkins.example.com/
+"""
+
+VALID = ROLE_CASC_WITH_AGENT_PROTOCOLS.replace("  agentProtocols:\n    - JNLP4-connect\n", "").replace(
+    "  crumbIssuer:\n    standard:\n      excludeClientIPFromCrumb: false\n", "  crumbIssuer: standard\n"
+)
+
+
+@pytest.fixture(scope="session")
+def fixture_wars(tmp_path_factory):
+    """Stand-ins built on the hand-written fixture schemas, one per core."""
+    cache = {}
+
+    def get(core):
+        if core not in cache:
+            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=FIXTURE_SCHEMAS)
+        return cache[core]
+
+    return get
+
+
+def make(war, tmp_path, casc, java=None):
+    standin = StandIn(war, tmp_path, java=java)
+    standin.casc.write_text(casc)
+    (standin.secrets / "JENKINS_ADMIN_PASSWORD").write_text(PASSWORD + "\n")
+    return standin
+
+
+@pytest.fixture
+def instances():
+    started = []
+    yield started
+    for standin in started:
+        standin.stop()
+
+
+def request(url, method="GET", headers=None):
+    req = urllib.request.Request(url, method=method, headers=headers or {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=5) as answer:
+            return answer.status, answer.headers, answer.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def wait_answering(standin):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert standin.proc.poll() is None, standin.log.read_text()
+        try:
+            return request(standin.url + "/login")
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("no answer in 30 s")
+
+
+def state(standin):
+    return json.loads(request(standin.url + "/fake/state")[2])
+
+
+def post_with_crumb(standin, path, headers=None):
+    """POST as Jenkins clients do: crumb and session cookie from /crumbIssuer first."""
+    status, answer_headers, body = request(standin.url + "/crumbIssuer/api/json", headers=headers)
+    assert status == 200, body
+    cookie = answer_headers["Set-Cookie"].split(";")[0]
+    crumb = json.loads(body)["crumb"]
+    return request(standin.url + path, "POST", dict(headers or {}, Cookie=cookie, **{"Jenkins-Crumb": crumb}))
+
+
+def write_plugin(path, **manifest):
+    lines = ["Manifest-Version: 1.0"] + ["{0}: {1}".format(k.replace("_", "-"), v) for k, v in manifest.items()]
+    with zipfile.ZipFile(path, "w") as jpi:
+        jpi.writestr("META-INF/MANIFEST.MF", "\r\n".join(lines) + "\r\n\r\n")
+
+
+def casc_check(war, path, core, plugins=(), schemas=None):
+    argv = ["java", "-cp", str(war), "fake.jenkins.CascCheck", "--core", core, str(path)]
+    if plugins:
+        argv[4:4] = ["--plugins", ",".join("{0}={1}".format(n, v) for n, v in plugins)]
+    if schemas:
+        argv[4:4] = ["--schemas", str(schemas)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60)
+
+
+# --- start and reload ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("core", ["2.541.3", "2.568.2"])
+def test_start_is_refused_for_the_role_template_with_agent_protocols(fixture_wars, tmp_path, instances, core):
+    standin = make(fixture_wars(core), tmp_path, ROLE_CASC_WITH_AGENT_PROTOCOLS)
+    instances.append(standin)
+    if standin.java == "java" and java_major("java") not in ([17, 21, 25] if core == "2.541.3" else [21, 25]):
+        pytest.skip("no Java here that core {0} accepts".format(core))
+    standin.start(wait=False)
+    status, dummy, body = wait_answering(standin)
+    # ConfigurationAsCodeBootFailure.doDynamic: 503 and error.jelly on every URL, the unit's /login wait fails.
+    assert status == 503
+    assert "Error loading configuration" in body
+    assert "jenkins.agentProtocols: attribute is deprecated" in body
+    log = standin.log.read_text()
+    assert "Failed to initialize Jenkins" in log and "jenkins.agentProtocols: attribute is deprecated" in log
+    deprecated_crumb = "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: attribute is deprecated"
+    assert (deprecated_crumb in log) == (core == "2.568.2")
+    assert request(standin.url + "/api/json", headers=AUTH)[0] == 503
+
+
+def test_start_refusal_under_systemd_notify_exits_with_the_errors_in_the_log(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, ROLE_CASC_WITH_AGENT_PROTOCOLS)
+    instances.append(standin)
+    standin.start(extra_env={"NOTIFY_SOCKET": "/nonexistent"}, wait=False)
+    assert standin.proc.wait(timeout=30) == 5
+    assert "jenkins.agentProtocols: attribute is deprecated" in standin.log.read_text()
+
+
+def test_invalid_reload_keeps_the_running_configuration_and_counter(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    standin.start()
+    status, headers, dummy = post_with_crumb(standin, "/configuration-as-code/reload", AUTH)
+    # sendRedirect("") resolved by Stapler against /configuration-as-code/reload.
+    assert status == 302 and headers["Location"].endswith("/configuration-as-code/")
+    assert state(standin)["reloadCount"] == 1
+    standin.casc.write_text(VALID.replace("do not edit by hand", "changed") + "  bogus: 1\n")
+    status, dummy, body = post_with_crumb(standin, "/configuration-as-code/reload", AUTH)
+    # A ConfiguratorException forwards to error.jelly: 200, not a redirect.
+    assert status == 200 and "Error loading configuration" in body
+    assert "unclassified.bogus: unknown attribute of unclassified (valid: location)" in body
+    after = state(standin)
+    assert after["reloadCount"] == 1
+    assert after["systemMessage"] == "Managed by jenkins_ha.aws: do not edit by hand"
+    assert after["lastReloadError"].startswith("unclassified.bogus: unknown attribute")
+
+
+def test_reload_needs_manage_and_unsecured_grants_it_to_everyone(fixture_wars, tmp_path, instances):
+    casc = VALID.replace("allowAnonymousRead: false", "allowAnonymousRead: true")
+    standin = make(fixture_wars("2.541.3"), tmp_path, casc)
+    instances.append(standin)
+    standin.start()
+    # Anonymous may read but lacks Overall/Manage: doReload's own sendError(403).
+    assert post_with_crumb(standin, "/configuration-as-code/reload")[0] == 403
+    assert request(standin.url + "/configuration-as-code/reload", headers=AUTH)[0] == 405
+    standin.casc.write_text(
+        casc.replace("    loggedInUsersCanDoAnything:\n      allowAnonymousRead: true\n", "    unsecured: {}\n")
+    )
+    assert post_with_crumb(standin, "/configuration-as-code/reload", AUTH)[0] == 302
+    assert post_with_crumb(standin, "/configuration-as-code/reload")[0] == 302
+    assert state(standin)["reloadCount"] == 2
+
+
+# --- core version and Java ----------------------------------------------------------------------------------------
+
+
+def test_core_version_is_in_the_manifest_and_the_headers(fixture_wars, tmp_path, instances):
+    war = fixture_wars("2.541.3")
+    with zipfile.ZipFile(str(war)) as jar:
+        assert "Jenkins-Version: 2.541.3" in jar.read("META-INF/MANIFEST.MF").decode()
+    standin = make(war, tmp_path, VALID)
+    instances.append(standin)
+    standin.start()
+    status, headers, dummy = request(standin.url + "/api/json", headers=AUTH)
+    assert status == 200 and headers["X-Jenkins"] == "2.541.3"
+    assert state(standin)["version"] == "2.541.3"
+
+
+def test_default_core_is_the_role_default(standin_war):
+    from .conftest import role_core_version
+
+    with zipfile.ZipFile(str(standin_war)) as jar:
+        manifest = jar.read("META-INF/MANIFEST.MF").decode()
+    assert "Jenkins-Version: {0}\r\n".format(role_core_version()) in manifest
+
+
+def test_java_older_than_the_core_supports_is_refused(fixture_wars, tmp_path, instances):
+    java17 = [j for j in ["java"] + glob.glob("/usr/lib/jvm/*/bin/java") if java_major(j) == 17]
+    if not java17:
+        pytest.skip("no Java 17 here")
+    standin = make(fixture_wars("2.568.2"), tmp_path, VALID, java=java17[0])
+    instances.append(standin)
+    standin.start(wait=False)
+    assert standin.proc.wait(timeout=30) == 1
+    log = standin.log.read_text()
+    # executable.Main.verifyJavaVersion's message (Main.java:143-151 at jenkins-2.568.2); no flag bypasses it.
+    assert "Running with Java 17 from " in log
+    assert "which is older than the minimum required version (Java 21)." in log
+    assert "Supported Java versions are: [21, 25]" in log
+    assert "See https://jenkins.io/redirect/java-support/ for more information." in log
+
+
+# --- plugins ------------------------------------------------------------------------------------------------------
+
+
+def test_plugin_needing_a_newer_core_is_not_loaded_and_its_root_is_refused(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID + "security:\n  matrixAuth:\n    enabled: true\n")
+    instances.append(standin)
+    plugins = standin.home / "plugins"
+    plugins.mkdir()
+    write_plugin(
+        plugins / "configuration-as-code.jpi",
+        Short_Name="configuration-as-code",
+        Plugin_Version="2117.vc05a_0b_e6b_f4e",
+        Jenkins_Version="2.479.3",
+    )
+    write_plugin(
+        plugins / "matrix-auth.jpi", Short_Name="matrix-auth", Plugin_Version="3.2.6", Jenkins_Version="2.600.1"
+    )
+    write_plugin(
+        plugins / "needs-matrix.hpi",
+        Short_Name="needs-matrix",
+        Long_Name="Needs Matrix",
+        Plugin_Version="1.0",
+        Jenkins_Version="2.479.3",
+        Plugin_Dependencies="matrix-auth:3.0",
+    )
+    standin.start(wait=False)
+    status, dummy, body = wait_answering(standin)
+    assert status == 503
+    assert "security: no configurator for this root element" in body
+    current = state(standin)
+    assert current["plugins"] == {"configuration-as-code": "2117.vc05a_0b_e6b_f4e"}
+    reasons = {f["name"]: f["reason"].splitlines() for f in current["failedPlugins"]}
+    # PluginWrapper.resolvePluginDependencies' messages (core Messages.properties PluginWrapper.*).
+    assert reasons == {
+        "matrix-auth": ["Failed to load: matrix-auth (matrix-auth 3.2.6)", " - Jenkins (2.600.1) or higher required"],
+        "needs-matrix": [
+            "Failed to load: Needs Matrix (needs-matrix 1.0)",
+            " - Failed to load: matrix-auth (matrix-auth 3.2.6)",
+        ],
+    }
+
+
+def test_loaded_plugin_without_a_schema_stops_the_start(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    (standin.home / "plugins").mkdir()
+    write_plugin(standin.home / "plugins" / "snakeyaml-api.jpi", Short_Name="snakeyaml-api", Plugin_Version="2.3-1")
+    standin.start(wait=False)
+    assert standin.proc.wait(timeout=30) == 1
+    assert "no JCasC schema for the loaded plugin(s) snakeyaml-api 2.3-1" in standin.log.read_text()
+
+
+def test_too_old_or_disabled_dependency_fails_the_dependent(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    plugins = standin.home / "plugins"
+    plugins.mkdir()
+    write_plugin(plugins / "ssh-credentials.jpi", Short_Name="ssh-credentials", Plugin_Version="300.v1")
+    write_plugin(
+        plugins / "old-dep.jpi", Short_Name="old-dep", Plugin_Version="1", Plugin_Dependencies="ssh-credentials:355.v9"
+    )
+    write_plugin(plugins / "off.jpi", Short_Name="off", Plugin_Version="1")
+    (plugins / "off.jpi.disabled").write_text("")
+    write_plugin(plugins / "needs-off.jpi", Short_Name="needs-off", Plugin_Version="1", Plugin_Dependencies="off:1")
+    # ssh-credentials 300.v1 loads and has no schema in the fixtures at that version: the start stops there.
+    standin.start(wait=False)
+    assert standin.proc.wait(timeout=30) == 1
+    log = standin.log.read_text()
+    assert " - Update required: ssh-credentials (ssh-credentials 300.v1) to be updated to 355.v9 or higher" in log
+    assert " - Required plugin is disabled: off (off)" in log
+    assert "no JCasC schema for the loaded plugin(s) ssh-credentials 300.v1" in log
+
+
+# --- the validator alone ------------------------------------------------------------------------------------------
+
+
+def test_version_numbers_compare_like_jenkins(fixture_wars):
+    war = fixture_wars("2.541.3")
+    cases = [
+        ("2.541.3", "2.568.2", -1),
+        ("2.541.10", "2.541.9", 1),
+        ("2.541", "2.541.0", 0),
+        ("2117.vc05a_0b_e6b_f4e", "2118.v0", -1),
+        ("4.3.0.549.vf2a_da_a_d19b_5e", "4.3.0.550.v1", -1),
+        ("4.3.0.549.vf2a_da_a_d19b_5e", "4.3.0", 1),
+        ("2.30.17-68.v5b_f16a_87c6f8", "2.30.17-67.vabc", 1),
+        ("1.0-SNAPSHOT", "1.0", -1),
+        ("2.479.3-rc", "2.479.3", -1),
+    ]
+    for a, b, expected in cases:
+        answer = subprocess.run(
+            ["java", "-cp", str(war), "fake.jenkins.VersionNumber", a, b], capture_output=True, text=True, check=True
+        )
+        assert int(answer.stdout) == expected, (a, b)
+
+
+def test_casc_check_reports_every_rule(fixture_wars, tmp_path):
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(
+        ROLE_CASC_WITH_AGENT_PROTOCOLS.replace("numExecutors: 0", "numExecutors: many")
+        .replace("mode: EXCLUSIVE", "mode: [EXCLUSIVE]")
+        .replace("disableRememberMe: true", "disableRememberMe: yes please")
+        .replace(
+            "    - JNLP4-connect\n",
+            "    - JNLP4-connect\n  clouds:\n    - eC2Fleet:\n        name: a\n        credentialsId: x\n    - nope: {}\n",
+        )
+        + "tool:\n  git: {}\nx-anchors: ignored\n"
+    )
+    answer = casc_check(
+        fixture_wars("2.568.2"),
+        doc,
+        "2.568.2",
+        [("ec2-fleet", "4.3.0.549.vf2a_da_a_d19b_5e"), ("ssh-credentials", "361.vb_f6760818e8c")],
+        schemas=FIXTURE_SCHEMAS,
+    )
+    assert answer.returncode == 1, answer.stderr
+    lines = answer.stdout.splitlines()
+    assert "jenkins.numExecutors: expected an integer (int), got 'many'" in lines
+    assert "jenkins.mode: expected one enum, got a list" in lines
+    assert "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: attribute is deprecated" in lines
+    assert "jenkins.disableRememberMe: expected true or false, got 'yes please'" in lines
+    assert "jenkins.agentProtocols: attribute is deprecated" in lines
+    assert "jenkins.clouds[0].eC2Fleet.credentialsId: attribute is deprecated" in lines
+    assert "jenkins.clouds[1]: no implementation of Cloud named 'nope' (known: eC2Fleet)" in lines
+    assert "tool: no configurator for this root element: no loaded component provides it" in lines
+    assert len(lines) == 8
+
+
+def test_casc_check_accepts_the_fixed_document_and_drops_plugins_needing_a_newer_core(fixture_wars, tmp_path):
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(VALID)
+    war = fixture_wars("2.541.3")
+    ok = casc_check(war, doc, "2.541.3", [("configuration-as-code", "2117.vc05a_0b_e6b_f4e")], FIXTURE_SCHEMAS)
+    assert ok.returncode == 0 and ok.stdout == "", ok.stdout + ok.stderr
+    doc.write_text(VALID + "security:\n  matrixAuth: {}\n")
+    refused = casc_check(war, doc, "2.541.3", [("matrix-auth", "3.2.6")], FIXTURE_SCHEMAS)
+    assert refused.returncode == 1
+    assert "Jenkins (2.600.1) or higher required" in refused.stderr
+    assert refused.stdout.startswith("security: no configurator")
+    missing = casc_check(war, doc, "2.541.3", [("nothing", "1")], FIXTURE_SCHEMAS)
+    assert missing.returncode == 2 and "no JCasC schema nothing/1.json" in missing.stderr
+
+
+# --- the corpus: documents with real JCasC's verdicts ---------------------------------------------------------------
+
+
+def corpus_cases():
+    manifest = CORPUS / "manifest.yml"
+    if not manifest.is_file():
+        return []
+    import yaml
+
+    data = yaml.safe_load(manifest.read_text())
+    return data
+
+
+def test_corpus_verdicts_agree_with_the_manifest(standin_war):
+    manifest = CORPUS / "manifest.yml"
+    if not manifest.is_file():
+        pytest.skip("tests/jcasc/corpus/manifest.yml does not exist yet (being written by another engineer)")
+    if not (REAL_SCHEMAS / "core").is_dir():
+        pytest.skip("the generated schemas (plugins/module_utils/jcasc/schemas) do not exist yet")
+    pytest.fail("corpus manifest format not wired yet: see corpus_cases()")
