@@ -16,12 +16,13 @@ ROOTS = {
         "jenkins": ("jenkins.model.Jenkins", "core/src/main/java/jenkins/model/Jenkins.java", "public class Jenkins "),
     },
     "configuration-as-code": {
-        # SelfConfigurator and ItemsRootConfigurator (job-dsl) are roots but not modelled here.
+        # Roots whose content is not modelled: the plugin's own settings and the items (jobs) root.
         "configuration-as-code": (
             None,
             CASC + "impl/configurators/SelfConfigurator.java",
             'return "configuration-as-code"',
         ),
+        "items": (None, CASC + "core/ItemsRootConfigurator.java", 'return "items"'),
     },
     "credentials": {
         "credentials": (

@@ -75,13 +75,14 @@ def components_for(pins, core_entry):
 
 def generate(pins, repos):
     """component -> version -> schema dict; plugin schemas derived with the lowest core, checked on the others."""
-    results, plugin_views = {}, []
+    results, plugin_facts = {}, []
     for core_entry in pins["core"]["versions"]:
         comps = components_for(pins, core_entry)
         sources = {name: GitSource(repos[c["repository"]], c["ref"], c["sources"]) for name, c in comps.items()}
         builder = Builder(World(sources), comps)
         roots = builder.run()
         types = builder.finish()
+        facts = {}
         for name, comp in comps.items():
             src = sources[name]
             doc = {
@@ -94,31 +95,19 @@ def generate(pins, repos):
                 doc["java"], doc["java_origin"] = java_versions(src)
             else:
                 doc["requires"] = requires(src, comp)
+                facts[name] = _facts_only({"roots": roots.get(name, {}), "types": types.get(name, {})})
             doc["roots"] = dict(sorted(roots.get(name, {}).items()))
             doc["types"] = types.get(name, {})
             results.setdefault(name, {}).setdefault(comp["version"], doc)
-        plugin_views.append({n: _facts_only(d[comps[n]["version"]]) for n, d in results.items() if n != "core"})
-        plugin_views[-1] = {n: _facts_only(_one(results, n, comps)) for n in comps if n != "core"}
-        plugin_views[-1]["_now"] = {
-            n: _facts_only(_doc_of(builder, roots, types, n, comps, sources)) for n in comps if n != "core"
-        }
-    for view in plugin_views[1:]:
-        for name, facts in view["_now"].items():
-            if facts != plugin_views[0]["_now"][name]:
+        plugin_facts.append(facts)
+    for facts in plugin_facts[1:]:
+        for name, value in facts.items():
+            if value != plugin_facts[0][name]:
                 raise SystemExit(
-                    "plugin %s exposes different attributes on the cores %s: its schema cannot serve both"
+                    "plugin %s exposes different attributes on the cores %s: one schema cannot serve both"
                     % (name, ", ".join(c["version"] for c in pins["core"]["versions"]))
                 )
     return results
-
-
-def _one(results, name, comps):
-    return results[name][comps[name]["version"]]
-
-
-def _doc_of(builder, roots, types, name, comps, sources):
-    del builder, comps, sources
-    return {"roots": roots.get(name, {}), "types": types.get(name, {})}
 
 
 def _facts_only(value):

@@ -70,6 +70,17 @@ def type_args(text):
     return args
 
 
+class _NoSymbol:
+    """A descriptor known to exist whose class declares no annotation we can see."""
+
+    @staticmethod
+    def annotation(_name):
+        return None
+
+
+_NO_SYMBOL = _NoSymbol()
+
+
 class World:
     """All loaded repositories; types are looked up by binary name in each."""
 
@@ -260,4 +271,10 @@ class World:
             if cand.name in jt.nested or any(jt.simple in s for s in cand.extends):
                 if any("Descriptor" in s for s in cand.extends):
                     return cand
+        for member in jt.members:
+            # a descriptor registered as an @Extension static field; its symbols are those of the field's class
+            # (an anonymous subclass has none: @Symbol is not inherited)
+            if member.kind == "field" and "static" in member.modifiers and member.has("Extension"):
+                if "Descriptor" in member.type:
+                    return self.type(self.resolve(member.type, jt)) or _NO_SYMBOL
         return None

@@ -20,6 +20,9 @@ from .version import at_least
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
 # x-* root keys are YAML anchor holders that configuration-as-code skips (ConfigurationAsCode.isNotAliasEntry).
 _ALIAS_PREFIX = "x-"
+# BaseConfigurator.configure refuses a @Restricted setter unless its restriction is None (or Beta with the beta
+# policy), configuration-as-code 2117.vc05a_0b_e6b_f4e BaseConfigurator.java:436-447, ConfigurationContext.java:25.
+_ALLOWED_RESTRICTIONS = ("None",)
 _INT = re.compile(r"^[+-]?\d+$")
 _DOUBLE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -153,6 +156,11 @@ def _mapping(value, entry, path, schema, errors):
             continue
         if spec.get("deprecated"):
             errors.append("%s: '%s' is deprecated (refused unless deprecated: warn)" % (sub_path, name))
+            continue
+        if spec.get("restricted") and spec["restricted"] not in _ALLOWED_RESTRICTIONS:
+            errors.append(
+                "%s: '%s' is restricted: %s (refused unless restricted: warn)" % (sub_path, name, spec["restricted"])
+            )
             continue
         _value(sub, spec, sub_path, schema, errors)
 
