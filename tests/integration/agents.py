@@ -22,6 +22,8 @@ CONTAINER_TAG = "jenkins-ha-test:container"
 ADDRESS_TAG = "jenkins-ha-test:address"
 SSH_OPTIONS = "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 AGENT_USER, AGENT_HOME = "jenkins", "/var/lib/jenkins-agent"
+# Where sshd reads the agent user's keys (root-owned, outside the home builds can write: roles/jenkins_agent).
+AGENT_KEYS = "/etc/ssh/authorized_keys/" + AGENT_USER
 
 
 def podman(*args, check=True, input=None):
@@ -141,11 +143,15 @@ SSHD_SCRIPT = (
     "mkdir -p /run/sshd /root/.ssh && chmod 0700 /root/.ssh && cat > /root/.ssh/authorized_keys && /usr/sbin/sshd"
 )
 
-# The agent user as roles/jenkins_agent's bake phase creates it (home, .ssh), without the packages.
+# The agent user as roles/jenkins_agent's bake phase creates it (home, .ssh, sshd reading the agent's keys from the
+# root-owned AGENT_KEYS), without the packages. sshd already runs (SSHD_SCRIPT): restarted to read the drop-in.
 AGENT_USER_SCRIPT = (
     "useradd --system --create-home --home-dir {home} --shell /bin/bash {user} && "
-    "install -d -m 0700 -o {user} -g {user} {home}/.ssh"
-).format(user=AGENT_USER, home=AGENT_HOME)
+    "install -d -m 0700 -o {user} -g {user} {home}/.ssh && install -d -m 0755 {keys_dir} && "
+    "printf 'Match User {user}\\n    AuthorizedKeysFile {keys_dir}/%%u\\n' > /etc/ssh/sshd_config.d/50-jenkins-agent.conf"
+    " && if [ -e /run/sshd.pid ]; then kill $(cat /run/sshd.pid); while [ -e /run/sshd.pid ]; do sleep 0.1; done;"
+    " /usr/sbin/sshd; fi"
+).format(user=AGENT_USER, home=AGENT_HOME, keys_dir=AGENT_KEYS.rsplit("/", 1)[0])
 
 
 @contextlib.contextmanager

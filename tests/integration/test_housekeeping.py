@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.emulator.testhooks import backdate_recovery_point
+from tests.integration.agents import AGENT_HOME, AGENT_USER, AGENT_USER_SCRIPT
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn
@@ -294,25 +295,58 @@ def container_listing(host, path):
     return sorted(host.sh("ls -A {0}".format(path)).split())
 
 
+def plant_link(link, target, age_days):
+    """A symlink as a build could leave it, aged like an old entry; its directory keeps its own mtime."""
+    parent = os.path.dirname(link)
+    before = os.stat(parent)
+    os.symlink(target, link)
+    stamp = time.time() - age_days * DAY
+    os.utime(link, (stamp, stamp), follow_symlinks=False)
+    os.utime(parent, (before.st_atime, before.st_mtime))
+
+
+# plant_link for a container (its python3 runs this as root).
+LINK_SCRIPT = """
+import os, time
+for link, target, age in {links!r}:
+    parent = os.path.dirname(link)
+    before = os.stat(parent)
+    os.symlink(target, link)
+    stamp = time.time() - age * 86400
+    os.utime(link, (stamp, stamp), follow_symlinks=False)
+    os.utime(parent, (before.st_atime, before.st_mtime))
+"""
+
+
 def test_workspace_cleanup_on_agents_found_by_jenkins_ec2(playbook, fleet):
     """Two emulated agents (and a controller that must be left alone) found by the jenkins_ec2 inventory, each a
-    podman container; the playbook runs with the default paths under /var/lib/jenkins-agent."""
+    podman container; the playbook runs with the default paths under /var/lib/jenkins-agent, as the agent user the
+    trees belong to. A build left symlinks to root's files outside the workspace: the links go, their target stays."""
     stacks = fleet(unique("ws"))
-    agents = stacks.launch("agent", 2)
+    agents = stacks.launch("agent", 2, prepare=AGENT_USER_SCRIPT)
     (controller,) = stacks.launch("controller", 1)
-    workspace, caches = "/var/lib/jenkins-agent/workspace", "/var/lib/jenkins-agent/caches"
+    workspace, caches = AGENT_HOME + "/workspace", AGENT_HOME + "/caches"
     trees = [
         ({"old-job": 10, "old-job@tmp": 10, "recent-job": 2}, {"old-maven": 30, "gradle": 1}),
         ({"new-job": 0}, {"npm": 9}),
     ]
     for host, (jobs, cache) in zip(agents, trees):
         host.python(TREE_SCRIPT.format(entries=jobs, root=workspace) + TREE_SCRIPT.format(entries=cache, root=caches))
+    agents[0].python(TREE_SCRIPT.format(entries={"precious": 30}, root="/srv/outside"))
+    links = [
+        (workspace + "/old-link", "/srv/outside/precious", 10),
+        (workspace + "/old-job/escape", "/srv/outside", 10),
+    ]
+    agents[0].python(LINK_SCRIPT.format(links=links))
+    for host in agents:
+        # -h: the links themselves, never what they point at.
+        host.sh("chown -R -h {0}: {1} {2}".format(AGENT_USER, workspace, caches))
     controller.python(TREE_SCRIPT.format(entries={"old-job": 10}, root=workspace))
     before = [(container_listing(h, workspace), container_listing(h, caches)) for h in agents]
 
     result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=stacks.inventory, check=True)
     assert result.rc == 0, result.output[-4000:]
-    assert "Would remove 3 workspace/cache entries on " + agents[0].instance_id in result.output, result.output[-3000:]
+    assert "Would remove 4 workspace/cache entries on " + agents[0].instance_id in result.output, result.output[-3000:]
     assert "Would remove 1 workspace/cache entries on " + agents[1].instance_id in result.output, result.output[-3000:]
     assert [(container_listing(h, workspace), container_listing(h, caches)) for h in agents] == before
 
@@ -322,6 +356,9 @@ def test_workspace_cleanup_on_agents_found_by_jenkins_ec2(playbook, fleet):
     assert container_listing(agents[0], caches) == ["gradle"]
     assert container_listing(agents[1], workspace) == ["new-job"]
     assert container_listing(agents[1], caches) == []
+    # The links went, not what they pointed at (root's, outside the workspace).
+    assert container_listing(agents[0], "/srv/outside") == ["precious"]
+    assert container_listing(agents[0], "/srv/outside/precious") == ["file.txt"]
     # The controller is not an agent: its old directory stays.
     assert container_listing(controller, workspace) == ["old-job"]
     assert controller.instance_id not in result.recap
@@ -344,3 +381,33 @@ def test_workspace_cleanup_above_threshold_keeps_only_the_newest_workspace(playb
     assert listing(agent_tree["workspace"]) == ["new-job"]
     # Caches are cleaned by age only.
     assert listing(agent_tree["caches"]) == ["gradle"]
+
+
+def test_workspace_cleanup_never_follows_symlinks(playbook, agent_tree, tmp_path):
+    """What a build can leave in the directories it controls: a link to a directory outside the workspace (as an
+    old entry, and inside an old workspace), and a workspace directory replaced by a link to one. The links go, their
+    targets stay; the linked workspace directory is left alone (listing it would list the target's entries)."""
+    outside = tmp_path / "outside"
+    make_tree(outside, {"precious": 30, "also-old": 30})
+    workspace = agent_tree["workspace"]
+    plant_link(str(workspace / "old-link"), str(outside / "precious"), 10)
+    plant_link(str(workspace / "old-job" / "escape"), str(outside), 10)
+    linked_workspace = tmp_path / "linked-workspace"
+    linked_workspace.symlink_to(outside)
+    settings = dict(
+        agent_tree["settings"], jenkins_ha_housekeeping_workspace_paths=[str(workspace), str(linked_workspace)]
+    )
+    run = dict(inventory=agent_tree["inventory"], extra_vars=[settings])
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", check=True, **run)
+    assert result.rc == 0, result.output[-4000:]
+    # old-job, old-job@tmp, old-link; old-maven in the caches.
+    assert "Would remove 4 workspace/cache entries" in result.output, result.output[-3000:]
+
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **run)
+    assert result.rc == 0, result.output[-4000:]
+    assert listing(workspace) == ["new-job", "recent-job"]
+    assert listing(outside) == ["also-old", "precious"]
+    assert (outside / "precious" / "file.txt").is_file()
+    assert linked_workspace.is_symlink()
+    assert str(linked_workspace) in result.output.split("skipped_symlinked_directories", 1)[1], result.output[-3000:]

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.integration.agents import AGENT_HOME, AGENT_USER, AGENT_USER_SCRIPT, SSH_OPTIONS
+from tests.integration.agents import AGENT_KEYS, AGENT_USER, AGENT_USER_SCRIPT, SSH_OPTIONS
 from tests.integration.harness import ROOT
 from tests.unit.fakes.conftest import CASC as STANDIN_CASC
 from tests.unit.fakes.conftest import StandIn
@@ -57,7 +57,7 @@ class Stack:
         """{instance id: set of keys} from every agent's authorized_keys."""
         found = {}
         for agent in self.fleet.of("agent"):
-            lines = agent.read(AGENT_HOME + "/.ssh/authorized_keys").splitlines()
+            lines = agent.read(AGENT_KEYS).splitlines()
             found[agent.instance_id] = {" ".join(line.split()[:2]) for line in lines if line and line[0] != "#"}
         return found
 
@@ -117,10 +117,7 @@ def stack(emulator, fleet, standin_war, tmp_path):  # noqa: F811 (fleet is the i
 
     hosts = fleet(name)
     for agent in hosts.launch("agent", 2, prepare=AGENT_USER_SCRIPT):
-        agent.sh(
-            "cat > {0}/.ssh/authorized_keys && chown {1}: {0}/.ssh/authorized_keys".format(AGENT_HOME, AGENT_USER),
-            input=public_key + "\n",
-        )
+        agent.sh("cat > {0} && chmod 0644 {0}".format(AGENT_KEYS), input=public_key + "\n")
     (controller,) = hosts.launch("controller", 1, prepare=CONTROLLER_SCRIPT)
     controller.sh("cat > {0} && chmod 0440 {0}".format(SECRET_FILE), input=private_key)
     yield Stack(emulator, name, hosts, jenkins, tmp_path), public_key
