@@ -4,7 +4,8 @@
     python tests/bed/demo_images.py --remove-build-hosts
 
 For each image role (controller, agent) it keeps a long-lived build host container, jenkins-ha-demo-buildhost-<role>
-(sshd on a loopback port recorded in .emulator/<name>.json, key .emulator/<name>.key), registers the Debian base AMIs
+(sshd on a loopback port recorded in .emulator/<name>.json, key .emulator/<name>.key), running the release of BASE
+(images.yml's default base, Debian 13: the one that ships the Java 21 Jenkins needs), registers the Debian base AMIs
 in the emulator, then runs `ansible-playbook -i inventory/demo playbooks/images.yml` for that role. The packer_build
 module rebuilds only when the image's inputs changed: a rerun with unchanged inputs reuses both AMIs without Packer.
 One build host per role, so one image's bake never sees the other's; unlike Packer's fresh instance on AWS, a rebuild
@@ -43,6 +44,8 @@ BAKE_VARS = ROOT / "tests" / "bed" / "demo-bake-vars.yml"
 FAKE_JENKINS = ROOT / "tests" / "fakes" / "jenkins"
 FAKE_UPDATE_CENTER = ROOT / "molecule" / "jenkins_controller" / "files" / "make_fake_update_center.py"
 SUMMARY = re.compile(r"(controller|agent): (build|reuse) (ami-[0-9a-f]+)")
+# The base the demo bakes on, images.yml's default; the build hosts run its release.
+BASE = "debian13"
 
 
 def say(message):
@@ -111,6 +114,7 @@ def bake_inputs(mode):
 
 def run_images(role, host, base_variables, role_paths, packer_variables, bake_vars, force):
     extra = {
+        "jenkins_ha_images_base": BASE,
         "jenkins_ha_images_roles": [role],
         "jenkins_ha_images_role_paths": {role: role_paths[role]},
         "jenkins_ha_images_packer_variables": dict(base_variables, **packer_variables),
@@ -175,8 +179,10 @@ def main():
     if not os.environ.get("AWS_ENDPOINT_URL"):
         raise SystemExit("demo images: AWS_ENDPOINT_URL is not set: the demo builds images in the emulator only")
 
-    subprocess.run([str(ROOT / "tests" / "containers" / "build-image.sh"), "bookworm"], check=True)
-    missing = buildhost.missing_tool()
+    subprocess.run(
+        [str(ROOT / "tests" / "containers" / "build-image.sh"), buildhost.BUILD_HOST_SUITES[BASE]], check=True
+    )
+    missing = buildhost.missing_tool(BASE)
     if missing:
         raise SystemExit("demo images: cannot build images: " + missing)
 
@@ -188,7 +194,7 @@ def main():
         say(
             "baking the REAL roles jenkins_ha.aws.jenkins_controller and jenkins_agent (bake phase); the controller "
             "installs the Jenkins stand-in jar and plugins from a fake update center (no Jenkins downloads here), "
-            "the agent its Debian packages through apt"
+            "the agent its Debian packages (openjdk-21) through apt; base " + BASE
         )
     else:
         say("baking a STAND-IN (a minimal play that writes a marker file), not the real roles: " + unavailable)
@@ -200,7 +206,9 @@ def main():
     results = {}
     for role in buildhost.ROLES:
         started = time.monotonic()
-        host = buildhost.reused_or_started_build_host(BUILD_HOST_PREFIX + role, STATE_DIR, log=say)
+        host = buildhost.reused_or_started_build_host(
+            BUILD_HOST_PREFIX + role, STATE_DIR, image=buildhost.BUILD_HOST_IMAGES[BASE], log=say
+        )
         if mode == "roles" and role == "controller":
             stage_offline_sources(host, bake_vars)
         results[role] = run_images(role, host, base_variables, role_paths, packer_variables, bake_vars, args.force)

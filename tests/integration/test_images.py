@@ -1,8 +1,9 @@
 """playbooks/images.yml end to end with real Packer against the emulator.
 
 Packer's amazon-ebs builder launches and registers in the emulator while SSH goes to a local build host container
-of the base's release (localhost/jenkins-ha-debian12 from tests/containers/build-image.sh bookworm; the debian13 test
-builds localhost/jenkins-ha-debian13 with `trixie` when missing), so the bake play really runs on that release.
+of the base's release (localhost/jenkins-ha-debian13 from tests/containers/build-image.sh trixie for the default base,
+localhost/jenkins-ha-debian12 from `bookworm` for the debian12 test; each built when missing), so the bake play
+really runs on that release.
 
 Bake content: by default a minimal bake play with stand-in roles that only write a marker file;
 JENKINS_HA_IMAGES_BAKE=roles bakes the real roles (jenkins_ha.aws.jenkins_controller / jenkins_agent through
@@ -65,9 +66,15 @@ def role_bake_vars():
     return yaml.safe_load(Path(path).read_text()) if path else {}
 
 
+# images.yml's default base (jenkins_ha_images_base): Debian 13, the release that ships Java 21.
+DEFAULT_BASE, OTHER_BASE = "debian13", "debian12"
+
+
 @pytest.fixture(scope="module")
 def build_host(tmp_path_factory):
-    with started_build_host(tmp_path_factory.mktemp("build-host")) as host:
+    """A build host of the default base, as the instance Packer launches from its AMI would be."""
+    build_host_image(DEFAULT_BASE)
+    with started_build_host(tmp_path_factory.mktemp("build-host"), base=DEFAULT_BASE) as host:
         yield host
 
 
@@ -148,7 +155,7 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
         image_id = first[role][1]
         tags = image_tags(ec2, image_id)
         assert tags["jenkins-ha:role"] == role
-        assert tags["jenkins-ha:base"] == "debian12"
+        assert tags["jenkins-ha:base"] == DEFAULT_BASE
         assert re.fullmatch(r"[0-9a-f]{64}", tags["jenkins-ha:input-hash"])
         assert tags["jenkins-ha:commit"] == "c0ffee1"
         assert tags["jenkins-ha:version"] == version
@@ -203,38 +210,42 @@ def tags_differ(ec2, controller, agent):
 
 
 @pytest.fixture(scope="module")
-def debian13_build_host(tmp_path_factory):
-    """A build host running Debian 13, as the instance Packer launches from a debian13 base AMI would."""
-    build_host_image("debian13")
-    with started_build_host(tmp_path_factory.mktemp("build-host-debian13"), base="debian13") as host:
+def debian12_build_host(tmp_path_factory):
+    """A build host running Debian 12, as the instance Packer launches from a debian12 base AMI would."""
+    build_host_image(OTHER_BASE)
+    with started_build_host(tmp_path_factory.mktemp("build-host-debian12"), base=OTHER_BASE) as host:
         yield host
 
 
 @needs_packer
-def test_debian13_base_builds_its_own_image(emulator, debian13_build_host, bake_inputs, tmp_path):
-    """The base is an input: debian13 gets its own image (own hash, base tag) next to debian12's, and the bake play
-    runs on a Debian 13 build host. The stand-in bake only proves where the play ran: the roles themselves are
-    exercised on Debian 13 by molecule (the real jenkins_agent bake here cost ~100 s more, for openjdk-21)."""
+def test_debian12_base_builds_its_own_image(emulator, debian12_build_host, bake_inputs, tmp_path):
+    """The base is an input: debian12 (no longer the default) gets its own image (own hash, base tag) next to
+    debian13's, and the bake play runs on a Debian 12 build host. The stand-in bake only proves where the play ran:
+    the roles themselves are exercised on Debian 12 by molecule. A real-roles agent bake on Debian 12 needs a Java 21
+    source (none reachable here), so it accepts the release's Java 17 explicitly."""
     from tests.integration.harness import run_playbook
 
     ec2 = emulator.client("ec2")
     mode, roles_dir, bake_variables = bake_inputs
     agent_role = roles_dir / "jenkins_agent"
     base_variables = register_base_images(ec2)
+    bake_vars = role_bake_vars() if "bake_playbook" not in bake_variables else {}
+    if "bake_playbook" not in bake_variables:
+        bake_vars = dict(bake_vars, jenkins_agent_java_min_version=17)
     extra = {
-        "jenkins_ha_stack_name": STACK + "13",
+        "jenkins_ha_stack_name": STACK + "12",
         "jenkins_ha_region": "us-east-1",
-        "jenkins_ha_images_base": "debian13",
+        "jenkins_ha_images_base": OTHER_BASE,
         "jenkins_ha_images_roles": ["agent"],
         "jenkins_ha_images_commit": "c0ffee4",
         "jenkins_ha_images_log_dir": str(tmp_path / "logs"),
         "jenkins_ha_images_role_paths": {"agent": [str(agent_role)]},
         "jenkins_ha_images_packer_variables": dict(base_variables, **bake_variables),
-        "jenkins_ha_images_bake_vars": role_bake_vars() if "bake_playbook" not in bake_variables else {},
+        "jenkins_ha_images_bake_vars": bake_vars,
     }
     extra_file = tmp_path / "extra-vars.json"
     extra_file.write_text(json.dumps(extra))
-    env = dict(emulator.env(), **debian13_build_host.env())
+    env = dict(emulator.env(), **debian12_build_host.env())
     started = time.monotonic()
     result = run_playbook(
         PLAYBOOK,
@@ -244,27 +255,27 @@ def test_debian13_base_builds_its_own_image(emulator, debian13_build_host, bake_
         args=["-c", "local"],
     )
     assert result.rc == 0, result.output[-6000:]
-    print("images: debian13 agent build run {0:.1f} s".format(time.monotonic() - started))
+    print("images: debian12 agent build run {0:.1f} s".format(time.monotonic() - started))
     match = SUMMARY.search(result.output)
     assert match.group(1, 2) == ("agent", "build")
     tags = image_tags(ec2, match.group(3))
-    assert tags["jenkins-ha:base"] == "debian13"
-    debian12 = ec2.describe_images(
+    assert tags["jenkins-ha:base"] == OTHER_BASE
+    default_base = ec2.describe_images(
         Owners=["self"],
         Filters=[
-            {"Name": "tag:jenkins-ha:base", "Values": ["debian12"]},
+            {"Name": "tag:jenkins-ha:base", "Values": [DEFAULT_BASE]},
             {"Name": "tag:jenkins-ha:role", "Values": ["agent"]},
         ],
     )["Images"]
     assert all(
         {t["Key"]: t["Value"] for t in i["Tags"]}["jenkins-ha:input-hash"] != tags["jenkins-ha:input-hash"]
-        for i in debian12
+        for i in default_base
     )
-    # The bake play ran on the Debian 13 build host.
-    assert debian13_build_host.exec("cat", "/etc/debian_version").stdout.startswith("13")
+    # The bake play ran on the Debian 12 build host.
+    assert debian12_build_host.exec("cat", "/etc/debian_version").stdout.startswith("12")
     if mode == "minimal":
         revision = yaml.safe_load((agent_role / "defaults" / "main.yml").read_text())["stand_in_revision"]
-        assert debian13_build_host.exec("cat", "/var/lib/jenkins-ha-bake/agent").stdout.strip() == revision
+        assert debian12_build_host.exec("cat", "/var/lib/jenkins-ha-bake/agent").stdout.strip() == revision
 
 
 SHARE_PLAY = """\
