@@ -5,12 +5,15 @@
 
 """Writes a fake Jenkins update center into a directory (test-only: real plugins cannot be downloaded here).
 
-    python3 make_fake_update_center.py DIR BASE_URL
+    python3 make_fake_update_center.py DIR BASE_URL [SCHEMAS_DIR]
 
 DIR gets update-center.json (JSONP, as updates.jenkins.io serves it), plugin-versions.json and the dummy plugin
 archives under download/plugins/<name>/<version>/<name>.hpi, each a zip with a real plugin manifest, listed with
 base64 sha256 checksums like the real metadata. BASE_URL is where DIR will be served (entries' download URLs).
-The names and top-level versions are the role's default pins; dependency versions and archives are invented.
+The names and top-level versions are the role's default pins; dependency versions and archives are invented,
+unless SCHEMAS_DIR (plugins/module_utils/jcasc/schemas/ of the collection) has a schema file for a pinned
+<name>/<version>.json: then that plugin's required dependencies and required core are its schema's `requires`
+(taken from the plugin's pom at that version), and each dependency named there is offered at the version required.
 """
 
 import base64
@@ -43,15 +46,77 @@ PLUGINS = {
         )
     ],
     "job-dsl": [("1.90", [])],
+    # Authorization and the directory realms (role defaults); dependencies from the plugins' poms at these versions.
+    "matrix-auth": [
+        (
+            "3.2.8",
+            [
+                ("ionicons-api", "74.v93d5eb_813d5f", False),
+                ("configuration-as-code", "1967.va_968e15fd05b_", True),
+                ("cloudbees-folder", "6.999.v42253c105443", True),
+            ],
+        )
+    ],
+    "ionicons-api": [("74.v93d5eb_813d5f", [])],
+    "ldap": [("807.v7d7de30930cf", [("mailer", "489.vd4b_25144138f", False)])],
+    "mailer": [("489.vd4b_25144138f", [])],
+    "oic-auth": [
+        (
+            "4.715.vf202e4229f61",
+            [
+                ("asm-api", "9.8-135.vb_2239d08ee90", False),
+                ("commons-lang3-api", "3.17.0-87.v5cf526e63b_8b_", False),
+                ("commons-text-api", "1.13.0-153.v91dcd89e2a_22", False),
+                ("json-path-api", "2.9.0-148.v22a_7ffe323ce", False),
+                ("nimbus-jose-jwt-api", "10.0.2-27.vca_0b_6da_2b_ee7", False),
+                ("jackson2-api", "2.18.3-402.v74c4eb_f122b_2", False),
+                ("mailer", "489.vd4b_25144138f", False),
+            ],
+        )
+    ],
+    "asm-api": [("9.8-135.vb_2239d08ee90", [])],
+    "commons-lang3-api": [("3.17.0-87.v5cf526e63b_8b_", [])],
+    "commons-text-api": [("1.13.0-153.v91dcd89e2a_22", [("commons-lang3-api", "3.17.0-87.v5cf526e63b_8b_", False)])],
+    "json-path-api": [("2.9.0-148.v22a_7ffe323ce", [])],
+    "nimbus-jose-jwt-api": [("10.0.2-27.vca_0b_6da_2b_ee7", [])],
+    "jackson2-api": [("2.18.3-402.v74c4eb_f122b_2", [])],
 }
+# requiredCore of every release without a schema file: older than both LTS lines the role supports.
+DEFAULT_REQUIRED_CORE = "2.479.1"
 
 
-def archive(name, version, deps):
+def from_schemas(plugins, schemas_dir):
+    """PLUGINS with each release's dependencies and required core from its schema file, when there is one."""
+    plugins = {name: list(releases) for name, releases in plugins.items()}
+    cores = {}
+    if not schemas_dir or not os.path.isdir(schemas_dir):
+        return plugins, cores
+    for name in list(plugins):
+        for index, (version, deps) in enumerate(plugins[name]):
+            path = os.path.join(schemas_dir, name, version + ".json")
+            if not os.path.isfile(path):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                requires = json.load(handle).get("requires") or {}
+            required = sorted((requires.get("plugins") or {}).items())
+            plugins[name][index] = (version, [(d, v, False) for d, v in required])
+            if requires.get("core"):
+                cores[(name, version)] = requires["core"]
+            for dep, dep_version in required:
+                known = [v for v, dummy in plugins.get(dep, [])]
+                if dep_version not in known:
+                    plugins.setdefault(dep, []).insert(0, (dep_version, []))
+    return plugins, cores
+
+
+def archive(name, version, deps, required_core=DEFAULT_REQUIRED_CORE):
     manifest = [
         "Manifest-Version: 1.0",
         "Short-Name: " + name,
         "Long-Name: " + name + " (fake)",
         "Plugin-Version: " + version,
+        # The core the plugin needs, where Jenkins' PluginWrapper reads it (the update center's requiredCore).
+        "Jenkins-Version: " + required_core,
     ]
     if deps:
         manifest.append(
@@ -65,12 +130,14 @@ def archive(name, version, deps):
     return buffer.getvalue()
 
 
-def main(directory, base_url):
+def main(directory, base_url, schemas_dir=None):
+    plugins, cores = from_schemas(PLUGINS, schemas_dir)
     latest = {}
     versions = {}
-    for name, releases in PLUGINS.items():
+    for name, releases in plugins.items():
         for version, deps in releases:
-            data = archive(name, version, deps)
+            required_core = cores.get((name, version), DEFAULT_REQUIRED_CORE)
+            data = archive(name, version, deps, required_core)
             rel = "download/plugins/{0}/{1}/{0}.hpi".format(name, version)
             path = os.path.join(directory, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -81,7 +148,7 @@ def main(directory, base_url):
                 "version": version,
                 "url": base_url.rstrip("/") + "/" + rel,
                 "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"),
-                "requiredCore": "2.479.1",
+                "requiredCore": required_core,
                 "dependencies": [{"name": d, "version": v, "optional": o} for d, v, o in deps],
             }
             versions.setdefault(name, {})[version] = entry
@@ -93,4 +160,4 @@ def main(directory, base_url):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

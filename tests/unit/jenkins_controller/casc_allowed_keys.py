@@ -2,8 +2,10 @@
 
 Paths use "[]" for list items. Checked against the plugins' sources (fetched with the search tool, 2026 snapshots):
 - Jenkins core / configuration-as-code-plugin test resources and demos (demos/jenkins/jenkins.yaml,
-  test-harness/src/test/resources/**: GlobalSecurityConfiguration.yml, Primitives.yml, admin.yml,
-  validArraySchemaConfig.yml for agentProtocols, crumbIssuer standard excludeClientIPFromCrumb).
+  test-harness/src/test/resources/**: GlobalSecurityConfiguration.yml, Primitives.yml, admin.yml).
+  Not agentProtocols (Jenkins.setAgentProtocols @Deprecated since core 2.483) nor
+  crumbIssuer.standard.excludeClientIPFromCrumb (@Deprecated since core 2.543, DefaultCrumbIssuer.java:65 at
+  jenkins-2.568.2): JCasC refuses deprecated attributes.
 - ec2-fleet-plugin EC2FleetCloud @DataBoundConstructor (name, awsCredentialsId, region, endpoint, fleet,
   labelString, fsRoot, computerConnector, privateIpUsed, alwaysReconnect, idleMinutes, minSize, maxSize,
   minSpareSize, numExecutors, addNodeOnlyIfRunning, restrictUsage, maxTotalUses, disableTaskResubmit,
@@ -29,15 +31,31 @@ CORE = {
     "jenkins.disableRememberMe",
     "jenkins.markupFormatter",
     "jenkins.slaveAgentPort",
-    "jenkins.agentProtocols",
-    "jenkins.agentProtocols[]",
-    "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb",
-    "jenkins.authorizationStrategy.loggedInUsersCanDoAnything.allowAnonymousRead",
+    # A bare symbol (SYMBOL_VALUES): core 2.543+ marks excludeClientIPFromCrumb @Deprecated, JCasC refuses it.
+    "jenkins.crumbIssuer",
     "jenkins.securityRealm.local.allowsSignup",
     "jenkins.securityRealm.local.users[].id",
     "jenkins.securityRealm.local.users[].password",
     "unclassified.location.url",
     "unclassified.location.adminAddress",
+    # core GlobalBuildDiscarderConfiguration (@Symbol buildDiscarders), JobGlobalBuildDiscarderStrategy
+    # (jobBuildDiscarder), SimpleGlobalBuildDiscarderStrategy(discarder) (simpleBuildDiscarder), LogRotator (logRotator)
+    "unclassified.buildDiscarders.configuredBuildDiscarders",
+    "unclassified.buildDiscarders.configuredBuildDiscarders[]",
+    "unclassified.buildDiscarders.configuredBuildDiscarders[].simpleBuildDiscarder.discarder.logRotator.daysToKeepStr",
+    "unclassified.buildDiscarders.configuredBuildDiscarders[].simpleBuildDiscarder.discarder.logRotator.numToKeepStr",
+    "unclassified.buildDiscarders.configuredBuildDiscarders[].simpleBuildDiscarder.discarder.logRotator"
+    ".artifactDaysToKeepStr",
+    "unclassified.buildDiscarders.configuredBuildDiscarders[].simpleBuildDiscarder.discarder.logRotator"
+    ".artifactNumToKeepStr",
+}
+
+# matrix-auth 3.2.8 MatrixAuthorizationStrategyConfigurator `entries` (:63), DefinitionEntry user/group setters
+# (:61, :70), DefinitionEntry.Child(name, permissions) (:120); GlobalMatrixAuthorizationStrategyConfigurator
+# getName() "globalMatrix" (:44); test resource configuration-as-code-v3.yml.
+_MATRIX = "jenkins.authorizationStrategy.globalMatrix.entries[]."
+MATRIX_AUTH = {
+    _MATRIX + kind + "." + key for kind in ("user", "group") for key in ("name", "permissions", "permissions[]")
 }
 
 LDAP = {
@@ -118,6 +136,8 @@ SYMBOL_VALUES = {
     },
     "jenkins.mode": {"NORMAL", "EXCLUSIVE"},
     "jenkins.markupFormatter": {"plainText"},
+    "jenkins.crumbIssuer": {"standard"},
+    "unclassified.buildDiscarders.configuredBuildDiscarders[]": {"jobBuildDiscarder"},
 }
 
 _CRED = "credentials.system.domainCredentials[].credentials[].basicSSHUserPrivateKey."
@@ -126,7 +146,7 @@ SSH_CREDENTIALS = {
     for key in ("scope", "id", "username", "passphrase", "description", "privateKeySource.directEntry.privateKey")
 }
 
-ALLOWED = CORE | LDAP | OIDC | EC2_FLEET | SSH_CONNECTOR | SSH_CREDENTIALS
+ALLOWED = CORE | LDAP | OIDC | EC2_FLEET | SSH_CONNECTOR | SSH_CREDENTIALS | MATRIX_AUTH
 
 
 def _prefixes(path):

@@ -184,3 +184,19 @@ def test_plugin_needing_a_newer_core_fails_naming_it(tmp_path, mirror):
     assert "ssh-credentials:361.vb_f6760818e8c needs Jenkins" in result["msg"]
     assert "the controller runs 2.462.3" in result["msg"]
     assert not (tmp_path / "plugins").exists()
+
+
+def test_fake_update_center_takes_dependencies_from_schema_files(tmp_path):
+    schemas = tmp_path / "schemas" / "matrix-auth"
+    schemas.mkdir(parents=True)
+    (schemas / "3.2.8.json").write_text(
+        json.dumps({"format": 1, "requires": {"core": "2.479.3", "plugins": {"ionicons-api": "31.v4757b_6987003"}}})
+    )
+    directory = tmp_path / "uc"
+    directory.mkdir()
+    fake_uc.main(str(directory), "http://unused.invalid", str(tmp_path / "schemas"))
+    versions = json.loads((directory / "plugin-versions.json").read_text())["plugins"]
+    entry = versions["matrix-auth"]["3.2.8"]
+    assert entry["requiredCore"] == "2.479.3"
+    assert entry["dependencies"] == [{"name": "ionicons-api", "version": "31.v4757b_6987003", "optional": False}]
+    assert "31.v4757b_6987003" in versions["ionicons-api"]
