@@ -35,6 +35,9 @@ PATCHES: tuple[str, ...] = (
     "ec2_security_group_rule_descriptions_return",
     "backup_plan_deleted_name",
     "kms_key_deletion_by_arn",
+    "iam_ssm_parameter_resources",
+    "iam_autoscaling_group_resources",
+    "iam_ec2_resource_arns",
 )
 
 

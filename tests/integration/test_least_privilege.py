@@ -1,0 +1,380 @@
+"""Least privilege of the instance roles, as behaviour: with the agent's and the controller's own credentials
+(sts:AssumeRole in the emulator, IAM enforcement on), each role can do what its boot and the EC2 Fleet plugin need
+and is refused the rest: the agent (build code) cannot read the admin password, the SSH private key, another team's
+or another stack's parameters; the controller cannot leave its stack's path, its agent group or its tag keys.
+
+How: a private emulator (the launcher, so the iam_*_resources compatibility patches authorize SSM, Auto Scaling
+and EC2 calls against their real ARNs; stock moto checks them against "*" and would deny every scoped Allow) gets
+the stack's KMS key, IAM roles and secrets from site.yml (tags kms, iam, secrets), plus what the other playbooks
+would have written (the remaining contract parameters, two agent groups); then /moto-api/reset-auth turns
+enforcement on for every later request and the calls are made with the roles' temporary credentials.
+
+What moto does not evaluate, and how this test does instead:
+- Condition blocks of identity policies (moto treats a condition it has no request values for as met) and
+  resource policies (KMS key policies). The cases relied on are evaluated here from the live documents by
+  ``evaluate()`` below: ec2:CreateTags only on instances tagged with the stack (aws:ResourceTag) and only with the
+  plugin's tag key (aws:TagKeys); kms:Decrypt of a SecureString only through SSM (kms:ViaService) for a parameter
+  under the stack's path (kms:EncryptionContext:PARAMETER_ARN), and the key policy delegating to IAM.
+- SSM does not call KMS in moto: reading a SecureString with decryption needs kms:Decrypt on AWS, checked by the
+  evaluation above.
+- CloudWatch Logs and EFS requests are authorized against "*" (no patch): the log-group and file-system statements
+  are checked by the posture rules as documents, not here as behaviour.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import urllib.request
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.integration.harness import ROOT, Emulator, run_playbook
+
+DEMO = ROOT / "inventory" / "demo"
+STACK = "demo"
+PATH = "/jenkins-ha/demo/"
+PLUGIN_TAG = "ec2-fleet-plugin:cloud-name"
+# Every parameter each role reads at boot (playbooks/boot.yml, roles/jenkins_controller/tasks/ssm.yml).
+AGENT_READS = ("keys/ssh-public-key",)
+CONTROLLER_READS = (
+    "efs/file-system-id",
+    "efs/access-point-id",
+    "controller/url",
+    "agent/asg-name",
+    "agent/label",
+    "stack/region",
+    "controller/admin-username",
+    "controller/admin-password",
+    "keys/ssh-private-key",
+)
+FOREIGN = ("/team-b/database/password", "/jenkins-ha/other/controller/admin-password", "/jenkins-ha/demo-2/x")
+
+
+def set_auth(emulator, count):
+    """moto's /moto-api/reset-auth: IAM enforcement after `count` more requests ("inf": never)."""
+    # Not a form: werkzeug would parse a form body away and moto reads the raw body.
+    request = urllib.request.Request(
+        emulator.url + "/moto-api/reset-auth",
+        data=str(count).encode(),
+        method="POST",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert json.load(answer)["status"] == "ok"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    emulator = Emulator(ROOT / "tests" / "output" / "emulator").start()
+    try:
+        result = run_playbook(ROOT / "site.yml", emulator.env(), inventory=DEMO, tags="kms,iam,secrets")
+        assert result.rc == 0, result.output[-3000:]
+        yield _provision_the_rest(emulator)
+    finally:
+        emulator.stop()
+
+
+def _provision_the_rest(emulator):
+    """As the administrator: what the other playbooks (storage, asgs...) and other tenants of the account own."""
+    ssm, kms = emulator.client("ssm"), emulator.client("kms")
+    existing = {p["Name"] for p in ssm.describe_parameters()["Parameters"]}
+    for name in AGENT_READS + CONTROLLER_READS:
+        if PATH + name not in existing:
+            ssm.put_parameter(Name=PATH + name, Value="value of " + name, Type="String")
+    for name in FOREIGN:
+        # SecureString under the account's default key (alias/aws/ssm), as another team would keep it.
+        ssm.put_parameter(Name=name, Value="not yours", Type="SecureString")
+    key_arn = kms.describe_key(KeyId="alias/jenkins-ha/" + STACK)["KeyMetadata"]["Arn"]
+
+    ec2, autoscaling = emulator.client("ec2"), emulator.client("autoscaling")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.0.0/24")["Subnet"]["SubnetId"]
+    ec2.create_launch_template(LaunchTemplateName="agents", LaunchTemplateData={"ImageId": image})
+    instances = {}
+    for stack_name in (STACK, "other"):
+        name = stack_name + "-agent"
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateName": "agents"},
+            MinSize=0,
+            MaxSize=4,
+            DesiredCapacity=2,
+            VPCZoneIdentifier=subnet,
+            Tags=[{"Key": "jenkins-ha:stack", "Value": stack_name, "PropagateAtLaunch": True}],
+        )
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+        instances[stack_name] = [i["InstanceId"] for i in group["Instances"]]
+    security_group = ec2.create_security_group(GroupName="x", Description="x", VpcId=vpc)["GroupId"]
+
+    iam = emulator.client("iam")
+    documents = {
+        role: [
+            iam.get_role_policy(RoleName=STACK + "-" + role, PolicyName=name)["PolicyDocument"]
+            for name in iam.list_role_policies(RoleName=STACK + "-" + role)["PolicyNames"]
+        ]
+        for role in ("agent", "controller")
+    }
+    managed = {
+        role: iam.list_attached_role_policies(RoleName=STACK + "-" + role)["AttachedPolicies"]
+        for role in ("agent", "controller")
+    }
+    sts = emulator.client("sts")
+    credentials = {}
+    for role in ("agent", "controller"):
+        arn = iam.get_role(RoleName=STACK + "-" + role)["Role"]["Arn"]
+        credentials[role] = sts.assume_role(RoleArn=arn, RoleSessionName="i-" + role)["Credentials"]
+    ciphertext = kms.encrypt(KeyId=key_arn, Plaintext=b"secret")["CiphertextBlob"]
+    key_policy = json.loads(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
+    account = sts.get_caller_identity()["Account"]
+    # From here on every request is checked against the caller's identity policies.
+    set_auth(emulator, 0)
+    return {
+        "emulator": emulator,
+        "credentials": credentials,
+        "documents": documents,
+        "managed": managed,
+        "instances": instances,
+        "security_group": security_group,
+        "key_arn": key_arn,
+        "key_policy": key_policy,
+        "ciphertext": ciphertext,
+        "account": account,
+    }
+
+
+def client_as(stack, role, service):
+    creds = stack["credentials"][role]
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=stack["emulator"].url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def denied(call, **kwargs):
+    """Refused by IAM (HTTP 403; moto answers JSON services with an XML error, so the code is in the message)."""
+    try:
+        call(**kwargs)
+    except ClientError as error:
+        answer = error.response
+        return answer["ResponseMetadata"]["HTTPStatusCode"] == 403 and (
+            "not authorized" in answer["Error"].get("Message", "")
+            or answer["Error"]["Code"] in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+        )
+    return False
+
+
+# --- policy evaluation for what moto does not evaluate (conditions, key policy) -----------------------------------
+
+
+def _list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _condition_holds(operator, key, expected, context):
+    expected = [str(v) for v in _list(expected)]
+    if operator.startswith("ForAllValues:"):
+        operator = operator.split(":", 1)[1]
+        values = _list(context.get(key, []))
+        return all(_condition_holds(operator, key, expected, {key: value}) for value in values)
+    if key not in context:
+        return False
+    value = str(context[key])
+    if operator == "StringEquals":
+        return value in expected
+    if operator in ("StringLike", "ArnLike"):
+        return any(fnmatch.fnmatchcase(value, pattern) for pattern in expected)
+    if operator == "Bool":
+        return value.lower() in [e.lower() for e in expected]
+    raise AssertionError("condition operator {0} not modelled".format(operator))
+
+
+def evaluate(documents, action, resource, context):
+    """AWS's identity-policy decision for one request: an explicit Deny wins, then any Allow whose action,
+    resource and every condition match. Only the operators the stack's policies use are modelled (others fail)."""
+    allowed = False
+    for document in documents:
+        for stmt in _list(document["Statement"]):
+            if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in _list(stmt.get("Action", []))):
+                continue
+            if not any(fnmatch.fnmatchcase(resource, r) for r in _list(stmt.get("Resource", []))):
+                continue
+            conditions = stmt.get("Condition", {})
+            if all(
+                _condition_holds(operator, key, expected, context)
+                for operator, pairs in conditions.items()
+                for key, expected in pairs.items()
+            ):
+                if stmt["Effect"] == "Deny":
+                    return False
+                allowed = True
+    return allowed
+
+
+# --- the agent ----------------------------------------------------------------------------------------------------
+
+
+def test_the_agent_reads_what_its_boot_needs(stack):
+    ssm = client_as(stack, "agent", "ssm")
+    for name in AGENT_READS:
+        # As amazon.aws.ssm_parameter does in playbooks/boot.yml: GetParameter, WithDecryption on.
+        assert ssm.get_parameter(Name=PATH + name, WithDecryption=True)["Parameter"]["Value"]
+
+
+@pytest.mark.parametrize("name", [PATH + "controller/admin-password", PATH + "keys/ssh-private-key"] + list(FOREIGN))
+def test_the_agent_cannot_read_secrets_or_foreign_parameters(stack, name):
+    ssm = client_as(stack, "agent", "ssm")
+    assert denied(ssm.get_parameter, Name=name, WithDecryption=True)
+    assert denied(ssm.get_parameters, Names=[PATH + "keys/ssh-public-key", name], WithDecryption=True)
+
+
+def test_the_agent_cannot_list_paths_decrypt_or_change_anything(stack):
+    ssm, kms = client_as(stack, "agent", "ssm"), client_as(stack, "agent", "kms")
+    for path in ("/", "/jenkins-ha", PATH, PATH + "keys"):
+        assert denied(ssm.get_parameters_by_path, Path=path, Recursive=True, WithDecryption=True), path
+    assert denied(ssm.put_parameter, Name=PATH + "keys/ssh-public-key", Value="mine", Type="String", Overwrite=True)
+    assert denied(kms.decrypt, CiphertextBlob=stack["ciphertext"])
+    assert not evaluate(
+        stack["documents"]["agent"],
+        "kms:Decrypt",
+        stack["key_arn"],
+        {"kms:ViaService": "ssm.us-east-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": "x"},
+    )
+    assert denied(
+        client_as(stack, "agent", "autoscaling").update_auto_scaling_group,
+        AutoScalingGroupName=STACK + "-agent",
+        DesiredCapacity=4,
+    )
+    assert denied(
+        client_as(stack, "agent", "ec2").create_tags,
+        Resources=[stack["instances"][STACK][0]],
+        Tags=[{"Key": PLUGIN_TAG, "Value": "x"}],
+    )
+
+
+def test_no_instance_role_carries_an_aws_managed_policy(stack):
+    assert stack["managed"] == {"agent": [], "controller": []}
+
+
+# --- the controller -----------------------------------------------------------------------------------------------
+
+
+def _parameter_arn(stack, name):
+    return "arn:aws:ssm:us-east-1:{0}:parameter{1}".format(stack["account"], name)
+
+
+def _decrypt_allowed(stack, parameter_name, key_arn=None):
+    """kms:Decrypt as SSM makes it for GetParameter WithDecryption: identity policy and key policy."""
+    key_arn = key_arn or stack["key_arn"]
+    context = {
+        "kms:ViaService": "ssm.us-east-1.amazonaws.com",
+        "kms:EncryptionContext:PARAMETER_ARN": _parameter_arn(stack, parameter_name),
+    }
+    # The key policy delegates to IAM (the account root may use the key), so the identity policy decides.
+    root = "arn:aws:iam::{0}:root".format(stack["account"])
+    delegates = any(
+        s["Effect"] == "Allow" and s.get("Principal", {}).get("AWS") == root and s["Action"] == "kms:*"
+        for s in stack["key_policy"]["Statement"]
+    )
+    return delegates and evaluate(stack["documents"]["controller"], "kms:Decrypt", key_arn, context)
+
+
+def test_the_controller_reads_and_decrypts_its_stack_parameters(stack):
+    ssm = client_as(stack, "controller", "ssm")
+    for name in CONTROLLER_READS:
+        assert ssm.get_parameter(Name=PATH + name, WithDecryption=True)["Parameter"]["Value"], name
+    by_path = ssm.get_parameters_by_path(Path=PATH, Recursive=True, WithDecryption=True)["Parameters"]
+    assert {PATH + "controller/admin-password", PATH + "keys/ssh-private-key"} <= {p["Name"] for p in by_path}
+    for secret in ("controller/admin-password", "keys/ssh-private-key"):
+        assert _decrypt_allowed(stack, PATH + secret), secret
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+def test_the_controller_stays_inside_its_stack_path(stack, name):
+    ssm = client_as(stack, "controller", "ssm")
+    assert denied(ssm.get_parameter, Name=name, WithDecryption=True)
+    assert denied(ssm.get_parameters, Names=[PATH + "agent/label", name])
+    # Even if it could call SSM there, the stack key decrypts only the stack's own parameters; a foreign key not at all.
+    assert not _decrypt_allowed(stack, name)
+    assert not _decrypt_allowed(stack, name, key_arn="arn:aws:kms:us-east-1:{0}:key/other".format(stack["account"]))
+
+
+def test_the_controller_cannot_list_above_its_path_or_decrypt_directly(stack):
+    ssm = client_as(stack, "controller", "ssm")
+    for path in ("/", "/jenkins-ha", "/jenkins-ha/other"):
+        assert denied(ssm.get_parameters_by_path, Path=path, Recursive=True), path
+    assert denied(ssm.put_parameter, Name=PATH + "agent/label", Value="x", Type="String", Overwrite=True)
+    # Outside SSM (no kms:ViaService) the key is refused: the identity policy's condition, evaluated here.
+    assert not evaluate(stack["documents"]["controller"], "kms:Decrypt", stack["key_arn"], {})
+
+
+def test_the_controller_scales_only_its_agent_group(stack):
+    autoscaling = client_as(stack, "controller", "autoscaling")
+    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[STACK + "-agent"])["AutoScalingGroups"]
+    assert groups[0]["AutoScalingGroupName"] == STACK + "-agent"
+    # What AutoScalingGroupFleet.modify sends.
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName=STACK + "-agent",
+        MinSize=0,
+        MaxSize=4,
+        DesiredCapacity=2,
+        NewInstancesProtectedFromScaleIn=True,
+    )
+    assert denied(autoscaling.update_auto_scaling_group, AutoScalingGroupName="other-agent", DesiredCapacity=0)
+    assert denied(autoscaling.set_desired_capacity, AutoScalingGroupName=STACK + "-agent", DesiredCapacity=1)
+    assert denied(
+        autoscaling.set_instance_protection,
+        AutoScalingGroupName=STACK + "-agent",
+        InstanceIds=stack["instances"][STACK][:1],
+        ProtectedFromScaleIn=False,
+    )
+    assert denied(
+        autoscaling.terminate_instance_in_auto_scaling_group,
+        InstanceId=stack["instances"]["other"][0],
+        ShouldDecrementDesiredCapacity=False,
+    )
+    # What AutoScalingGroupFleet.terminateInstances sends; plain ec2:TerminateInstances is not granted.
+    assert denied(client_as(stack, "controller", "ec2").terminate_instances, InstanceIds=stack["instances"][STACK][1:])
+    autoscaling.terminate_instance_in_auto_scaling_group(
+        InstanceId=stack["instances"][STACK][1], ShouldDecrementDesiredCapacity=False
+    )
+
+
+def _tag_allowed(stack, instance_id, key):
+    """ec2:CreateTags of one tag on one instance: the conditions evaluated here on the instance's live tags, the
+    resource by moto (the iam_ec2_resource_arns patch) with the controller's credentials."""
+    ec2 = client_as(stack, "controller", "ec2")
+    described = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    context = {"aws:ResourceTag/" + t["Key"]: t["Value"] for t in described.get("Tags", [])}
+    context["aws:TagKeys"] = [key]
+    arn = "arn:aws:ec2:us-east-1:{0}:instance/{1}".format(stack["account"], instance_id)
+    if not evaluate(stack["documents"]["controller"], "ec2:CreateTags", arn, context):
+        return False
+    ec2.create_tags(Resources=[instance_id], Tags=[{"Key": key, "Value": "fleet"}])
+    return True
+
+
+def test_the_controller_tags_only_its_agents_and_only_with_the_plugin_key(stack):
+    assert _tag_allowed(stack, stack["instances"][STACK][0], PLUGIN_TAG)
+    assert not _tag_allowed(stack, stack["instances"]["other"][0], PLUGIN_TAG)
+    # Re-tagging would move an instance into another stack or hide it: only the plugin's key is allowed.
+    assert not _tag_allowed(stack, stack["instances"][STACK][0], "jenkins-ha:stack")
+    assert not _tag_allowed(stack, stack["instances"][STACK][0], "Name")
+    ec2 = client_as(stack, "controller", "ec2")
+    assert denied(ec2.create_tags, Resources=[stack["security_group"]], Tags=[{"Key": PLUGIN_TAG, "Value": "x"}])
+    assert ec2.describe_instances(InstanceIds=stack["instances"][STACK][:1])["Reservations"]
+
+
+def test_the_controller_passes_no_role(stack):
+    assert not any(
+        evaluate(stack["documents"]["controller"], "iam:PassRole", "arn:aws:iam::{0}:role/{1}".format(a, r), {})
+        for a in (stack["account"],)
+        for r in (STACK + "-agent", STACK + "-controller", "admin")
+    )
