@@ -98,12 +98,13 @@ def _collect_iam(iam, state):
             for policy in _pages(iam, "list_role_policies", "PolicyNames", RoleName=name)
         }
         full["AttachedPolicies"] = _pages(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name)
+        # AWS managed policies too: what they grant is judged by their document, not by their name (the emulator
+        # serves them with MOTO_IAM_LOAD_MANAGED_POLICIES=true, which tests/emulator/launcher.py sets).
         for attached in full["AttachedPolicies"]:
-            if ":iam::aws:policy/" not in attached["PolicyArn"]:
-                version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
-                attached["Document"] = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)[
-                    "PolicyVersion"
-                ]["Document"]
+            version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+            attached["Document"] = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)[
+                "PolicyVersion"
+            ]["Document"]
         state.roles.append(full)
     stack_roles = {r["RoleName"] for r in state.roles}
     for profile in _pages(iam, "list_instance_profiles", "InstanceProfiles"):

@@ -49,7 +49,24 @@ SSM_CORE = {
 }
 
 
-def role(name, inline, attached=(SSM_CORE,)):
+# Session Manager without AmazonSSMManagedInstanceCore (playbooks/templates/iam_session_manager.json.j2).
+SESSION_MANAGER = [
+    allow("ssm:UpdateInstanceInformation", "arn:aws:ec2:us-east-1:123456789012:instance/*", sid="SessionRegistration"),
+    allow(
+        [
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+        ],
+        "*",
+        sid="SessionChannels",
+    ),
+]
+
+
+def role(name, inline, attached=()):
+    inline = dict(inline, Statement=inline["Statement"] + SESSION_MANAGER)
     return {
         "RoleName": name,
         "Arn": "arn:aws:iam::123456789012:role/" + name,
@@ -59,20 +76,34 @@ def role(name, inline, attached=(SSM_CORE,)):
     }
 
 
+# Excerpts of the AWS Backup service-role policies (collect() reads every attached policy's document).
 BACKUP_POLICIES = [
-    {"PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"},
-    {"PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"},
+    {
+        "PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "Document": policy(allow(["elasticfilesystem:Backup", "ec2:CreateImage"], "*")),
+    },
+    {
+        "PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        "Document": policy(allow(["elasticfilesystem:Restore", "elasticfilesystem:CreateFilesystem"], "*")),
+    },
 ]
 
 
 def service_role(name, service, attached):
-    trust = policy({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
+    trust = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }
+    )
     return {
         "RoleName": name,
         "Arn": "arn:aws:iam::123456789012:role/" + name,
         "AssumeRolePolicyDocument": trust,
         "InlinePolicies": {},
-        "AttachedPolicies": attached,
+        "AttachedPolicies": copy.deepcopy(attached),
     }
 
 
@@ -155,7 +186,7 @@ def good_state():
         backup_vault={"BackupVaultName": "demo-jenkins-home", "EncryptionKeyArn": KEY},
         backup_protected_arns=["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"],
         log_groups=[
-            {"logGroupName": "/jenkins-ha/demo/" + name, "retentionInDays": 30, "kmsKeyId": KEY}
+            {"logGroupName": "/jenkins-ha/demo/" + name, "retentionInDays": 365, "kmsKeyId": KEY}
             for name in ("controller", "agent", "vpc-flow-logs")
         ],
         parameters=[

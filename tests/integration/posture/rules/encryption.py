@@ -15,6 +15,11 @@ def kms_findings(state):
     return []
 
 
+# AWS Foundational Security Best Practices CloudWatch.16: log groups kept for at least a year (jenkins_ha_log_retention_days
+# defaults to it; a shorter setting is allowed but reported here).
+MIN_LOG_RETENTION_DAYS = 365
+
+
 def log_group_findings(state):
     findings = []
     if len(state.log_groups) < 3:
@@ -27,6 +32,12 @@ def log_group_findings(state):
         where = "log group {0}".format(group["logGroupName"])
         if not group.get("retentionInDays"):
             findings.append("{0}: no retention".format(where))
+        elif group["retentionInDays"] < MIN_LOG_RETENTION_DAYS:
+            findings.append(
+                "{0}: retention {1} days, below {2} (FSBP CloudWatch.16)".format(
+                    where, group["retentionInDays"], MIN_LOG_RETENTION_DAYS
+                )
+            )
         if group.get("kmsKeyId") != state.kms_key_arn:
             findings.append("{0}: not encrypted with the stack key".format(where))
     return findings

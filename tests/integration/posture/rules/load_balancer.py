@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-# TLS 1.2+ policies only (no TLS 1.0/1.1, no CBC-only legacy suites).
+# Every predefined ELB security policy that negotiates TLS 1.2 or newer only (the "security policies" tables of the
+# Application Load Balancer guide: TLS 1.3 with 1.2, 1.3 only, FIPS, post-quantum, RFC 9151, and the TLS 1.2-only
+# TLS-1-2/FS-1-2 policies); none with TLS 1.0/1.1. roles/stack_config/meta/argument_specs.yml offers exactly these
+# as the choices of jenkins_ha_alb_ssl_policy (tests/unit/posture/test_hardening.py keeps the two equal).
 MODERN_TLS_POLICIES = frozenset(
     {
         "ELBSecurityPolicy-TLS13-1-2-2021-06",
         "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
         "ELBSecurityPolicy-TLS13-1-3-2021-06",
         "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
         "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
         "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07",
+        "ELBSecurityPolicy-TLS13-1-3-RFC9151-FIPS-2023-07",
         "ELBSecurityPolicy-TLS-1-2-2017-01",
         "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
         "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
     }
 )
 

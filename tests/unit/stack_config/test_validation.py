@@ -1,0 +1,94 @@
+"""roles/stack_config refuses, before any AWS call, admin SSH CIDRs that together reach a large part of the internet
+(more than a /8, however split) and an ALB TLS policy that is not a TLS 1.2+ ELB security policy.
+
+The role runs alone on localhost with the demo stack description (inventory/demo), no AWS needed: one playbook run
+tabulates the admin CIDR reach of many sets through the role's own template (parse_cidrs.j2), and whole-role runs
+show the rules wired with their messages."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.integration.harness import ROOT, run_playbook
+
+DEMO = ROOT / "inventory" / "demo"
+SLASH_8 = 2**24
+
+# (admin CIDRs, addresses they reach together)
+REACH = [
+    ([], 0),
+    (["192.0.2.10/32"], 1),
+    (["192.0.2.0/24", "198.51.100.0/24"], 512),
+    (["10.0.0.0/8"], SLASH_8),
+    (["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24"], SLASH_8),
+    (["0.0.0.0/0"], 2**32),
+    (["0.0.0.0/1", "128.0.0.0/1"], 2**32),
+    (["10.0.0.0/7"], 2**25),
+    (["10.0.0.0/9", "11.0.0.0/9", "12.0.0.0/9"], 3 * 2**23),
+    (["10.128.0.0/9", "10.0.0.0/9", "11.0.0.0/24"], SLASH_8 + 256),
+]
+
+
+def _role_playbook(tmp_path, tasks):
+    playbook = tmp_path / "stack_config.yml"
+    play = {
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars_files": [str(ROOT / "playbooks" / "vars" / "contract.yml")],
+        "roles": ["jenkins_ha.aws.stack_config"],
+        "tasks": tasks,
+    }
+    playbook.write_text(json.dumps([play]))
+    return playbook
+
+
+def _run(playbook, *extra_vars):
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
+    return run_playbook(playbook, env, inventory=DEMO, extra_vars=list(extra_vars))
+
+
+def test_admin_cidr_reach_counts_overlaps_once(tmp_path):
+    template = ROOT / "roles" / "stack_config" / "templates" / "parse_cidrs.j2"
+    reach_of = (
+        "REACH {{{{ item | to_json }}}} {{{{ (lookup('ansible.builtin.template', '{0}',"
+        " template_vars={{'jenkins_ha_admin_cidrs': item}}) | from_yaml).admin_addresses }}}}"
+    ).format(template)
+    tasks = [{"name": "Reach of each set", "ansible.builtin.debug": {"msg": reach_of}, "loop": [c for c, _n in REACH]}]
+    result = _run(_role_playbook(tmp_path, tasks))
+    assert result.rc == 0, result.output[-3000:]
+    reach = {}
+    for line in result.output.splitlines():
+        if "REACH " in line:
+            cidrs, addresses = line.split("REACH ", 1)[1].rstrip('"').rsplit(" ", 1)
+            reach[json.dumps(json.loads(cidrs))] = int(addresses)
+    assert reach == {json.dumps(cidrs): addresses for cidrs, addresses in REACH}
+
+
+@pytest.mark.parametrize(
+    "cidrs", [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["10.0.0.0/7"], ["10.0.0.0/9", "11.0.0.0/9", "12.0.0.0/9"]]
+)
+def test_admin_cidrs_wider_than_a_slash_8_are_refused(tmp_path, cidrs):
+    result = _run(_role_playbook(tmp_path, []), {"jenkins_ha_admin_cidrs": cidrs})
+    assert result.rc != 0
+    assert "jenkins_ha_admin_cidrs together cover" in result.output, result.output[-3000:]
+
+
+def test_a_tls_policy_admitting_tls_1_0_is_refused(tmp_path):
+    result = _run(_role_playbook(tmp_path, []), {"jenkins_ha_alb_ssl_policy": "ELBSecurityPolicy-2016-08"})
+    assert result.rc != 0
+    assert "jenkins_ha_alb_ssl_policy" in result.output and "ELBSecurityPolicy-2016-08" in result.output
+
+
+def test_the_demo_with_narrow_admin_cidrs_and_a_pq_policy_passes(tmp_path):
+    result = _run(
+        _role_playbook(tmp_path, []),
+        {
+            "jenkins_ha_admin_cidrs": ["10.0.0.0/8"],
+            "jenkins_ha_alb_ssl_policy": "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        },
+    )
+    assert result.rc == 0, result.output[-3000:]
