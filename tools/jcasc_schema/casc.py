@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from model import MAPS, raw
+from jtypes import MAPS, raw
 
 SCALARS = {
     "java.lang.String": "string",

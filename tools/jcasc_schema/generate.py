@@ -19,14 +19,14 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path[:0] = [HERE, os.path.join(ROOT, "plugins", "module_utils", "jcasc")]
+sys.path[:0] = [HERE]
 
 import yaml  # noqa: E402  (after the path set-up above)
 
-from build import Builder  # noqa: E402
-from model import World  # noqa: E402
+from walk import Builder  # noqa: E402
+from jtypes import World  # noqa: E402
 from pinning import choose  # noqa: E402
-from sources import GitSource  # noqa: E402
+from gitsource import GitSource  # noqa: E402
 
 FORMAT = 1
 MAIN_JAVA = "war/src/main/java/executable/Main.java"

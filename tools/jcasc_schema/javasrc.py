@@ -327,12 +327,15 @@ class _Parser:
             return
         annotations, modifiers, rest = _take_annotations(chunk, self.strings)
         rest = rest.strip()
-        if not rest or rest.startswith("static") or rest == "":
+        if not rest or rest.startswith("static"):
             return
-        offset = pos + len(chunk) - len(chunk.lstrip())
-        line = self.line_of(offset + chunk.strip().find(rest[:20])) if rest else self.line_of(offset)
-        if annotations:
-            line = self.line_of(offset)
+        rest_start = pos + len(chunk.rstrip()) - len(rest)
+
+        def line_at(name):
+            """The line of the declared name (annotations above it are not the declaration)."""
+            found = re.search(r"\b%s\b" % re.escape(name), rest)
+            return self.line_of(rest_start + (found.start() if found else 0))
+
         if owner.kind == "interface":
             if "default" not in modifiers and "static" not in modifiers and "private" not in modifiers:
                 modifiers.add("abstract" if abstract else "public")
@@ -350,19 +353,21 @@ class _Parser:
                 return
             rtype, name = re.sub(r"\s+", "", m.group(1)), m.group(2)
             if not rtype and name == owner.simple:
-                owner.members.append(Member("constructor", name, line, modifiers, annotations, "", params))
+                owner.members.append(Member("constructor", name, line_at(name), modifiers, annotations, "", params))
             elif rtype:
-                owner.members.append(Member("method", name, line, modifiers, annotations, rtype, params))
+                owner.members.append(Member("method", name, line_at(name), modifiers, annotations, rtype, params))
             return
         decl = rest.split("=")[0] if eq >= 0 else rest
         for var in split_top(decl):
             m = re.match(r"(.*?)\s*\b([A-Za-z_]\w*)\s*(\[\s*\])*\s*$", var.strip(), re.S)
             if m and m.group(1):
                 ftype = re.sub(r"\s+", "", m.group(1))
-                owner.members.append(Member("field", m.group(2), line, modifiers, annotations, ftype))
+                owner.members.append(Member("field", m.group(2), line_at(m.group(2)), modifiers, annotations, ftype))
             elif m and owner.members and owner.members[-1].kind == "field":
                 prev = owner.members[-1]
-                owner.members.append(Member("field", m.group(2), line, modifiers, annotations, prev.type))
+                owner.members.append(
+                    Member("field", m.group(2), line_at(m.group(2)), modifiers, annotations, prev.type)
+                )
 
 
 def parse(path, src):

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import subprocess
 
-from sources import Pom
-from version import compare
+from gitsource import Pom
+
+
+def _load_version():
+    """module_utils/jcasc/version.py by path, under a name no installed package can shadow."""
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+        "plugins",
+        "module_utils",
+        "jcasc",
+        "version.py",
+    )
+    spec = importlib.util.spec_from_file_location("jcasc_schema_version", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+compare = _load_version().compare
 
 
 def release_tags(gitdir, artifact):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from casc import DESCRIBABLE, SCALARS, data_bound_constructor, describe, possible_names
+from casc import DESCRIBABLE, SCALARS, data_bound_constructor, describe, possible_names, symbols
 from facts import SCALAR_TYPES, CATEGORIES, EXCLUSIONS, EXPAND_CATEGORY, EXPAND_ONLY, OVERRIDES, ROOTS, STOP
-from model import COLLECTIONS, MAPS, raw
+from jtypes import COLLECTIONS, MAPS, raw
 
 GLOBAL_CONFIGURATION = "jenkins.model.GlobalConfiguration"
 
@@ -69,7 +69,7 @@ class Builder:
                     entry = self.entry(component, type_name, "%s:%d" % (path, src.line_of(path, "class ")))
                     entry.setdefault("attributes", {})
                     for attr, (atype, multiple, needle) in attributes.items():
-                        spec = self._scalar_or_type(atype, None, expand=True)
+                        spec = self._scalar_or_type(atype, expand=True)
                         if multiple:
                             spec["multiple"] = True
                         spec["origin"] = "%s:%d" % (path, src.line_of(path, needle))
@@ -80,7 +80,6 @@ class Builder:
         return roots
 
     def _categories(self, roots):
-        core = self.world.sources["core"]
         for cls, key in CATEGORIES.items():
             jt = self.world.type(cls)
             if jt is None:
@@ -99,7 +98,7 @@ class Builder:
                 if "getCategory" in text and simple + ".class" in text:
                     key = cat_key
             sym = jt.annotation("Symbol")
-            names = __import__("casc").symbols(jt) if sym else []
+            names = symbols(jt) if sym else []
             if not names:
                 names = [jt.simple[:1].lower() + jt.simple[1:]]
             root = roots[component].setdefault(key, {"attributes": {}})
@@ -108,9 +107,8 @@ class Builder:
                 attr["aliases"] = names[1:]
             root["attributes"][names[0]] = attr
             self.enqueue(jt.name, expand=names[0] in EXPAND_CATEGORY)
-        del core
 
-    def _scalar_or_type(self, name, ctx_attr, expand):
+    def _scalar_or_type(self, name, expand):
         if name in SCALARS:
             return {"type": SCALARS[name]}
         if name in SCALAR_TYPES and SCALAR_TYPES[name][0] in self.components:
@@ -145,7 +143,7 @@ class Builder:
             known = all(world.type(a) is not None or a.startswith("java.") for a in ancestors)
             if DESCRIBABLE not in ancestors and known:
                 return None  # BaseConfigurator.createAttribute: abstract but not Describable
-        spec = self._scalar_or_type(resolved, attr, expand)
+        spec = self._scalar_or_type(resolved, expand)
         if multiple:
             spec["multiple"] = True
         if attr.deprecated:
