@@ -13,7 +13,7 @@ description:
   - Asks the Configuration as Code (JCasC) plugin to re-read its configuration and fails unless JCasC says it
     applied it; then reads back what Jenkins runs (O(expect)) when an account is given.
   - C(token) (the default) uses JCasC's token reload, C(POST /reload-configuration-as-code/) with the form field
-    C(casc-reload-token): no account, no crumb, so it works with any security realm (OIDC has no password login).
+    C(casc-reload-token), without account or crumb, so it works with any security realm (OIDC has no password login).
     Success is status 200 with an empty body; JCasC answers a configuration error with 200 and a JSON error, a
     wrong token with 401, and 404 when Jenkins was started without a token. The token is read on the Jenkins host
     from O(token_file), a systemd environment file (C(CASC_RELOAD_TOKEN=...)) that the unit passes to Jenkins, so
@@ -66,6 +66,7 @@ attributes:
     description: Reports the reload it would ask for, without asking.
   diff_mode:
     support: none
+    description: A reload has no before and after to show.
   platform:
     platforms: posix
     support: full

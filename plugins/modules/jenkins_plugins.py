@@ -20,7 +20,7 @@ description:
     both plugins; nothing is upgraded silently.
   - With O(jenkins_version), the update center is asked for the tier that matches that core
     (C(update-center.json?version=<core>), as the plugin installation manager asks), not for the newest plugins,
-    which are meant for the weekly line; and the resolved set is checked as Jenkins checks plugins at start: a
+    which are meant for the weekly line; and the resolved set is checked as Jenkins checks plugins at start. A
     plugin whose C(requiredCore) is newer than the core, or whose required dependency is missing or too old, fails
     the task with a message naming the plugin, before anything is downloaded.
   - Every download is checked against the update center's SHA-256 checksum before it replaces anything.

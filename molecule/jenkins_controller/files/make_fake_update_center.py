@@ -13,7 +13,8 @@ base64 sha256 checksums like the real metadata. BASE_URL is where DIR will be se
 The names and top-level versions are the role's default pins; dependency versions and archives are invented,
 unless SCHEMAS_DIR (plugins/module_utils/jcasc/schemas/ of the collection) has a schema file for a pinned
 <name>/<version>.json: then that plugin's required dependencies and required core are its schema's `requires`
-(taken from the plugin's pom at that version), and each dependency named there is offered at the version required.
+(taken from the plugin's pom at that version), and each dependency named there is offered at the version required
+(the schema leaves it null when the pom takes it from a BOM: then the table's version, or 1.0 for a new name).
 """
 
 import base64
@@ -28,7 +29,7 @@ import zipfile
 PLUGINS = {
     "configuration-as-code": [("2117.vc05a_0b_e6b_f4e", [("snakeyaml-api", "2.3-123.v13484c65210a_", False)])],
     "snakeyaml-api": [("2.3-123.v13484c65210a_", [])],
-    "credentials": [("1389.vd7a_b_f5fa_50a_2", []), ("1415.v831096eb_5534", [])],
+    "credentials": [("1389.vd7a_b_f5fa_50a_2", []), ("1415.v831096eb_5534", []), ("1502.v5c95e620ddfe", [])],
     "ssh-credentials": [("361.vb_f6760818e8c", [("credentials", "1389.vd7a_b_f5fa_50a_2", False)])],
     "ssh-slaves": [("3.1097.v868116049892", [("ssh-credentials", "355.v9b_e5b_cde5003", False)])],
     "aws-java-sdk2-core": [("2.30.17-68.v5b_f16a_87c6f8", [])],
@@ -81,6 +82,8 @@ PLUGINS = {
     "nimbus-jose-jwt-api": [("10.0.2-27.vca_0b_6da_2b_ee7", [])],
     "jackson2-api": [("2.18.3-402.v74c4eb_f122b_2", [])],
 }
+# The version offered for a dependency a schema names without a version and the table does not know.
+UNKNOWN_DEPENDENCY_VERSION = "1.0"
 # requiredCore of every release without a schema file: older than both LTS lines the role supports.
 DEFAULT_REQUIRED_CORE = "2.479.1"
 
@@ -98,7 +101,10 @@ def from_schemas(plugins, schemas_dir):
                 continue
             with open(path, encoding="utf-8") as handle:
                 requires = json.load(handle).get("requires") or {}
-            required = sorted((requires.get("plugins") or {}).items())
+            required = []
+            for dep, dep_version in sorted((requires.get("plugins") or {}).items()):
+                known = [v for v, dummy in plugins.get(dep, [])]
+                required.append((dep, dep_version or (known[-1] if known else UNKNOWN_DEPENDENCY_VERSION)))
             plugins[name][index] = (version, [(d, v, False) for d, v in required])
             if requires.get("core"):
                 cores[(name, version)] = requires["core"]

@@ -1,5 +1,6 @@
-"""Render roles/jenkins_controller/templates/jenkins.yaml.j2 from several variable sets; every key path must be
-one the plugins accept (casc_allowed_keys.ALLOWED), and the values must say what the variables asked for."""
+"""Render roles/jenkins_controller/templates/jenkins.yaml.j2 from several variable sets: each rendering must load
+on both supported LTS lines with the role's pinned plugins, as held against the JCasC schema generated from their
+sources (plugins/module_utils/jcasc, docs/jcasc-schema.md), and the values must say what the variables asked for."""
 
 from pathlib import Path
 
@@ -8,9 +9,12 @@ import pytest
 import yaml
 from ansible.plugins.filter.core import FilterModule
 
-from .casc_allowed_keys import ALLOWED_WITH_PARENTS, SYMBOL_VALUES
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "jenkins_controller"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The LTS lines the role supports: the pin, and the previous line (Debian 12's openjdk-17).
+CORES = ("2.541.3", "2.568.2")
 
 
 def role_vars(**overrides):
@@ -32,18 +36,12 @@ def render(**overrides):
     return text, yaml.safe_load(text)
 
 
-def key_paths(node, prefix=""):
-    """(path, scalar or None) for every mapping key, lists as []."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            path = "{0}.{1}".format(prefix, key) if prefix else key
-            yield path, None if isinstance(value, (dict, list)) else value
-            yield from key_paths(value, path)
-    elif isinstance(node, list):
-        for item in node:
-            if not isinstance(item, (dict, list)):
-                yield prefix + "[]", item
-            yield from key_paths(item, prefix + "[]")
+def pinned_plugins():
+    return {p["name"]: p["version"] for p in role_vars()["jenkins_controller_plugins"]}
+
+
+def schema_errors(casc, core):
+    return validate(casc, load_schema(core, pinned_plugins()))
 
 
 VARIABLE_SETS = {
@@ -82,16 +80,37 @@ VARIABLE_SETS = {
 }
 
 
+@pytest.mark.parametrize("core", CORES)
 @pytest.mark.parametrize("name", sorted(VARIABLE_SETS))
-def test_every_key_is_accepted_by_the_plugins(name):
+def test_every_rendering_loads_on_both_lts_lines(name, core):
     dummy, casc = render(**VARIABLE_SETS[name])
-    unknown = []
-    for path, value in key_paths(casc):
-        if path not in ALLOWED_WITH_PARENTS:
-            unknown.append(path)
-        elif path in SYMBOL_VALUES and value is not None and value not in SYMBOL_VALUES[path]:
-            unknown.append("{0}={1}".format(path, value))
-    assert not unknown, "keys no plugin accepts: {0}".format(unknown)
+    assert schema_errors(casc, core) == []
+
+
+REALMS = {
+    "local": {},
+    "ldap": {k: v for k, v in VARIABLE_SETS["ldap"].items() if k != "jenkins_controller_admin_email"},
+    "oidc": {k: v for k, v in VARIABLE_SETS["oidc-no-fleet"].items() if k != "jenkins_controller_fleet_enabled"},
+}
+
+
+@pytest.mark.parametrize("core", CORES)
+@pytest.mark.parametrize("realm", sorted(REALMS))
+def test_each_realm_with_the_fleet_cloud_loads(realm, core):
+    dummy, casc = render(**REALMS[realm])
+    assert "eC2Fleet" in casc["jenkins"]["clouds"][0]
+    assert list(casc["jenkins"]["securityRealm"]) == [{"local": "local", "ldap": "ldap", "oidc": "oic"}[realm]]
+    assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_the_rendering_before_the_fix_is_refused(core):
+    # What the role rendered before (agentProtocols, crumbIssuer.standard.excludeClientIPFromCrumb) stops Jenkins.
+    casc = yaml.safe_load((FIXTURES / "jenkins-before-fix.yaml").read_text())
+    errors = schema_errors(casc, core)
+    assert any(e.startswith("jenkins.agentProtocols:") for e in errors), errors
+    if core == "2.568.2":
+        assert any(e.startswith("jenkins.crumbIssuer.standard.excludeClientIPFromCrumb:") for e in errors), errors
 
 
 def test_defaults_render_the_stack_settings():

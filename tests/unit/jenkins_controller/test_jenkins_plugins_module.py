@@ -86,7 +86,7 @@ def test_check_apply_idempotent_from_mirror_dir(tmp_path, mirror):
     assert first["changed"] is True, first
     assert {p["name"] for p in first["plugins"]} == EXPECTED
     assert not dest.exists()
-    assert first["diff"]["after"]["plugins"]["credentials"] == "1415.v831096eb_5534"
+    assert first["diff"]["after"]["plugins"]["credentials"] == "1502.v5c95e620ddfe"
 
     applied = run_module(tmp_path, dest=str(dest), update_center_dir=str(mirror), plugins=WANTED, mode="0640")
     assert applied["changed"] is True, applied
@@ -130,7 +130,7 @@ def test_over_http_with_checksum_verification(tmp_path, served):
     assert installed(dest) == ["credentials.jpi", "ssh-credentials.jpi", "ssh-slaves.jpi"]
     # Tamper with an archive on the server: the download is refused and the installed file stays as it was.
     (dest / "credentials.jpi").unlink()
-    archive = directory / "download/plugins/credentials/1415.v831096eb_5534/credentials.hpi"
+    archive = directory / "download/plugins/credentials/1502.v5c95e620ddfe/credentials.hpi"
     archive.write_bytes(archive.read_bytes() + b"tampered")
     failed = run_module(tmp_path, **args)
     assert failed.get("failed") is True
