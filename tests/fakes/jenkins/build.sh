@@ -43,6 +43,7 @@ if [ -d "$schemas" ]; then
 else
     echo "build.sh: warning: no JCasC schemas at $schemas; the stand-in will refuse to start" >&2
 fi
+(cd "$classes/schemas" && find . -name '*.json' | sed 's|^\./||' | LC_ALL=C sort >INDEX)
 printf 'Jenkins-Version: %s\nX-Jenkins-Stand-In: true\n' "$core" >"$classes/manifest.add"
 jar --create --file "$outdir/jenkins.war.tmp" --main-class fake.jenkins.Main --manifest "$classes/manifest.add" \
     -C "$classes" fake -C "$classes" schemas

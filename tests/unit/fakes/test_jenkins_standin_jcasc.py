@@ -146,10 +146,10 @@ def test_start_is_refused_for_the_role_template_with_agent_protocols(fixture_war
     # ConfigurationAsCodeBootFailure.doDynamic: 503 and error.jelly on every URL, the unit's /login wait fails.
     assert status == 503
     assert "Error loading configuration" in body
-    assert "jenkins.agentProtocols: attribute is deprecated" in body
+    assert "jenkins.agentProtocols: 'agentProtocols' is deprecated" in body
     log = standin.log.read_text()
-    assert "Failed to initialize Jenkins" in log and "jenkins.agentProtocols: attribute is deprecated" in log
-    deprecated_crumb = "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: attribute is deprecated"
+    assert "Failed to initialize Jenkins" in log and "jenkins.agentProtocols: 'agentProtocols' is deprecated" in log
+    deprecated_crumb = "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: 'excludeClientIPFromCrumb' is deprecated"
     assert (deprecated_crumb in log) == (core == "2.568.2")
     assert request(standin.url + "/api/json", headers=AUTH)[0] == 503
 
@@ -159,7 +159,7 @@ def test_start_refusal_under_systemd_notify_exits_with_the_errors_in_the_log(fix
     instances.append(standin)
     standin.start(extra_env={"NOTIFY_SOCKET": "/nonexistent"}, wait=False)
     assert standin.proc.wait(timeout=30) == 5
-    assert "jenkins.agentProtocols: attribute is deprecated" in standin.log.read_text()
+    assert "jenkins.agentProtocols: 'agentProtocols' is deprecated" in standin.log.read_text()
 
 
 def test_invalid_reload_keeps_the_running_configuration_and_counter(fixture_wars, tmp_path, instances):
@@ -355,10 +355,10 @@ def test_casc_check_reports_every_rule(fixture_wars, tmp_path):
     lines = answer.stdout.splitlines()
     assert "jenkins.numExecutors: expected an integer (int), got 'many'" in lines
     assert "jenkins.mode: expected one enum, got a list" in lines
-    assert "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: attribute is deprecated" in lines
+    assert "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: 'excludeClientIPFromCrumb' is deprecated" in lines
     assert "jenkins.disableRememberMe: expected true or false, got 'yes please'" in lines
-    assert "jenkins.agentProtocols: attribute is deprecated" in lines
-    assert "jenkins.clouds[0].eC2Fleet.credentialsId: attribute is deprecated" in lines
+    assert "jenkins.agentProtocols: 'agentProtocols' is deprecated" in lines
+    assert "jenkins.clouds[0].eC2Fleet.credentialsId: 'credentialsId' is deprecated" in lines
     assert "jenkins.clouds[1]: no implementation of Cloud named 'nope' (known: eC2Fleet)" in lines
     assert "tool: no configurator for this root element: no loaded component provides it" in lines
     assert len(lines) == 8
@@ -379,23 +379,106 @@ def test_casc_check_accepts_the_fixed_document_and_drops_plugins_needing_a_newer
     assert missing.returncode == 2 and "no JCasC schema nothing/1.json" in missing.stderr
 
 
+# --- the generated schemas: the stand-in and the Python validator agree ---------------------------------------------
+
+
+def real_schemas_or_skip():
+    if not (REAL_SCHEMAS / "pins.json").is_file():
+        pytest.skip("the generated schemas (plugins/module_utils/jcasc/schemas) do not exist yet")
+    return {
+        name: pin["version"] for name, pin in json.loads((REAL_SCHEMAS / "pins.json").read_text())["plugins"].items()
+    }
+
+
+def python_errors(text, core, plugins):
+    import yaml
+
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
+
+    return validate(yaml.safe_load(text), load_schema(core, plugins))
+
+
+def paths(lines):
+    return sorted(line.split(": ", 1)[0] for line in lines)
+
+
+AGREEMENT_DOCS = {
+    "role-before-fix": ROLE_CASC_WITH_AGENT_PROTOCOLS,
+    "role-fixed": VALID,
+    "unknown-root": VALID + "nonsense:\n  a: 1\n",
+    "unknown-attribute": VALID.replace("  numExecutors: 0\n", "  numExecutors: 0\n  executorz: 2\n"),
+    "wrong-scalars": VALID.replace("numExecutors: 0", "numExecutors: lots").replace("mode: EXCLUSIVE", "mode: BOTH"),
+    "list-for-one": VALID.replace("  mode: EXCLUSIVE\n", "  mode:\n    - EXCLUSIVE\n"),
+    "unknown-implementation": VALID.replace("markupFormatter: plainText", "markupFormatter: rawHtmlPlease"),
+    "case-insensitive": VALID.replace("systemMessage", "SystemMessage").replace("plainText", "PlainText"),
+    "anchors-root": VALID + "x-defaults:\n  anything: goes\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AGREEMENT_DOCS))
+@pytest.mark.parametrize("core", ["2.541.3", "2.568.2"])
+def test_stand_in_and_python_validator_agree_on_the_generated_schemas(standin_war, tmp_path, core, name):
+    pins = real_schemas_or_skip()
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(AGREEMENT_DOCS[name])
+    java = casc_check(standin_war, doc, core, sorted(pins.items()))
+    assert java.returncode in (0, 1), java.stderr
+    python = python_errors(AGREEMENT_DOCS[name], core, pins)
+    assert (java.returncode == 0) == (python == []), (java.stdout, python)
+    assert paths(java.stdout.splitlines()) == paths(python)
+
+
+def test_generated_schemas_refuse_the_role_output_with_agent_protocols(standin_war, tmp_path):
+    pins = real_schemas_or_skip()
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(ROLE_CASC_WITH_AGENT_PROTOCOLS)
+    old = casc_check(standin_war, doc, "2.541.3", sorted(pins.items()))
+    assert old.stdout.splitlines() == ["jenkins.agentProtocols: 'agentProtocols' is deprecated"]
+    new = casc_check(standin_war, doc, "2.568.2", sorted(pins.items()))
+    # 2.568.2's DefaultCrumbIssuer has a no-argument @DataBoundConstructor: the old constructor argument is gone.
+    assert new.stdout.splitlines() == [
+        "jenkins.crumbIssuer.standard.excludeClientIPFromCrumb: unknown attribute of DefaultCrumbIssuer (valid: none)",
+        "jenkins.agentProtocols: 'agentProtocols' is deprecated",
+    ]
+
+
 # --- the corpus: documents with real JCasC's verdicts ---------------------------------------------------------------
 
 
-def corpus_cases():
-    manifest = CORPUS / "manifest.yml"
-    if not manifest.is_file():
-        return []
+def corpus_cases(pins):
+    """(document, core, plugins, expected accept, expected error paths) from tests/jcasc/corpus/manifest.yml."""
     import yaml
 
-    data = yaml.safe_load(manifest.read_text())
-    return data
+    cases = []
+    for entry in yaml.safe_load((CORPUS / "manifest.yml").read_text())["documents"]:
+        plugins = dict(entry.get("plugins") or pins)
+        for name in entry.get("plugins_without", []):
+            plugins.pop(name, None)
+        for core, verdict in entry["verdict"].items():
+            assert verdict in ("accepted", "refused"), entry
+            expected = entry.get("errors", {}).get(core, [])
+            cases.append((entry["document"], str(core), plugins, verdict == "accepted", expected))
+    return cases
 
 
 def test_corpus_verdicts_agree_with_the_manifest(standin_war):
-    manifest = CORPUS / "manifest.yml"
-    if not manifest.is_file():
+    if not (CORPUS / "manifest.yml").is_file():
         pytest.skip("tests/jcasc/corpus/manifest.yml does not exist yet (being written by another engineer)")
-    if not (REAL_SCHEMAS / "core").is_dir():
-        pytest.skip("the generated schemas (plugins/module_utils/jcasc/schemas) do not exist yet")
-    pytest.fail("corpus manifest format not wired yet: see corpus_cases()")
+    pins = real_schemas_or_skip()
+    disagreements = []
+    for document, core, plugins, accept, expected in corpus_cases(pins):
+        answer = casc_check(standin_war, CORPUS / document, core, sorted(plugins.items()))
+        assert answer.returncode in (0, 1), "{0} on {1}: {2}".format(document, core, answer.stderr)
+        reported = paths(answer.stdout.splitlines())
+        if (answer.returncode == 0) != accept or not set(expected) <= set(reported):
+            disagreements.append(
+                "{0} on core {1} without {2}: manifest says {3} {4}, stand-in says {5}".format(
+                    document,
+                    core,
+                    sorted(set(pins) - set(plugins)) or "nothing",
+                    "accepted" if accept else "refused",
+                    expected,
+                    answer.stdout.strip() or "accepted",
+                )
+            )
+    assert not disagreements, "\n".join(disagreements)

@@ -185,6 +185,7 @@ final class Casc {
     private static final class Parser {
         private final List<Line> lines;
         private final List<String> raw;
+        private final Map<String, Object> anchors = new LinkedHashMap<>();
         private int index;
 
         Parser(List<Line> lines, List<String> raw) {
@@ -228,7 +229,7 @@ final class Casc {
                         list.add(block(column));
                     } else {
                         index++;
-                        list.add(scalar(rest, line.number));
+                        list.add(node(rest, line.number));
                     }
                 }
             }
@@ -251,21 +252,53 @@ final class Casc {
                 }
                 String key = unquote(kv[0], line.number);
                 String value = kv[1];
+                String anchor = null;
+                if (value.startsWith("&")) {
+                    int space = value.indexOf(' ');
+                    anchor = space < 0 ? value.substring(1) : value.substring(1, space);
+                    value = space < 0 ? "" : value.substring(space + 1).trim();
+                }
                 index++;
+                Object parsed;
                 if (value.isEmpty()) {
                     if (index < lines.size() && (lines.get(index).indent > indent
                             || lines.get(index).indent == indent && isSequenceItem(lines.get(index).text))) {
-                        map.put(key, lines.get(index).indent > indent ? block(indent + 1) : sequence(indent));
+                        parsed = lines.get(index).indent > indent ? block(indent + 1) : sequence(indent);
                     } else {
-                        map.put(key, null);
+                        parsed = null;
                     }
                 } else if (value.equals("|") || value.equals("|-") || value.equals(">") || value.equals(">-")) {
-                    map.put(key, blockScalar(indent, line.number, value));
+                    parsed = blockScalar(indent, line.number, value);
                 } else {
-                    map.put(key, scalar(value, line.number));
+                    parsed = node(value, line.number);
+                }
+                if (anchor != null) {
+                    anchors.put(anchor, parsed);
+                }
+                if (key.equals("<<") && parsed instanceof Map) {
+                    // Merge key: the mapping's own keys win over the merged ones.
+                    castMap(parsed).forEach(map::putIfAbsent);
+                } else {
+                    map.put(key, parsed);
                 }
             }
             return map;
+        }
+
+        /** A scalar, or an alias of an anchored node ({@code *name}), or an anchored scalar ({@code &name v}). */
+        private Object node(String text, int line) {
+            if (text.startsWith("*")) {
+                if (!anchors.containsKey(text.substring(1))) {
+                    throw new IllegalArgumentException("line " + line + ": unknown alias " + text);
+                }
+                return anchors.get(text.substring(1));
+            }
+            if (text.startsWith("&") && text.indexOf(' ') > 0) {
+                Object value = scalar(text.substring(text.indexOf(' ') + 1).trim(), line);
+                anchors.put(text.substring(1, text.indexOf(' ')), value);
+                return value;
+            }
+            return scalar(text, line);
         }
 
         private String blockScalar(int indent, int headerLine, String style) {

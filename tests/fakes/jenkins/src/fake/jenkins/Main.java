@@ -146,9 +146,21 @@ public final class Main {
             System.err.println("SEVERE: Failed Loading plugin " + failed.get("name") + " v" + failed.get("version")
                     + System.lineSeparator() + failed.get("reason"));
         }
+        Map<String, String> components = plugins.loaded();
+        if (!components.containsKey("configuration-as-code")) {
+            // Real Jenkins ignores CASC_JENKINS_CONFIG without the plugin; the stand-in exists to apply it, so it
+            // assumes the one configuration-as-code version it was built with.
+            List<String> bundled = Schema.bundledVersions("configuration-as-code");
+            if (bundled.size() == 1) {
+                components.put("configuration-as-code", bundled.get(0));
+                System.err.println("WARNING: the configuration-as-code plugin is not installed (real Jenkins would"
+                        + " ignore CASC_JENKINS_CONFIG); the stand-in checks it against configuration-as-code "
+                        + bundled.get(0));
+            }
+        }
         Schema schema;
         try {
-            schema = Schema.load(null, version, plugins.loaded());
+            schema = Schema.load(null, version, components);
         } catch (Schema.MissingSchemaException e) {
             System.err.println("SEVERE: the Jenkins stand-in " + version + " cannot start: " + e.getMessage());
             System.exit(1);

@@ -83,9 +83,26 @@ final class Schema {
         Map<String, Object> requires = map(file.get("requires"));
         p.requiredCore = requires.get("core") instanceof String ? (String) requires.get("core") : null;
         for (Map.Entry<String, Object> dep : map(requires.get("plugins")).entrySet()) {
-            p.dependencies.add(new String[] {dep.getKey(), String.valueOf(dep.getValue()), ""});
+            // null: the minimum comes from the plugin BOM, so only presence is required.
+            p.dependencies.add(new String[] {dep.getKey(), dep.getValue() == null ? "0" : (String) dep.getValue(), ""});
         }
         return p;
+    }
+
+    /** Versions of a component bundled in the jar (build.sh writes /schemas/INDEX, one component/version a line). */
+    static List<String> bundledVersions(String component) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (InputStream in = Schema.class.getResourceAsStream("/schemas/INDEX")) {
+            if (in == null) {
+                return out;
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(component + "/") && line.endsWith(".json")) {
+                    out.add(line.substring(component.length() + 1, line.length() - 5));
+                }
+            }
+        }
+        return out;
     }
 
     private static String where(Path schemaDir) {

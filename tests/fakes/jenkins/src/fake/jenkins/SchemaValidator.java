@@ -33,9 +33,11 @@ final class SchemaValidator {
             if (key.startsWith("x-")) {
                 continue;
             }
-            Map<String, Object> root = rootFor(key);
+            Map<String, Object> root = ignoreCase(schema.roots, key);
             if (root == null) {
                 error(key, "no configurator for this root element: no loaded component provides it");
+            } else if (Boolean.TRUE.equals(root.get("unmodelled"))) {
+                continue;
             } else if (root.get("type") instanceof String) {
                 single(key, entry.getValue(), (String) root.get("type"));
             } else {
@@ -44,10 +46,32 @@ final class SchemaValidator {
         }
     }
 
-    private Map<String, Object> rootFor(String key) {
-        for (Map.Entry<String, Map<String, Object>> root : schema.roots.entrySet()) {
-            if (root.getKey().equalsIgnoreCase(key)) {
-                return root.getValue();
+    /** Root keys (ConfigurationAsCode.invokeWith) and attributes (BaseConfigurator.removeIgnoreCase) ignore case. */
+    private static <V> V ignoreCase(Map<String, V> map, String key) {
+        V exact = map.get(key);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, V> entry : map.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(key)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The attribute a key sets: its name, or one of its obsolete aliases (BaseConfigurator.java:415-424). */
+    private static Map.Entry<String, Object> declaredAttribute(Map<String, Object> declared, String key) {
+        for (Map.Entry<String, Object> entry : declared.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(key)) {
+                return entry;
+            }
+        }
+        for (Map.Entry<String, Object> entry : declared.entrySet()) {
+            for (Object alias : Schema.list(Schema.map(entry.getValue()).get("aliases"))) {
+                if (String.valueOf(alias).equalsIgnoreCase(key)) {
+                    return entry;
+                }
             }
         }
         return null;
@@ -64,18 +88,25 @@ final class SchemaValidator {
         }
         for (Map.Entry<String, Object> entry : Casc.castMap(value).entrySet()) {
             String child = path + "." + entry.getKey();
-            Object def = declared.get(entry.getKey());
-            if (!(def instanceof Map)) {
-                error(child, "unknown attribute of " + owner + " (valid: " + String.join(", ", declared.keySet()) + ")");
+            Map.Entry<String, Object> def = declaredAttribute(declared, entry.getKey());
+            if (def == null || !(def.getValue() instanceof Map)) {
+                String valid = declared.isEmpty() ? "none" : String.join(", ", declared.keySet());
+                error(child, "unknown attribute of " + owner + " (valid: " + valid + ")");
             } else {
-                attribute(child, entry.getValue(), Casc.castMap(def));
+                attribute(child, def.getKey(), entry.getValue(), Casc.castMap(def.getValue()));
             }
         }
     }
 
-    private void attribute(String path, Object value, Map<String, Object> def) {
+    /** BaseConfigurator.configure (:429-448): deprecated and restricted attributes are refused by default. */
+    private void attribute(String path, String name, Object value, Map<String, Object> def) {
         if (Boolean.TRUE.equals(def.get("deprecated"))) {
-            error(path, "attribute is deprecated");
+            error(path, "'" + name + "' is deprecated");
+            return;
+        }
+        Object restricted = def.get("restricted");
+        if (restricted != null && !"None".equals(restricted)) {
+            error(path, "'" + name + "' is restricted: " + restricted);
             return;
         }
         String type = String.valueOf(def.get("type"));
@@ -152,8 +183,8 @@ final class SchemaValidator {
 
     private void typed(String path, Object value, String typeName) {
         Map<String, Object> type = schema.types.get(typeName);
-        if (type == null) {
-            error(path, "the schema has no type " + typeName + " (the stand-in cannot check it)");
+        // Types the generator could not model (custom configurators) are taken on trust, like the Python validator.
+        if (type == null || unmodelled(type)) {
             return;
         }
         if (!Boolean.TRUE.equals(type.get("abstract"))) {
@@ -183,18 +214,26 @@ final class SchemaValidator {
                     + String.join(", ", knownNames(typeName)) + ")");
             return;
         }
-        String child = path + "." + name;
-        if (value instanceof String) {
+        Map<String, Object> implType = schema.types.get(impl);
+        if (value instanceof String || unmodelled(implType)) {
             return;
         }
-        Map<String, Object> implType = schema.types.get(impl);
-        attributes(child, config, Schema.map(implType.get("attributes")), simpleName(impl));
+        attributes(path + "." + name, config, Schema.map(implType.get("attributes")), simpleName(impl));
     }
 
+    /** Unmodelled unless another component's file declared attributes for it (files are merged). */
+    private static boolean unmodelled(Map<String, Object> type) {
+        return Boolean.TRUE.equals(type.get("unmodelled")) && !Boolean.TRUE.equals(type.get("abstract"))
+                && Schema.map(type.get("attributes")).isEmpty();
+    }
+
+    /** HeteroDescribableConfigurator.findByPreferredSymbol / findBySymbols compare symbols ignoring case. */
     private String implementation(String base, String name) {
         for (Map.Entry<String, Map<String, Object>> type : schema.types.entrySet()) {
-            if (Schema.list(Schema.map(type.getValue().get("names")).get(base)).contains(name)) {
-                return type.getKey();
+            for (Object known : Schema.list(Schema.map(type.getValue().get("names")).get(base))) {
+                if (String.valueOf(known).equalsIgnoreCase(name)) {
+                    return type.getKey();
+                }
             }
         }
         return null;
