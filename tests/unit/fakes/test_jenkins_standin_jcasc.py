@@ -278,14 +278,27 @@ def test_plugin_needing_a_newer_core_is_not_loaded_and_its_root_is_refused(fixtu
     }
 
 
-def test_loaded_plugin_without_a_schema_stops_the_start(fixture_wars, tmp_path, instances):
+def test_covered_plugin_at_a_version_without_schema_stops_the_start(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    (standin.home / "plugins").mkdir()
+    write_plugin(standin.home / "plugins" / "ec2-fleet.jpi", Short_Name="ec2-fleet", Plugin_Version="4.2.0")
+    standin.start(wait=False)
+    assert standin.proc.wait(timeout=30) == 1
+    log = standin.log.read_text()
+    assert "no JCasC schema for the loaded plugin(s) ec2-fleet 4.2.0 (schemas exist for [4.3.0.549" in log
+
+
+def test_plugin_no_schema_covers_contributes_nothing(fixture_wars, tmp_path, instances):
     standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
     instances.append(standin)
     (standin.home / "plugins").mkdir()
     write_plugin(standin.home / "plugins" / "snakeyaml-api.jpi", Short_Name="snakeyaml-api", Plugin_Version="2.3-1")
-    standin.start(wait=False)
-    assert standin.proc.wait(timeout=30) == 1
-    assert "no JCasC schema for the loaded plugin(s) snakeyaml-api 2.3-1" in standin.log.read_text()
+    standin.start()
+    current = state(standin)
+    assert current["plugins"] == {"snakeyaml-api": "2.3-1"}
+    assert current["pluginsWithoutSchema"] == ["snakeyaml-api 2.3-1"]
+    assert "no JCasC schema covers the loaded plugin(s) snakeyaml-api 2.3-1" in standin.log.read_text()
 
 
 def test_too_old_or_disabled_dependency_fails_the_dependent(fixture_wars, tmp_path, instances):
@@ -300,7 +313,7 @@ def test_too_old_or_disabled_dependency_fails_the_dependent(fixture_wars, tmp_pa
     write_plugin(plugins / "off.jpi", Short_Name="off", Plugin_Version="1")
     (plugins / "off.jpi.disabled").write_text("")
     write_plugin(plugins / "needs-off.jpi", Short_Name="needs-off", Plugin_Version="1", Plugin_Dependencies="off:1")
-    # ssh-credentials 300.v1 loads and has no schema in the fixtures at that version: the start stops there.
+    # ssh-credentials 300.v1 loads and the fixtures have it only at 361.vb_f6760818e8c: the start stops there.
     standin.start(wait=False)
     assert standin.proc.wait(timeout=30) == 1
     log = standin.log.read_text()

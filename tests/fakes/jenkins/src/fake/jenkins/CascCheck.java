@@ -81,6 +81,10 @@ public final class CascCheck {
                 System.err.println("WARNING: plugin not loaded: " + failed.get("reason"));
             }
             Schema schema = Schema.load(schemas, core, plugins.loaded());
+            if (!schema.uncovered.isEmpty()) {
+                System.err.println("WARNING: no schema covers " + String.join(", ", schema.uncovered)
+                        + ": they contribute nothing");
+            }
             Map<String, Object> document = Casc.load(Paths.get(files.get(0)), System.getenv(), secrets);
             List<String> errors = SchemaValidator.validate(document, schema);
             errors.forEach(System.out::println);

@@ -216,6 +216,7 @@ final class Controller {
         s.put("plugins", plugins.loaded());
         s.put("failedPlugins", plugins.failed());
         s.put("schemaComponents", schema.components);
+        s.put("pluginsWithoutSchema", schema.uncovered);
         s.put("pid", ProcessHandle.current().pid());
         s.put("startedAt", startedAt);
         s.put("jenkinsHome", home.toString());

@@ -167,6 +167,11 @@ public final class Main {
             return;
         }
 
+        if (!schema.uncovered.isEmpty()) {
+            System.err.println("WARNING: no JCasC schema covers the loaded plugin(s) " + String.join(", ",
+                    schema.uncovered) + ": they contribute nothing, so configuration they would accept is refused");
+        }
+
         Controller controller = new Controller(version, home, casc, secrets, env, port, plugins, schema);
         try {
             controller.start();

@@ -30,6 +30,12 @@ final class Schema {
     final Map<String, Map<String, Object>> roots = new LinkedHashMap<>();
     final Map<String, Map<String, Object>> types = new LinkedHashMap<>();
     final List<String> components = new ArrayList<>();
+    /**
+     * Loaded plugins the schema set does not cover at all (library plugins: asm-api, mailer, …). They contribute
+     * nothing here, so whatever they would let JCasC configure is refused: the stand-in may refuse what Jenkins
+     * accepts, never the reverse. A covered plugin at a version without a schema stops the start instead.
+     */
+    final List<String> uncovered = new ArrayList<>();
 
     private Schema(String coreVersion) {
         this.coreVersion = coreVersion;
@@ -49,7 +55,12 @@ final class Schema {
             try {
                 schema.add(read(schemaDir, plugin.getKey(), plugin.getValue()));
             } catch (MissingSchemaException e) {
-                missing.add(plugin.getKey() + " " + plugin.getValue());
+                List<String> known = versionsOf(schemaDir, plugin.getKey());
+                if (known.isEmpty()) {
+                    schema.uncovered.add(plugin.getKey() + " " + plugin.getValue());
+                } else {
+                    missing.add(plugin.getKey() + " " + plugin.getValue() + " (schemas exist for " + known + ")");
+                }
             }
         }
         if (!missing.isEmpty()) {
@@ -57,6 +68,21 @@ final class Schema {
                     + " (" + where(schemaDir) + "): the stand-in cannot tell what JCasC would accept with them");
         }
         return schema;
+    }
+
+    private static List<String> versionsOf(Path schemaDir, String component) throws IOException {
+        if (schemaDir == null) {
+            return bundledVersions(component);
+        }
+        List<String> out = new ArrayList<>();
+        Path dir = schemaDir.resolve(component);
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                        .forEach(n -> out.add(n.substring(0, n.length() - 5)));
+            }
+        }
+        return out;
     }
 
     /** Only the core file: its Java list, before plugins are known. */
