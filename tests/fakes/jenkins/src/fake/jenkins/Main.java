@@ -48,8 +48,8 @@ public final class Main {
     }
 
     /**
-     * executable.Main.verifyJavaVersion (war/src/main/java/executable/Main.java:106-152 at jenkins-2.541.3,
-     * :107-153 at jenkins-2.568.2), same messages; null when the runtime may start.
+     * executable.Main.verifyJavaVersion (war/src/main/java/executable/Main.java:106-151 at jenkins-2.541.3,
+     * :107-152 at jenkins-2.568.2), same messages; null when the runtime may start.
      */
     static String javaRefusal(int release, List<Integer> supportedList, boolean enableFutureJava) {
         TreeSet<Integer> supported = new TreeSet<>(supportedList);
@@ -88,7 +88,8 @@ public final class Main {
             System.exit(1);
             return;
         }
-        // executable.Main.main checks Java before anything else, --version included (Main.java:176-183).
+        // executable.Main.main checks Java before anything else, --version included (Main.java:176-182 at
+        // jenkins-2.541.3, :177-183 at jenkins-2.568.2), and exits 1.
         String refusal = javaRefusal(Runtime.version().feature(), java, future);
         if (refusal != null) {
             System.err.println(refusal);
