@@ -9,8 +9,8 @@ from __future__ import annotations
 CASC = "plugin/src/main/java/io/jenkins/plugins/casc/"
 CRED = "src/main/java/com/cloudbees/plugins/credentials/"
 
-# Root keys: component -> key -> (type, path, needle). The category roots (unclassified, ...) are derived from the
-# GlobalConfigurationCategory classes of core (RootElementConfigurator.all, RootElementConfigurator.java:28-30).
+# Root keys: component -> key -> (type, path, needle). The category roots (unclassified, security, ...) are derived
+# from the GlobalConfigurationCategory classes of every component (categories.py).
 ROOTS = {
     "core": {
         "jenkins": ("jenkins.model.Jenkins", "core/src/main/java/jenkins/model/Jenkins.java", "public class Jenkins "),
@@ -31,14 +31,6 @@ ROOTS = {
             'return "credentials"',
         ),
     },
-}
-
-# Category roots: GlobalConfigurationCategory subclass -> root key (its @Symbol, checked by the generator).
-CATEGORIES = {
-    "jenkins.model.GlobalConfigurationCategory$Unclassified": "unclassified",
-    "jenkins.model.GlobalConfigurationCategory$Security": "security",
-    "jenkins.tools.ToolConfigurationCategory": "tool",
-    "jenkins.appearance.AppearanceCategory": "appearance",
 }
 
 # Dedicated configurators: component -> [(type, path, mode, {attribute: (type, multiple, needle)})].

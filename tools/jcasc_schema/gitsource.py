@@ -29,6 +29,9 @@ class GitSource:
                 if path.startswith(root + "/") and path.endswith(".java"):
                     self.files[path[len(root) + 1 : -5].replace("/", ".")] = path
 
+    def resource_files(self, root):
+        return self._git("ls-tree", "-r", "--name-only", self.commit, "--", root).splitlines()
+
     def _git(self, *args):
         return subprocess.run(
             ["git", "-C", self.gitdir, *args], check=True, capture_output=True, text=True, errors="replace"

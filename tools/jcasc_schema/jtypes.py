@@ -266,7 +266,12 @@ class World:
         candidates = [self.type(n) for n in jt.nested]
         candidates += [t for t in jt.unit.types.values() if t.name not in jt.nested and t is not jt]
         for cand in candidates:
-            if cand is None or not (cand.annotation("Extension") or cand.annotation("OptionalExtension")):
+            if cand is None:
+                continue
+            # registered by the annotation on the class, or by an @Extension factory method inside it (a descriptor
+            # that exists only under a condition, e.g. oic-auth's EscapeHatch outside FIPS mode)
+            factory = any(m.kind == "method" and "static" in m.modifiers and m.has("Extension") for m in cand.members)
+            if not (cand.annotation("Extension") or cand.annotation("OptionalExtension") or factory):
                 continue
             if cand.name in jt.nested or any(jt.simple in s for s in cand.extends):
                 if any("Descriptor" in s for s in cand.extends):

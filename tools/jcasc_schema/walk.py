@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from casc import DESCRIBABLE, SCALARS, data_bound_constructor, describe, possible_names, symbols
-from facts import SCALAR_TYPES, CATEGORIES, EXCLUSIONS, EXPAND_CATEGORY, EXPAND_ONLY, OVERRIDES, ROOTS, STOP
+import categories
+from casc import DESCRIBABLE, SCALARS, data_bound_constructor, describe, possible_names
+from categories import DESCRIPTOR
+from facts import SCALAR_TYPES, EXCLUSIONS, EXPAND_CATEGORY, EXPAND_ONLY, OVERRIDES, ROOTS, STOP
 from jtypes import COLLECTIONS, MAPS, raw
-
-GLOBAL_CONFIGURATION = "jenkins.model.GlobalConfiguration"
 
 
 class Builder:
@@ -17,6 +17,7 @@ class Builder:
         self.types = {}  # (component, type) -> entry
         self.queue = []
         self.done = set()
+        self.root_types = set()  # configured by a root configurator through reflection (BaseConfigurator)
 
     # ---- origins ----------------------------------------------------------------------------------------
     def origin(self, component, path, line, owner_component):
@@ -57,6 +58,7 @@ class Builder:
                 root = {"origin": "%s:%d" % (path, src.line_of(path, needle))}
                 if type_name:
                     root["type"] = type_name
+                    self.root_types.add(type_name)
                     self.enqueue(type_name)
                 else:
                     root["unmodelled"] = True
@@ -80,33 +82,21 @@ class Builder:
         return roots
 
     def _categories(self, roots):
-        for cls, key in CATEGORIES.items():
-            jt = self.world.type(cls)
-            if jt is None:
-                continue
-            sym = jt.annotation("Symbol")
-            if sym is not None and '"%s"' % key not in sym.args:
-                raise ValueError("%s: @Symbol %s, expected %s" % (cls, sym.args, key))
-            roots["core"][key] = {"attributes": {}, "origin": "%s:%d" % (jt.path, jt.line)}
-        for component, jt in self.world.implementations(GLOBAL_CONFIGURATION):
-            if not (jt.annotation("Extension") or jt.annotation("OptionalExtension")):
-                continue
-            text = self.world.sources[component].show(jt.path)
-            key = "unclassified"
-            for cls, cat_key in CATEGORIES.items():
-                simple = cls.split("$")[-1].split(".")[-1]
-                if "getCategory" in text and simple + ".class" in text:
-                    key = cat_key
-            sym = jt.annotation("Symbol")
-            names = symbols(jt) if sym else []
-            if not names:
-                names = [jt.simple[:1].lower() + jt.simple[1:]]
+        found = categories.category_roots(self.world)
+        for cls, (component, jt, key) in found.items():
+            roots[component][key] = {"attributes": {}, "origin": "%s:%d" % (jt.path, jt.line)}
+        keys = {cls: key for cls, (_, _, key) in found.items()}
+        for component, descriptor, describable in categories.descriptors(self.world):
+            key = categories.category_of(self.world, descriptor, keys)
+            names = categories.names_of(self.world, descriptor, describable)
             root = roots[component].setdefault(key, {"attributes": {}})
-            attr = {"type": jt.name, "origin": "%s:%d" % (jt.path, jt.line)}
+            if names[0] in root["attributes"]:
+                continue  # the first descriptor of a name wins, as the first matching configurator does
+            attr = {"type": descriptor.name, "origin": "%s:%d" % (descriptor.path, descriptor.line)}
             if len(names) > 1:
                 attr["aliases"] = names[1:]
             root["attributes"][names[0]] = attr
-            self.enqueue(jt.name, expand=names[0] in EXPAND_CATEGORY)
+            self.enqueue(descriptor.name, expand=names[0] in EXPAND_CATEGORY)
 
     def _scalar_or_type(self, name, expand):
         if name in SCALARS:
@@ -179,6 +169,14 @@ class Builder:
                 self.enqueue(impl.name)
             return
         if replaced:
+            return
+        reflective = name in self.root_types or self._overridden(name) or self.world.is_subtype(name, DESCRIPTOR)
+        if data_bound_constructor(jt) is None and not reflective:
+            # neither DataBound nor a descriptor: configured by a dedicated configurator or a Stapler converter we do
+            # not see (DefaultConfiguratorRegistry.internalLookup order), so its content is not checked
+            if not entry.get("attributes"):
+                entry.pop("attributes", None)
+                entry["unmodelled"] = True
             return
         only = EXPAND_ONLY.get(name)
         attributes = entry.setdefault("attributes", {})

@@ -110,6 +110,22 @@ def test_core_facts(generated):
     assert old["types"]["hudson.security.csrf.CrumbIssuer"]["abstract"] is True
 
 
+def test_category_roots(generated):
+    _, _, out = generated
+    core = _read(out, "core", "1.0.1")
+    unclassified = core["roots"]["unclassified"]["attributes"]
+    assert unclassified["location"]["type"] == "jenkins.model.JenkinsLocationConfiguration"
+    assert unclassified["shell"] == {
+        "type": "hudson.tasks.Shell$DescriptorImpl",
+        "origin": "core/src/main/java/hudson/tasks/Shell.java:9",
+    }  # a global.jelly under the describable class gives its descriptor a global page
+    assert core["types"]["jenkins.model.JenkinsLocationConfiguration"]["attributes"]["url"]["type"] == "string"
+    assert core["types"]["hudson.tasks.Shell$DescriptorImpl"] == {
+        "origin": "core/src/main/java/hudson/tasks/Shell.java:9",
+        "unmodelled": True,
+    }
+
+
 def test_plugin_facts(generated):
     _, _, out = generated
     demo = _read(out, "demo", "1.0")
