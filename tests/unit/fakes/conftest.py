@@ -1,5 +1,6 @@
 """Builds the Jenkins stand-in once per session and starts instances of it on free loopback ports."""
 
+import functools
 import glob
 import json
 import os
@@ -30,6 +31,7 @@ def schemas_for(core):
     return REAL_SCHEMAS if (REAL_SCHEMAS / "core" / (core + ".json")).is_file() else FIXTURE_SCHEMAS
 
 
+@functools.lru_cache(maxsize=None)
 def java_major(java):
     answer = subprocess.run([java, "-version"], capture_output=True, text=True)
     found = re.search(r'version "(\d+)', answer.stderr)

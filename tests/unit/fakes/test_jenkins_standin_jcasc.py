@@ -154,6 +154,20 @@ def test_start_is_refused_for_the_role_template_with_agent_protocols(fixture_war
     assert request(standin.url + "/api/json", headers=AUTH)[0] == 503
 
 
+def test_start_is_refused_with_the_generated_schemas_too(standin_war, tmp_path, instances):
+    real_schemas_or_skip()
+    standin = make(standin_war, tmp_path, ROLE_CASC_WITH_AGENT_PROTOCOLS)
+    instances.append(standin)
+    standin.start(wait=False)
+    status, dummy, body = wait_answering(standin)
+    assert status == 503
+    assert "jenkins.agentProtocols: 'agentProtocols' is deprecated" in body
+    standin.stop()
+    standin.casc.write_text(VALID)
+    standin.start()
+    assert state(standin)["bootFailure"] is None
+
+
 def test_start_refusal_under_systemd_notify_exits_with_the_errors_in_the_log(fixture_wars, tmp_path, instances):
     standin = make(fixture_wars("2.541.3"), tmp_path, ROLE_CASC_WITH_AGENT_PROTOCOLS)
     instances.append(standin)
