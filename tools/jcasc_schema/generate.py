@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the JCasC schemas (docs/jcasc-schema.md, format 1) from Jenkins core and plugin sources.
 
     generate.py --repo jenkinsci/jenkins=GITDIR --repo jenkinsci/ec2-fleet-plugin=GITDIR ... [--check]
