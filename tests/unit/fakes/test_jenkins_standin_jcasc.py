@@ -340,6 +340,7 @@ def test_too_old_or_disabled_dependency_fails_the_dependent(fixture_wars, tmp_pa
 
 
 def test_version_numbers_compare_like_jenkins(fixture_wars):
+    """hudson.util.VersionNumber's rules (org.jenkins-ci:version-number 1.14, pinned by core's bom)."""
     war = fixture_wars("2.541.3")
     cases = [
         ("2.541.3", "2.568.2", -1),
@@ -351,6 +352,10 @@ def test_version_numbers_compare_like_jenkins(fixture_wars):
         ("2.30.17-68.v5b_f16a_87c6f8", "2.30.17-67.vabc", 1),
         ("1.0-SNAPSHOT", "1.0", -1),
         ("2.479.3-rc", "2.479.3", -1),
+        ("1.0-20240101.120000-1", "1.0-20240101.120000-2", -1),
+        ("1.0-ea", "1.0-rc", 0),
+        ("1.0-1", "1.0.1", -1),
+        ("1.1", "1.*", 0),
     ]
     for a, b, expected in cases:
         answer = subprocess.run(

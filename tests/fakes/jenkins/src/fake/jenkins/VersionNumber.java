@@ -6,23 +6,39 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Jenkins' hudson.util.VersionNumber (the org.jenkins-ci:version-number library, a fork of Maven's
- * ComparableVersion): '.' and '-' separate items, a change between digits and letters starts a new item, numbers
- * compare as numbers, a number is newer than any string, and "-&lt;digit&gt;" after digits opens a sub-list. So
- * {@code 2117.vc05a_0b_e6b_f4e} is (2117, "vc", 5, "a_", 0, …) and compares on its build number first.
+ * Jenkins' hudson.util.VersionNumber, by its rules (org.jenkins-ci:version-number 1.14, the version core's
+ * bom/pom.xml pins at jenkins-2.568.2; jenkinsci/lib-version-number src/main/java/hudson/util/VersionNumber.java, a
+ * fork of Maven's ComparableVersion): '.' and '-' separate items, a change between digits and letters starts a new
+ * item, numbers compare as numbers and are newer than any string, "-&lt;digit&gt;" after digits opens a sub-list,
+ * known qualifiers order snapshot &lt; alpha &lt; beta &lt; milestone &lt; rc &lt; release &lt; sp, '*' is newer
+ * than anything, and a timestamped snapshot reads as -SNAPSHOT. So {@code 2117.vc05a_0b_e6b_f4e} is
+ * (2117, "vc", 5, "a_", 0, …) and compares on its build number first.
  */
 final class VersionNumber implements Comparable<VersionNumber> {
     private static final List<String> QUALIFIERS = List.of("snapshot", "alpha", "beta", "milestone", "rc", "", "sp");
     private static final String RELEASE_INDEX = String.valueOf(QUALIFIERS.indexOf(""));
 
+    private static final Pattern SNAPSHOT = Pattern.compile("^.*((?:-\\d{8}\\.\\d{6}-\\d+)|-SNAPSHOT)( \\(.*\\))?$");
+
     private final String value;
+    private final String snapshot;
     private final ListItem items = new ListItem();
 
     VersionNumber(String version) {
         this.value = version;
-        parse(version.toLowerCase(Locale.ENGLISH));
+        Matcher m = SNAPSHOT.matcher(version);
+        String text = version;
+        if (m.matches()) {
+            snapshot = m.group(1);
+            text = version.substring(0, m.start(1)) + "-SNAPSHOT";
+        } else {
+            snapshot = null;
+        }
+        parse(text.toLowerCase(Locale.ENGLISH));
     }
 
     /** For tests: prints the sign of compare(a, b). */
@@ -40,7 +56,20 @@ final class VersionNumber implements Comparable<VersionNumber> {
 
     @Override
     public int compareTo(VersionNumber other) {
-        return items.compareTo(other.items);
+        int result = items.compareTo(other.items);
+        if (result != 0 || snapshot == null && other.snapshot == null) {
+            return result;
+        }
+        if (snapshot == null || other.snapshot == null) {
+            return snapshot == null ? -1 : 1;
+        }
+        if (snapshot.equals("-SNAPSHOT") || other.snapshot.equals("-SNAPSHOT")) {
+            return 0;
+        }
+        // -yyyyMMdd.HHmmss-N: the timestamp, then the build number.
+        result = snapshot.substring(1, 16).compareTo(other.snapshot.substring(1, 16));
+        return result != 0 ? result
+                : Integer.compare(Integer.parseInt(snapshot.substring(17)), Integer.parseInt(other.snapshot.substring(17)));
     }
 
     @Override
@@ -78,12 +107,22 @@ final class VersionNumber implements Comparable<VersionNumber> {
                         stack.push(sub);
                     }
                 }
+            } else if (c == '*') {
+                list.add(new WildcardItem());
+                start = i + 1;
             } else if (Character.isDigit(c)) {
                 if (!isDigit && i > start) {
                     list.add(new StringItem(version.substring(start, i), true));
                     start = i;
                 }
                 isDigit = true;
+            } else if (Character.isWhitespace(c)) {
+                if (i > start) {
+                    list.add(isDigit ? item(true, version.substring(start, i))
+                            : new StringItem(version.substring(start, i), true));
+                    start = i;
+                }
+                isDigit = false;
             } else {
                 if (isDigit && i > start) {
                     list.add(item(true, version.substring(start, i)));
@@ -125,7 +164,7 @@ final class VersionNumber implements Comparable<VersionNumber> {
             if (other instanceof IntItem) {
                 return value.compareTo(((IntItem) other).value);
             }
-            return 1;
+            return other instanceof WildcardItem ? 0 : 1;
         }
 
         @Override
@@ -147,7 +186,7 @@ final class VersionNumber implements Comparable<VersionNumber> {
             if (followedByDigit && v.length() == 1) {
                 v = v.equals("a") ? "alpha" : v.equals("b") ? "beta" : v.equals("m") ? "milestone" : v;
             }
-            v = v.equals("ga") || v.equals("final") ? "" : v.equals("cr") ? "rc" : v;
+            v = v.equals("ga") || v.equals("final") ? "" : v.equals("cr") || v.equals("ea") ? "rc" : v;
             this.value = v;
         }
 
@@ -178,6 +217,24 @@ final class VersionNumber implements Comparable<VersionNumber> {
         }
     }
 
+    /** '*': newer than any item but a number (which it equals) and another '*'. */
+    private static final class WildcardItem implements Item {
+        @Override
+        public int compareTo(Item other) {
+            return other instanceof WildcardItem ? 0 : 1;
+        }
+
+        @Override
+        public boolean isNull() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "*";
+        }
+    }
+
     private static final class ListItem implements Item {
         private final List<Item> items = new ArrayList<>();
 
@@ -186,12 +243,8 @@ final class VersionNumber implements Comparable<VersionNumber> {
         }
 
         void normalize() {
-            for (int i = items.size() - 1; i >= 0; i--) {
-                if (items.get(i).isNull()) {
-                    items.remove(i);
-                } else if (!(items.get(i) instanceof ListItem)) {
-                    break;
-                }
+            while (!items.isEmpty() && items.get(items.size() - 1).isNull()) {
+                items.remove(items.size() - 1);
             }
         }
 
@@ -205,7 +258,7 @@ final class VersionNumber implements Comparable<VersionNumber> {
             if (other == null) {
                 return items.isEmpty() ? 0 : items.get(0).compareTo(null);
             }
-            if (other instanceof IntItem) {
+            if (other instanceof IntItem || other instanceof WildcardItem) {
                 return -1;
             }
             if (other instanceof StringItem) {
