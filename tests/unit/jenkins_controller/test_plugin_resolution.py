@@ -350,3 +350,16 @@ def test_java_core_error(core, java, message):
         assert error is None
     else:
         assert message in error
+
+
+def test_java_table_agrees_with_the_generated_core_schemas():
+    # The schema generator reads SUPPORTED_JAVA_VERSIONS from each core tag independently (docs/jcasc-schema.md).
+    import json
+    from pathlib import Path
+
+    schemas = Path(__file__).resolve().parents[3] / "plugins" / "module_utils" / "jcasc" / "schemas" / "core"
+    files = sorted(schemas.glob("*.json"))
+    assert files, "no core schemas"
+    for path in files:
+        schema = json.loads(path.read_text())
+        assert java_majors_for_core(schema["version"]) == schema["java"], path.name
