@@ -336,6 +336,24 @@ def test_too_old_or_disabled_dependency_fails_the_dependent(fixture_wars, tmp_pa
     assert "no JCasC schema for the loaded plugin(s) ssh-credentials 300.v1" in log
 
 
+def test_plugins_on_a_dependency_cycle_are_inactive(fixture_wars, tmp_path, instances):
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    plugins = standin.home / "plugins"
+    plugins.mkdir()
+    write_plugin(plugins / "a.jpi", Short_Name="a", Plugin_Version="1", Plugin_Dependencies="b:1")
+    write_plugin(plugins / "b.jpi", Short_Name="b", Plugin_Version="1", Plugin_Dependencies="a:1;resolution:=optional")
+    write_plugin(plugins / "c.jpi", Short_Name="c", Plugin_Version="1", Plugin_Dependencies="a:1")
+    standin.start()
+    current = state(standin)
+    assert current["plugins"] == {}
+    reasons = {f["name"]: f["reason"] for f in current["failedPlugins"]}
+    assert reasons["a"] == reasons["b"] == "Cycle detected: Plugin:a -> Plugin:b -> Plugin:a"
+    assert reasons["c"].splitlines()[1] == " - Required plugin is disabled: a (a)"
+    listed = json.loads(request(standin.url + "/pluginManager/api/json", headers=AUTH)[2])["plugins"]
+    assert [(p["shortName"], p["active"]) for p in listed] == [("a", False), ("b", False)]
+
+
 # --- the validator alone ------------------------------------------------------------------------------------------
 
 

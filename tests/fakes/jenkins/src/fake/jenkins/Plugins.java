@@ -21,7 +21,8 @@ import java.util.jar.Manifest;
  * listed but inactive; an enabled one whose required core is newer than this core, or whose required dependency is
  * missing, disabled, failed or too old (or whose present optional dependency is too old), fails to load, is dropped
  * from the plugin list and kept with its reasons (PluginWrapper.resolvePluginDependencies, PluginManager "Loading
- * plugins"). Only loaded plugins contribute JCasC root elements.
+ * plugins"); plugins on a dependency cycle stay listed, inactive. Only loaded plugins contribute JCasC root
+ * elements.
  */
 final class Plugins {
     /** One plugin as its manifest describes it (or, for the CLI, as the schema's "requires" does). */
@@ -33,7 +34,13 @@ final class Plugins {
         String requiredCore;
         String url;
         boolean enabled = true;
+        boolean cycle;
         final List<String[]> dependencies = new ArrayList<>(); // {shortName, version, "optional"|""}
+
+        /** PluginWrapper.isActive: enabled and on no dependency cycle. */
+        boolean active() {
+            return enabled && !cycle;
+        }
     }
 
     private final List<Plugin> plugins = new ArrayList<>();
@@ -127,8 +134,8 @@ final class Plugins {
         }
         Map<String, Plugin> failedByName = new LinkedHashMap<>();
         VersionNumber core = new VersionNumber(coreVersion);
-        for (Plugin p : topological(found, present)) {
-            if (!p.enabled) {
+        for (Plugin p : topological(found, present, r.failed)) {
+            if (!p.active()) {
                 continue;
             }
             Map<String, Boolean> errors = new LinkedHashMap<>();
@@ -153,13 +160,13 @@ final class Plugins {
                     errors.put("Plugin is missing: " + d[0] + " (" + d[1] + ")", false);
                 } else if (new VersionNumber(dep.version).isOlderThan(d[1])) {
                     versionError(errors, obsolete(dep, d[1]), dep.version, d[1]);
-                } else if (!dep.enabled) {
+                } else if (!dep.active()) {
                     errors.put("Required plugin is disabled: " + dep.longName + " (" + dep.shortName + ")", false);
                 }
             }
             for (String[] d : p.dependencies) {
                 Plugin dep = present.get(d[0]);
-                if (!d[2].isEmpty() && dep != null && dep.enabled && new VersionNumber(dep.version).isOlderThan(d[1])) {
+                if (!d[2].isEmpty() && dep != null && dep.active() && new VersionNumber(dep.version).isOlderThan(d[1])) {
                     versionError(errors, obsolete(dep, d[1]), dep.version, d[1]);
                 }
             }
@@ -196,30 +203,48 @@ final class Plugins {
         return version.contains("-SNAPSHOT") || version.matches(".+-[0-9]{8}.[0-9]{6}-[0-9]+");
     }
 
-    /** Dependencies (required and optional, among the present plugins) before dependents, like CyclicGraphDetector. */
-    private static List<Plugin> topological(List<Plugin> found, Map<String, Plugin> present) {
+    /**
+     * Dependencies (required and optional, among the present plugins) before dependents, as PluginManager's
+     * CyclicGraphDetector sorts them (PluginManager.java:515-546); every plugin on a cycle is deactivated and
+     * recorded as failed ("Cycle detected: Plugin:a -> Plugin:b -> Plugin:a", CyclicGraphDetector.java:76-77).
+     */
+    private static List<Plugin> topological(List<Plugin> found, Map<String, Plugin> present,
+            List<Map<String, Object>> failed) {
         List<Plugin> sorted = new ArrayList<>();
-        Set<String> visiting = new LinkedHashSet<>();
-        Set<String> done = new LinkedHashSet<>();
+        Set<String> visited = new LinkedHashSet<>();
+        List<Plugin> path = new ArrayList<>();
         for (Plugin p : found) {
-            visit(p, present, visiting, done, sorted);
+            visit(p, present, visited, path, sorted, failed);
         }
         return sorted;
     }
 
-    private static void visit(Plugin p, Map<String, Plugin> present, Set<String> visiting, Set<String> done,
-            List<Plugin> sorted) {
-        if (done.contains(p.shortName) || !visiting.add(p.shortName)) {
+    private static void visit(Plugin p, Map<String, Plugin> present, Set<String> visited, List<Plugin> path,
+            List<Plugin> sorted, List<Map<String, Object>> failed) {
+        if (!visited.add(p.shortName)) {
             return;
         }
+        path.add(p);
         for (String[] d : p.dependencies) {
             Plugin dep = present.get(d[0]);
-            if (dep != null) {
-                visit(dep, present, visiting, done, sorted);
+            if (dep == null) {
+                continue;
             }
+            if (path.contains(dep)) {
+                List<Plugin> cycle = new ArrayList<>(path.subList(path.indexOf(dep), path.size()));
+                cycle.add(dep);
+                StringBuilder message = new StringBuilder("Cycle detected: ");
+                for (int i = 0; i < cycle.size(); i++) {
+                    message.append(i == 0 ? "" : " -> ").append("Plugin:").append(cycle.get(i).shortName);
+                }
+                for (Plugin member : cycle.subList(0, cycle.size() - 1)) {
+                    member.cycle = true;
+                    failed.add(failure(member.shortName, member.version, message.toString()));
+                }
+            }
+            visit(dep, present, visited, path, sorted, failed);
         }
-        visiting.remove(p.shortName);
-        done.add(p.shortName);
+        path.remove(path.size() - 1);
         sorted.add(p);
     }
 
