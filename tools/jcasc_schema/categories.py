@@ -46,8 +46,7 @@ def category_of(world, descriptor, categories):
         jt = world.type(name)
         if jt is None or not any(m.kind == "method" and m.name == "getCategory" for m in jt.members):
             continue
-        _, src_jt = world.find(name)
-        component = world.find(name)[0]
+        component, src_jt = world.find(name)
         text = world.sources[component].show(src_jt.path)
         for cls, key in categories.items():
             if re.search(r"\b%s\.class" % re.escape(cls.split("$")[-1].split(".")[-1]), text):
@@ -62,8 +61,8 @@ def _type_parameter(world, descriptor):
         for text in current.extends:
             args = type_args(text)
             if args and world.is_subtype(world.resolve(raw(text), current), DESCRIPTOR):
-                return raw(args[0]).split(".")[-1]
-        sups = [s for s, _ in world.supertypes(current)]
+                return raw(args[0]).rsplit(".", maxsplit=1)[-1]
+        sups = [sup for sup, _text in world.supertypes(current)]
         current = world.type(sups[0]) if sups else None
     return None
 

@@ -90,7 +90,7 @@ class Pom:
         return found.text.strip() if found is not None and found.text else None
 
     def expand(self, value):
-        for _ in range(5):
+        for _round in range(5):
             value = re.sub(r"\$\{([^}]+)\}", lambda m: self.props.get(m.group(1), m.group(0)), value)
         return value
 

@@ -197,7 +197,7 @@ def _take_annotations(text, strings):
 def _params(text, strings):
     params = []
     for raw in split_top(text):
-        annotations, _, rest = _take_annotations(raw, strings)
+        annotations, _modifiers, rest = _take_annotations(raw, strings)
         rest = rest.strip()
         m = re.match(r"(.*?)\s*(\.\.\.)?\s*\b([A-Za-z_]\w*)\s*(\[\s*\])*$", rest, re.S)
         if not m:
@@ -312,7 +312,7 @@ class _Parser:
                 continue
             if c in ",;" or j == end - 1:
                 raw = text[start:j]
-                _, _, rest = _take_annotations(raw, self.strings)
+                rest = _take_annotations(raw, self.strings)[2]
                 m = re.match(r"([A-Za-z_]\w*)", rest.strip())
                 if m:
                     owner.enum_constants.append(m.group(1))

@@ -106,7 +106,7 @@ class World:
             return self.resolve(name[:-2], ctx) + "[]"
         if name in PRIMITIVES:
             return name
-        head, _, tail = name.partition(".")
+        head, _dot, tail = name.partition(".")
         if tail and head[:1].islower():
             return self._qualified(name)
         base = self._simple(head, ctx)
@@ -175,7 +175,7 @@ class World:
     def resolve_outer(self, text, jt, seen):
         """Resolve a supertype name without looking into supertypes' nested types (avoids cycles)."""
         name = raw(text)
-        head, _, tail = name.partition(".")
+        head, _dot, tail = name.partition(".")
         if tail and head[:1].islower():
             return self._qualified(name)
         unit = jt.unit
@@ -215,7 +215,7 @@ class World:
             order.append(current)
             jt = self.type(current)
             if jt is not None:
-                queue.extend(s for s, _ in self.supertypes(jt))
+                queue.extend(sup for sup, _text in self.supertypes(jt))
         return order
 
     def is_subtype(self, name, base):
@@ -253,7 +253,7 @@ class World:
                         jt.unit = unit
                         if jt.name in seen:
                             continue
-                        if any(s == current for s, _ in self.supertypes(jt)):
+                        if any(sup == current for sup, _text in self.supertypes(jt)):
                             seen.add(jt.name)
                             frontier.append(jt.name)
                             if not jt.is_abstract and jt.kind in ("class", "record"):

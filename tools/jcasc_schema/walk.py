@@ -29,7 +29,7 @@ class Builder:
         return text
 
     def type_origin(self, component, jt):
-        owner, _ = self.world.find(jt.name)
+        owner = self.world.find(jt.name)[0]
         return self.origin(component, jt.path, jt.line, owner)
 
     def declaring(self, name):
@@ -66,7 +66,7 @@ class Builder:
         self._categories(roots)
         for component, overrides in OVERRIDES.items():
             if component in self.components:
-                for type_name, path, _, attributes in overrides:
+                for type_name, path, _mode, attributes in overrides:
                     src = self.world.sources[component]
                     entry = self.entry(component, type_name, "%s:%d" % (path, src.line_of(path, "class ")))
                     entry.setdefault("attributes", {})
@@ -85,7 +85,7 @@ class Builder:
         found = categories.category_roots(self.world)
         for cls, (component, jt, key) in found.items():
             roots[component][key] = {"attributes": {}, "origin": "%s:%d" % (jt.path, jt.line)}
-        keys = {cls: key for cls, (_, _, key) in found.items()}
+        keys = {cls: found[cls][2] for cls in found}
         for component, descriptor, describable in categories.descriptors(self.world):
             key = categories.category_of(self.world, descriptor, keys)
             names = categories.names_of(self.world, descriptor, describable)
@@ -140,7 +140,7 @@ class Builder:
             spec["deprecated"] = True
         if attr.restricted:
             spec["restricted"] = attr.restricted
-        owner, _ = world.find(attr.ctx.name)
+        owner = world.find(attr.ctx.name)[0]
         spec["origin"] = self.origin(component, attr.ctx.path, attr.member.line, owner)
         return spec
 
@@ -155,7 +155,10 @@ class Builder:
             return
         entry.pop("unmodelled", None)
         replaced = any(
-            t == name and mode == "replace" for c in OVERRIDES if c in self.components for t, _, mode, _ in OVERRIDES[c]
+            t == name and mode == "replace"
+            for c in OVERRIDES
+            if c in self.components
+            for t, _path, mode, _attrs in OVERRIDES[c]
         )
         if jt.is_abstract:
             entry["abstract"] = True
@@ -186,12 +189,12 @@ class Builder:
                 attributes[attr_name] = spec
 
     def _overridden(self, name):
-        return any(t == name for c in OVERRIDES if c in self.components for t, _, _, _ in OVERRIDES[c])
+        return any(t == name for c in OVERRIDES if c in self.components for t, _path, _mode, _attrs in OVERRIDES[c])
 
     def finish(self):
         """Types referenced but declared nowhere loaded become unmodelled entries of the referencing component."""
-        declared = {name for _, name in self.types}
-        for (component, _), entry in list(self.types.items()):
+        declared = {name for _component, name in self.types}
+        for (component, _name), entry in list(self.types.items()):
             for spec in entry.get("attributes", {}).values():
                 target = spec["type"]
                 if "." in target and target not in declared:

@@ -63,7 +63,8 @@ def load_schema(core_version, plugins):
                     continue
                 else:
                     target.setdefault(field, value)
-            if entry.get("unmodelled") and not target.get("attributes") and not target.get("abstract"):
+            # unmodelled only while no loaded file models it: an empty attribute set is a fact, not a gap
+            if entry.get("unmodelled") and "attributes" not in target and not target.get("abstract"):
                 target["unmodelled"] = True
             elif not entry.get("unmodelled"):
                 target.pop("unmodelled", None)
@@ -129,7 +130,7 @@ def validate(document, schema):
         key = str(key)
         if key.startswith(_ALIAS_PREFIX):
             continue
-        _, root = _lookup(schema["roots"], key)
+        root = _lookup(schema["roots"], key)[1]
         if root is None:
             errors.append("%s: no loaded component provides this root key" % key)
         elif root.get("unmodelled"):
@@ -206,7 +207,7 @@ def _implementation(value, base, path, schema, errors):
     impls = schema["implementations"].get(base, [])
     impl = next((i for n, i in impls if n == str(name).lower()), None)
     if impl is None:
-        known = ", ".join(sorted({schema["types"][i]["names"][base][0] for _, i in impls})) or "none loaded"
+        known = ", ".join(sorted({schema["types"][i]["names"][base][0] for _name, i in impls})) or "none loaded"
         errors.append("%s: no %s implementation named '%s' (known: %s)" % (path, base, name, known))
         return
     entry = schema["types"][impl]

@@ -71,7 +71,7 @@ def _read(out, component, version):
 
 
 def test_core_facts(generated):
-    _, _, out = generated
+    out = generated[2]
     old, new = _read(out, "core", "1.0.1"), _read(out, "core", "1.1.1")
     assert old["java"] == [17, 21, 25] and new["java"] == [21, 25]
     assert old["java_origin"] == "war/src/main/java/executable/Main.java:8"
@@ -111,7 +111,7 @@ def test_core_facts(generated):
 
 
 def test_category_roots(generated):
-    _, _, out = generated
+    out = generated[2]
     core = _read(out, "core", "1.0.1")
     unclassified = core["roots"]["unclassified"]["attributes"]
     assert unclassified["location"]["type"] == "jenkins.model.JenkinsLocationConfiguration"
@@ -127,7 +127,7 @@ def test_category_roots(generated):
 
 
 def test_plugin_facts(generated):
-    _, _, out = generated
+    out = generated[2]
     demo = _read(out, "demo", "1.0")
     assert demo["requires"] == {
         "core": "2.500.1",
@@ -167,7 +167,7 @@ def test_check_passes_then_detects_drift(generated, capsys):
 
 
 def test_missing_repository_is_an_error(generated, capsys):
-    generate, args, _ = generated
+    generate, args = generated[:2]
     demo = args.index("t/demo-plugin=" + args[args.index("--repo", 1) + 1].split("=", 1)[1])
     without_demo = args[: demo - 1] + args[demo + 1 :]
     with pytest.raises(SystemExit):

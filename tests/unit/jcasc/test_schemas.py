@@ -6,6 +6,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils import jcasc
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import (
     SCHEMA_DIR,
     SchemaError,
@@ -98,3 +99,18 @@ def test_merge_unites_roots_and_types():
     jenkins = schema["types"]["jenkins.model.Jenkins"]["attributes"]
     assert "systemMessage" in jenkins and "remotingSecurity" in jenkins  # core's and casc's JenkinsConfigurator
     assert "location" in schema["roots"]["unclassified"]["attributes"]
+
+
+def test_merge_keeps_an_empty_attribute_set_modelled(tmp_path, monkeypatch):
+    """A type modelled with no attributes in one file stays modelled when another file only references it."""
+    files = {
+        "core/1.json": {"component": "core", "roots": {"r": {"type": "T"}}, "types": {"T": {"attributes": {}}}},
+        "p/1.json": {"component": "p", "roots": {}, "types": {"T": {"unmodelled": True}, "U": {"unmodelled": True}}},
+    }
+    for name, doc in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(doc))
+    monkeypatch.setattr(jcasc, "SCHEMA_DIR", str(tmp_path))
+    schema = jcasc.load_schema("1", {"p": "1"})
+    assert "unmodelled" not in schema["types"]["T"] and schema["types"]["U"]["unmodelled"] is True
+    assert jcasc.validate({"r": {"x": 1}}, schema) == ["r.x: unknown attribute (known: none)"]

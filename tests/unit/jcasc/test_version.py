@@ -26,5 +26,6 @@ CASES = [
 @pytest.mark.parametrize("left,right,sign", CASES, ids=["%s-vs-%s" % (c[0], c[1]) for c in CASES])
 def test_compare(left, right, sign):
     assert compare(left, right) == sign
-    assert compare(right, left) == -sign
+    reverse_left, reverse_right = right, left
+    assert compare(reverse_left, reverse_right) == -sign
     assert at_least(left, right) == (sign >= 0)
