@@ -106,7 +106,7 @@ class StandIn:
     def url(self):
         return "http://127.0.0.1:{0}".format(self.port)
 
-    def start(self, extra_env=None, wait=True):
+    def start(self, extra_env=None, wait=True, args=()):
         self.port = free_port()
         env = dict(
             os.environ, JENKINS_HOME=str(self.home), CASC_JENKINS_CONFIG=str(self.casc), SECRETS=str(self.secrets)
@@ -114,7 +114,8 @@ class StandIn:
         env.update(extra_env or {})
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [self.java, "-jar", str(self.war), "--httpPort={0}".format(self.port), "--httpListenAddress=127.0.0.1"],
+                [self.java, "-jar", str(self.war), "--httpPort={0}".format(self.port), "--httpListenAddress=127.0.0.1"]
+                + list(args),
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -250,6 +250,22 @@ def test_java_older_than_the_core_supports_is_refused(fixture_wars, tmp_path, in
     assert "See https://jenkins.io/redirect/java-support/ for more information." in log
 
 
+def test_java_newer_than_the_core_supports_needs_enable_future_java(fixture_wars, tmp_path, instances):
+    java25 = [j for j in glob.glob("/usr/lib/jvm/*/bin/java") if java_major(j) == 25]
+    if not java25:
+        pytest.skip("no Java 25 here")
+    # Fixture core 2.400.1 supports [11, 17] only.
+    standin = make(fixture_wars("2.400.1"), tmp_path, VALID, java=java25[0])
+    instances.append(standin)
+    standin.start(wait=False)
+    assert standin.proc.wait(timeout=30) == 1
+    log = standin.log.read_text()
+    assert "Running with Java 25 from " in log and "which is not yet fully supported." in log
+    assert "Run the command again with the --enable-future-java flag to enable preview support" in log
+    standin.start(args=["--enable-future-java"])
+    assert "Continuing because --enable-future-java is set." in standin.log.read_text()
+
+
 # --- plugins ------------------------------------------------------------------------------------------------------
 
 
