@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import subprocess
 import urllib.request
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.harness import ROOT, Emulator, run_playbook
+from tests.integration.harness import ROOT, VENV_BIN, Emulator, run_playbook
 
 DEMO = ROOT / "inventory" / "demo"
 STACK = "demo"
@@ -180,6 +181,33 @@ def denied(call, **kwargs):
     return False
 
 
+def boot_lookup(stack, role, name, decrypt):
+    """The amazon.aws.ssm_parameter lookup as playbooks/boot.yml and the controller role's boot make it, run by
+    ansible with the role's credentials (botocore's own client path, not this test's boto3 calls)."""
+    creds = stack["credentials"][role]
+    env = dict(
+        stack["emulator"].env(),
+        AWS_ACCESS_KEY_ID=creds["AccessKeyId"],
+        AWS_SECRET_ACCESS_KEY=creds["SecretAccessKey"],
+        AWS_SESSION_TOKEN=creds["SessionToken"],
+        ANSIBLE_FORCE_COLOR="0",
+    )
+    lookup = "{{{{ lookup('amazon.aws.ssm_parameter', '{0}', region='us-east-1', decrypt={1}) | length }}}}".format(
+        name, decrypt
+    )
+    proc = subprocess.run(
+        [str(VENV_BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-m", "ansible.builtin.debug"]
+        + ["-a", "msg=" + lookup],
+        cwd=str(ROOT),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    return proc.returncode, proc.stdout
+
+
 # --- policy evaluation for what moto does not evaluate (conditions, key policy) -----------------------------------
 
 
@@ -235,6 +263,15 @@ def test_the_agent_reads_what_its_boot_needs(stack):
     for name in AGENT_READS:
         # As amazon.aws.ssm_parameter does in playbooks/boot.yml: GetParameter, WithDecryption on.
         assert ssm.get_parameter(Name=PATH + name, WithDecryption=True)["Parameter"]["Value"]
+
+
+def test_the_boot_lookups_work_for_each_role_and_refuse_the_agent_its_secrets(stack):
+    rc, output = boot_lookup(stack, "agent", PATH + "keys/ssh-public-key", decrypt=True)
+    assert rc == 0, output
+    rc, output = boot_lookup(stack, "agent", PATH + "controller/admin-password", decrypt=True)
+    assert rc != 0 and "not authorized" in output, output
+    rc, output = boot_lookup(stack, "controller", PATH + "controller/admin-password", decrypt=True)
+    assert rc == 0, output
 
 
 @pytest.mark.parametrize("name", [PATH + "controller/admin-password", PATH + "keys/ssh-private-key"] + list(FOREIGN))

@@ -117,7 +117,7 @@ def test_parameter_calls_are_authorized_on_each_parameter_arn(aws, compat_patch)
         assert denied(ssm.put_parameter, Name="/jenkins-ha/demo/keys/ssh-public-key", Value="x", Overwrite=True)
 
 
-def test_parameter_arn_follows_aws_naming(aws):
+def test_parameter_arn_follows_aws_naming():
     class Response:
         partition, region, current_account = "aws", "eu-west-1", ACCOUNT
 
@@ -220,7 +220,7 @@ def test_tagging_is_authorized_on_each_resource_arn(aws, compat_patch):
 
 
 def test_without_enforcement_nothing_changes(aws, compat_patch):
-    as_user, instance, group = _instances(aws)
+    _unused, instance, group = _instances(aws)
     with compat_patch(iam_ec2_resource_arns), compat_patch(iam_ssm_parameter_resources):
         aws("ec2").create_tags(Resources=[instance, group], Tags=[{"Key": "k", "Value": "v"}])
         aws("ssm").put_parameter(Name="/x", Value="v", Type="String")

@@ -4,7 +4,7 @@ keeps (key ARN, key id, alias name, alias ARN), and flagged when missing, unencr
 import pytest
 
 from tests.integration.posture import Expectations
-from tests.unit.posture.test_posture import KEY, check, good_state
+from tests.unit.posture.stack import KEY, check, good_state
 
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:demo-alarms"
 STACK_KEY_SPELLINGS = [

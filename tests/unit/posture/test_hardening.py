@@ -11,7 +11,7 @@ import yaml
 from tests.integration.harness import ROOT
 from tests.integration.posture.rules import iam as iam_rules
 from tests.integration.posture.rules.load_balancer import MODERN_TLS_POLICIES
-from tests.unit.posture.test_posture import ACCOUNT, allow, check, good_state, policy, role_of
+from tests.unit.posture.stack import ACCOUNT, allow, check, good_state, policy, role_of
 
 SSM_CORE_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 
