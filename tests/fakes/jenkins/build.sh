@@ -34,7 +34,7 @@ outdir="$(cd "$outdir" && pwd)"
 classes="$(mktemp -d)"
 trap 'rm -rf "$classes"' EXIT
 
-javac --release 17 -Xlint:all -Werror -d "$classes" "$here"/src/fake/jenkins/*.java
+javac --release 17 -encoding UTF-8 -Xlint:all -Werror -d "$classes" "$here"/src/fake/jenkins/*.java
 # The stand-in refuses to start without its core's schema; a build without schemas still succeeds so that the
 # refusal (with its reason) happens where the stand-in runs.
 mkdir -p "$classes/schemas"

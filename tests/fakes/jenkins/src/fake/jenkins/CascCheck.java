@@ -51,7 +51,7 @@ public final class CascCheck {
                     }
                     String[] nv = spec.trim().split("=", 2);
                     if (nv.length != 2) {
-                        return usage("--plugins wants name=version,…, got " + spec);
+                        return usage("--plugins wants name=version,..., got " + spec);
                     }
                     pluginVersions.put(nv[0], nv[1]);
                 }
@@ -71,7 +71,7 @@ public final class CascCheck {
             List<Plugins.Plugin> present = new ArrayList<>();
             for (Map.Entry<String, String> p : pluginVersions.entrySet()) {
                 Plugins.Plugin plugin = Schema.asPlugin(schemas, p.getKey(), p.getValue());
-                // The schemas cover the plugins that configure something, not library plugins (snakeyaml-api, …):
+                // The schemas cover the plugins that configure something, not library plugins (snakeyaml-api, ...):
                 // a required plugin left out of --plugins is assumed present, one given is checked for its version.
                 plugin.dependencies.removeIf(d -> !pluginVersions.containsKey(d[0]));
                 present.add(plugin);

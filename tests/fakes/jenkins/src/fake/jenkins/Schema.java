@@ -31,7 +31,7 @@ final class Schema {
     final Map<String, Map<String, Object>> types = new LinkedHashMap<>();
     final List<String> components = new ArrayList<>();
     /**
-     * Loaded plugins the schema set does not cover at all (library plugins: asm-api, mailer, …). They contribute
+     * Loaded plugins the schema set does not cover at all (library plugins: asm-api, mailer, ...). They contribute
      * nothing here, so whatever they would let JCasC configure is refused: the stand-in may refuse what Jenkins
      * accepts, never the reverse. A covered plugin at a version without a schema stops the start instead.
      */

@@ -262,7 +262,7 @@ final class SchemaValidator {
             return "a list";
         }
         String s = String.valueOf(value);
-        return "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+        return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
     }
 
     private void error(String path, String message) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * item, numbers compare as numbers and are newer than any string, "-&lt;digit&gt;" after digits opens a sub-list,
  * known qualifiers order snapshot &lt; alpha &lt; beta &lt; milestone &lt; rc &lt; release &lt; sp, '*' is newer
  * than anything, and a timestamped snapshot reads as -SNAPSHOT. So {@code 2117.vc05a_0b_e6b_f4e} is
- * (2117, "vc", 5, "a_", 0, …) and compares on its build number first.
+ * (2117, "vc", 5, "a_", 0, ...) and compares on its build number first.
  */
 final class VersionNumber implements Comparable<VersionNumber> {
     private static final List<String> QUALIFIERS = List.of("snapshot", "alpha", "beta", "milestone", "rc", "", "sp");
