@@ -548,3 +548,47 @@ def test_corpus_verdicts_agree_with_the_manifest(standin_war):
                 )
             )
     assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.fixture(scope="session")
+def real_wars(tmp_path_factory):
+    """Stand-ins built on the generated schemas, one per core."""
+    cache = {}
+
+    def get(core):
+        if core not in cache:
+            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=REAL_SCHEMAS)
+        return cache[core]
+
+    return get
+
+
+@pytest.mark.parametrize("core", ["2.541.3", "2.568.2"])
+def test_corpus_verdicts_at_start_with_the_pinned_plugins_installed(real_wars, tmp_path, core):
+    """The whole start path: plugin manifests, loading, schema merge, validation, boot failure page."""
+    pins = real_schemas_or_skip()
+    if not (CORPUS / "manifest.yml").is_file():
+        pytest.skip("tests/jcasc/corpus/manifest.yml does not exist yet")
+    war = real_wars(core)
+    disagreements = []
+    for index, (document, case_core, plugins, accept, expected) in enumerate(corpus_cases(pins)):
+        if case_core != core or plugins != pins:
+            continue
+        base = tmp_path / str(index)
+        base.mkdir()
+        standin = make(war, base, (CORPUS / document).read_text())
+        (standin.home / "plugins").mkdir()
+        for name, version in pins.items():
+            requires = json.loads((REAL_SCHEMAS / name / (version + ".json")).read_text()).get("requires", {})
+            manifest = {"Short_Name": name, "Plugin_Version": version}
+            if requires.get("core"):
+                manifest["Jenkins_Version"] = requires["core"]
+            write_plugin(standin.home / "plugins" / (name + ".jpi"), **manifest)
+        try:
+            standin.start(wait=False)
+            status, dummy, body = wait_answering(standin)
+        finally:
+            standin.stop()
+        if (status == 200) != accept or not all("{0}: ".format(path) in body for path in expected):
+            disagreements.append("{0}: manifest says {1}, /login answered {2}".format(document, accept, status))
+    assert not disagreements, "\n".join(disagreements)
