@@ -3,12 +3,13 @@
 and is refused the rest: the agent (build code) cannot read the admin password, the SSH private key, another team's
 or another stack's parameters; the controller cannot leave its stack's path, its agent group or its tag keys.
 
-How: a private emulator (the launcher, so the iam_*_resources compatibility patches authorize SSM, Auto Scaling
-and EC2 calls against their real ARNs; stock moto checks them against "*" and would deny every scoped Allow) gets
-the stack's KMS key, IAM roles and secrets from site.yml (tags kms, iam, secrets), plus what the other playbooks
-would have written (the remaining contract parameters, two agent groups); then /moto-api/reset-auth turns
-enforcement on for every later request and the calls are made with the roles' temporary credentials. Before that,
-AmazonSSMManagedInstanceCore is attached as an earlier version left it, and a rerun of iam.yml must detach it.
+How: a private emulator (the launcher, so the iam_* compatibility patches authorize SSM, Auto Scaling, EC2 and
+CloudWatch Logs calls against their real ARNs; stock moto checks them against "*" and would deny every scoped
+Allow) gets the stack's KMS key, IAM roles, log groups and secrets from site.yml (tags kms, iam, logs, secrets),
+plus what the other playbooks would have written (the remaining contract parameters, two agent groups); then
+/moto-api/reset-auth turns enforcement on for every later request and the calls are made with the roles' temporary
+credentials. Before that, AmazonSSMManagedInstanceCore is attached as an earlier version left it, and a rerun of
+iam.yml must detach it.
 
 What moto does not evaluate, and how this test does instead:
 - Condition blocks of identity policies (moto treats a condition it has no request values for as met) and
@@ -18,7 +19,7 @@ What moto does not evaluate, and how this test does instead:
   under the stack's path (kms:EncryptionContext:PARAMETER_ARN), and the key policy delegating to IAM.
 - SSM does not call KMS in moto: reading a SecureString with decryption needs kms:Decrypt on AWS, checked by the
   evaluation above.
-- CloudWatch Logs and EFS requests are authorized against "*" (no patch): the log-group and file-system statements
+- EFS client access (ClientMount/ClientWrite) is NFS, not an API call the emulator sees: the file-system statements
   are checked by the posture rules as documents, not here as behaviour.
 """
 
@@ -73,7 +74,7 @@ def set_auth(emulator, count):
 def stack():
     emulator = Emulator(ROOT / "tests" / "output" / "emulator").start()
     try:
-        result = run_playbook(ROOT / "site.yml", emulator.env(), inventory=DEMO, tags="kms,iam,secrets")
+        result = run_playbook(ROOT / "site.yml", emulator.env(), inventory=DEMO, tags="kms,iam,logs,secrets")
         assert result.rc == 0, result.output[-3000:]
         # A stack converged by an earlier version has AmazonSSMManagedInstanceCore on both instance roles: the next
         # run of iam.yml must take it away (what the assertions below then see).
@@ -303,6 +304,20 @@ def test_the_agent_cannot_list_paths_decrypt_or_change_anything(stack):
         Resources=[stack["instances"][STACK][0]],
         Tags=[{"Key": PLUGIN_TAG, "Value": "x"}],
     )
+
+
+@pytest.mark.parametrize("role, other", [("agent", "controller"), ("controller", "agent")])
+def test_each_role_writes_only_its_own_log_group(stack, role, other):
+    logs = client_as(stack, role, "logs")
+    own, foreign = "/jenkins-ha/demo/" + role, "/jenkins-ha/demo/" + other
+    event = [{"timestamp": 1796565895938, "message": "boot"}]
+    # What the CloudWatch agent on the instance does.
+    logs.create_log_stream(logGroupName=own, logStreamName="i-" + role)
+    logs.put_log_events(logGroupName=own, logStreamName="i-" + role, logEvents=event)
+    assert logs.describe_log_streams(logGroupName=own)["logStreams"]
+    assert denied(logs.create_log_stream, logGroupName=foreign, logStreamName="i-" + role)
+    assert denied(logs.put_retention_policy, logGroupName=own, retentionInDays=1)
+    assert denied(logs.delete_log_group, logGroupName=own)
 
 
 def test_no_instance_role_carries_an_aws_managed_policy(stack):

@@ -38,6 +38,7 @@ PATCHES: tuple[str, ...] = (
     "iam_ssm_parameter_resources",
     "iam_autoscaling_group_resources",
     "iam_ec2_resource_arns",
+    "iam_logs_resources",
 )
 
 

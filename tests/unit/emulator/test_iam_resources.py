@@ -15,7 +15,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator.compat import iam_autoscaling_group_resources, iam_ec2_resource_arns, iam_ssm_parameter_resources
+from tests.emulator.compat import (
+    iam_autoscaling_group_resources,
+    iam_ec2_resource_arns,
+    iam_logs_resources,
+    iam_ssm_parameter_resources,
+)
 
 from .conftest import REGION, error_code
 
@@ -217,6 +222,61 @@ def test_tagging_is_authorized_on_each_resource_arn(aws, compat_patch):
         assert denied(ec2.terminate_instances, InstanceIds=[instance])
     tags = aws("ec2").describe_tags(Filters=[{"Name": "resource-id", "Values": [instance, group]}])["Tags"]
     assert [(t["ResourceId"], t["Key"]) for t in tags] == [(instance, "k")]
+
+
+# --- CloudWatch Logs ----------------------------------------------------------------------------------------------
+
+LOG_GROUP_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:"
+
+
+def _log_groups(aws):
+    logs = aws("logs")
+    for name in ("/jenkins-ha/demo/agent", "/jenkins-ha/demo/controller"):
+        logs.create_log_group(logGroupName=name)
+        logs.create_log_stream(logGroupName=name, logStreamName="i-1")
+    group = LOG_GROUP_ARN + "/jenkins-ha/demo/agent"
+    return user_with(
+        aws, allow(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [group, group + ":*"])
+    )
+
+
+def _event():
+    return [{"timestamp": 1796565895938, "message": "build log"}]
+
+
+def test_stock_moto_denies_a_log_group_scoped_allow(aws, compat_patch):
+    compat_patch.stock(iam_logs_resources)
+    as_user = _log_groups(aws)
+    with enforcing():
+        logs = as_user("logs")
+        assert denied(
+            logs.put_log_events, logGroupName="/jenkins-ha/demo/agent", logStreamName="i-1", logEvents=_event()
+        )
+
+
+def test_log_calls_are_authorized_on_the_group_or_stream_arn(aws, compat_patch):
+    as_user = _log_groups(aws)
+    with compat_patch(iam_logs_resources), enforcing():
+        logs = as_user("logs")
+        logs.create_log_stream(logGroupName="/jenkins-ha/demo/agent", logStreamName="i-2")
+        logs.put_log_events(logGroupName="/jenkins-ha/demo/agent", logStreamName="i-2", logEvents=_event())
+        assert logs.describe_log_streams(logGroupName="/jenkins-ha/demo/agent")["logStreams"]
+        assert denied(logs.create_log_stream, logGroupName="/jenkins-ha/demo/controller", logStreamName="i-2")
+        assert denied(
+            logs.put_log_events, logGroupName="/jenkins-ha/demo/controller", logStreamName="i-1", logEvents=_event()
+        )
+        assert denied(logs.put_retention_policy, logGroupName="/jenkins-ha/demo/agent", retentionInDays=1)
+
+
+def test_log_group_arn_follows_aws_naming():
+    class Response:
+        partition, region, current_account = "aws", "eu-west-1", ACCOUNT
+
+    arn = iam_logs_resources.group_arn
+    assert arn(Response, "/a/b") == "arn:aws:logs:eu-west-1:123456789012:log-group:/a/b"
+    assert arn(Response, "arn:aws:logs:eu-west-1:123456789012:log-group:/a/b:*") == (
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/a/b"
+    )
 
 
 def test_without_enforcement_nothing_changes(aws, compat_patch):
