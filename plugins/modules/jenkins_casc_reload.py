@@ -60,6 +60,12 @@ options:
     description: Timeout of each HTTP request in seconds (a reload applies the whole configuration).
     type: int
     default: 120
+  startup_timeout:
+    description:
+      - Seconds to keep asking while Jenkins is still starting (connection refused, HTTP 502, 503 or 504); any other
+        answer is final at once.
+    type: int
+    default: 120
 attributes:
   check_mode:
     support: full
@@ -117,6 +123,8 @@ verified:
   sample: [description, numExecutors]
 """
 
+import time
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
@@ -142,6 +150,7 @@ def main():
             expect=dict(type="dict", default={}),
             validate_certs=dict(type="bool", default=True),
             timeout=dict(type="int", default=120),
+            startup_timeout=dict(type="int", default=120),
         ),
         required_if=[("method", "password", ("username", "password"))],
         supports_check_mode=True,
@@ -168,13 +177,25 @@ def main():
         timeout=params["timeout"],
     )
     result = dict(changed=True, verified=[])
+    deadline = time.monotonic() + params["startup_timeout"]
     try:
-        if params["method"] == "token":
-            # No account on the token request: the token alone authorises it (JCasC runs it as SYSTEM).
-            anonymous = JenkinsAPI(params["url"], validate_certs=params["validate_certs"], timeout=params["timeout"])
-            result["status"], dummy = reload_casc_with_token(anonymous, token)
-        else:
-            result["status"], result["location"] = reload_casc_with_password(api)
+        while True:
+            try:
+                if params["method"] == "token":
+                    # No account on the token request: the token alone authorises it (JCasC runs it as SYSTEM).
+                    anonymous = JenkinsAPI(
+                        params["url"], validate_certs=params["validate_certs"], timeout=params["timeout"]
+                    )
+                    result["status"], dummy = reload_casc_with_token(anonymous, token)
+                else:
+                    result["status"], result["location"] = reload_casc_with_password(api)
+                break
+            except JenkinsAPIError as e:
+                # Still starting: no answer yet, or the "Jenkins is getting ready" page (503).
+                if e.status in (None, 502, 503, 504) and time.monotonic() < deadline:
+                    time.sleep(3)
+                    continue
+                raise
         if with_account and params["expect"]:
             differences = running_configuration_differences(api, params["expect"])
             if differences:

@@ -29,6 +29,7 @@ class FakeCasc:
         self.reloads = 0
         self.requests = []
         self.description = "managed"
+        self.starting = 0
 
 
 def make_server(state):
@@ -64,6 +65,9 @@ def make_server(state):
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode()) if length else {}
             params = dict(parse_qs(parts.query), **form)
+            if state.starting > 0:
+                state.starting -= 1
+                return self._send(503, b"<html>Please wait while Jenkins is getting ready to work</html>")
             state.requests.append((parts.path, sorted(params), self.headers.get("Authorization")))
             if parts.path == "/reload-configuration-as-code/":
                 if not state.token:
@@ -202,3 +206,16 @@ def test_password_reload_failures(tmp_path, jenkins, change, message):
 def test_check_mode_asks_nothing(tmp_path, jenkins, token_file):
     result = run_module(tmp_path, check=True, url=jenkins.url, token_file=str(token_file))
     assert result["changed"] is True and jenkins.requests == []
+
+
+def test_waits_while_jenkins_starts_then_reloads(tmp_path, jenkins, token_file):
+    jenkins.starting = 2
+    result = run_module(tmp_path, url=jenkins.url, token_file=str(token_file), startup_timeout=30)
+    assert result.get("failed") is not True, result
+    assert jenkins.reloads == 1 and jenkins.starting == 0
+
+
+def test_gives_up_when_jenkins_does_not_come_up(tmp_path, jenkins, token_file):
+    jenkins.starting = 1000
+    result = run_module(tmp_path, url=jenkins.url, token_file=str(token_file), startup_timeout=1)
+    assert result["failed"] is True and "HTTP 503" in result["msg"]
