@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration.agents import fleets
 from tests.integration.harness import ROOT, Emulator, run_playbook
-from tests.unit.fakes.conftest import build_standin_war
+from tests.unit.fakes.conftest import REAL_SCHEMAS, build_standin_war, java_for, role_core_version
 
 TARGETS = ROOT / "tests" / "integration" / "targets"
 
@@ -30,8 +30,16 @@ def playbook(emulator):
 
 @pytest.fixture(scope="session")
 def standin_war(tmp_path_factory):
-    """The Jenkins stand-in (tests/fakes/jenkins) built once per session (per xdist worker)."""
-    return build_standin_war(tmp_path_factory)
+    """The Jenkins stand-in (tests/fakes/jenkins) built once per session (per xdist worker).
+
+    As the role's core when this host has a Java that core accepts; otherwise (a Debian 12 host has only Java 17,
+    and core 2.555+ needs 21) as the newest pinned core that runs here, since these tests exercise our HTTP calls,
+    which are the same on both lines, not the core's Java requirement (tests/unit/fakes covers that)."""
+    cores = [role_core_version()] + sorted(
+        (p.stem for p in (REAL_SCHEMAS / "core").glob("*.json")), key=lambda v: [int(x) for x in v.split(".")]
+    )[::-1]
+    core = next((c for c in cores if java_for(c, REAL_SCHEMAS)), cores[0])
+    return build_standin_war(tmp_path_factory, core=core)
 
 
 @pytest.fixture
