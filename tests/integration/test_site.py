@@ -1,12 +1,17 @@
 """site.yml against a private emulator: check on an empty account, converge, idempotent rerun, check rerun, the
-security posture of the converged stack, and a typo'd stack variable failing before anything is created.
+security posture of the converged stack, parliament over its IAM policies as provisioned, no secret in the output of
+the converge and reruns (at -vvv and --diff), and a typo'd stack variable failing before anything is created.
 (A second stack beside another, with the settings the demo does not use, is in test_destroy.py.)"""
 
+import base64
 import json
+import re
 
 import pytest
 
+from tests.integration import iam_analyser
 from tests.integration.harness import ROOT
+from tests.integration.leaks import leaks, stack_secrets, task_leaks, undecrypted
 from tests.integration.posture import Expectations, check_stack
 
 SITE = ROOT / "site.yml"
@@ -16,6 +21,19 @@ DEMO = ROOT / "inventory" / "demo"
 def vpcs(emulator, stack):
     ec2 = emulator.client("ec2")
     return ec2.describe_vpcs(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": [stack]}])["Vpcs"]
+
+
+# Where the runs print a SecureString as GetParameter(s) returns it without decryption: on AWS the KMS ciphertext, in
+# moto "kms:<key id>:<plaintext>" (emulator artefact; test_no_secret_reaches_the_output tells it from a leak). The
+# stack_config role reads the whole stack path with decrypt=false into a fact, which -v prints: ciphertext only, but
+# ciphertext in logs all the same. Kept exact, so that removing it (or a new place) shows here.
+UNDECRYPTED_READS = {"TASK [jenkins_ha.aws.stack_config : Read the stack's parameters]"}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Output of the converge and its reruns, for the tests after it: {"first"|"second"|"check": output}."""
+    return {}
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +64,29 @@ def test_check_on_an_empty_account_fails_nowhere(emulator, playbook, public_zone
     assert vpcs(emulator, "demo") == []
 
 
-def test_site_converges_then_reruns_without_changes(emulator, playbook, public_zone):
-    first = playbook(SITE, inventory=DEMO)
+def test_site_converges_then_reruns_without_changes(emulator, playbook, public_zone, runs):
+    # At -vvv and --diff (module arguments and results, diffs): test_no_secret_reaches_the_output reads the output.
+    # The first converge writes the secrets (SSH key pair, admin password); the reruns read them.
+    first = playbook(SITE, inventory=DEMO, diff=True, args=["-vvv"])
     assert first.rc == 0, first.output[-3000:]
     assert first.changed() > 0
+    runs["first"] = first.output
 
-    second = playbook(SITE, inventory=DEMO)
+    second = playbook(SITE, inventory=DEMO, diff=True, args=["-vvv"])
     assert second.rc == 0, second.output[-3000:]
     assert second.changed() == 0, second.output
+    runs["second"] = second.output
 
-    check = playbook(SITE, inventory=DEMO, check=True, diff=True)
+    check = playbook(SITE, inventory=DEMO, check=True, diff=True, args=["-vvv"])
     assert check.rc == 0, check.output[-3000:]
     assert check.changed() == 0, check.output
+    runs["check"] = check.output
 
     ssm = emulator.client("ssm")
     assert ssm.get_parameter(Name="/jenkins-ha/demo/agent/asg-name")["Parameter"]["Value"] == "demo-agent"
     secret = ssm.get_parameter(Name="/jenkins-ha/demo/keys/ssh-private-key")["Parameter"]
     assert secret["Type"] == "SecureString"
-    assert "PRIVATE KEY" not in first.output + second.output
+    # No secret in the output: test_no_secret_reaches_the_output, on the -vvv output of these three runs.
     groups = emulator.client("autoscaling").describe_auto_scaling_groups(
         AutoScalingGroupNames=["demo-controller", "demo-agent"]
     )["AutoScalingGroups"]
@@ -74,6 +97,58 @@ def test_site_converges_then_reruns_without_changes(emulator, playbook, public_z
 
 def test_the_converged_stack_passes_the_posture_check(emulator):
     assert check_stack(emulator.client, "demo", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml")) == []
+
+
+def test_the_provisioned_iam_policies_pass_parliament(emulator):
+    """parliament over every policy of the converged stack as the account holds it (inline and trust policies of
+    the roles, the key policy, the file system policy): each finding must be a reviewed exception
+    (iam_analyser_exceptions.yml), and each exception must still match a finding."""
+    policies = iam_analyser.stack_policies(emulator.client, "demo")
+    kinds = sorted(p.kind for p in policies)
+    # Four roles (controller, agent, flow logs, backup; the backup role has AWS managed policies only), one key, one
+    # file system: a policy the read missed would otherwise pass unseen.
+    assert kinds == ["file-system", "identity", "identity", "identity", "key"] + ["trust"] * 4, kinds
+    findings = iam_analyser.analyse(policies)
+    problems = iam_analyser.judge(findings, iam_analyser.load_exceptions(), policies)
+    assert problems == [], "\n".join(problems)
+
+
+def test_no_secret_reaches_the_output(emulator, runs):
+    """Neither the converge that generated the secrets nor the reruns that read them (-vvv, --diff) print the SSH
+    private key, the admin password or any other SecureString of the stack, in any form; nor do the stack's plain
+    parameters or the launch templates' user data hold one."""
+    assert set(runs) == {"first", "second", "check"}, "the converge test did not run to its end"
+    ssm = emulator.client("ssm")
+    secrets = stack_secrets(ssm, "demo")
+    assert {"/jenkins-ha/demo/controller/admin-password", "/jenkins-ha/demo/keys/ssh-private-key"} <= set(secrets)
+    # The first run did write them (the no_log tasks report changed), so their absence from its output means something.
+    for task in ("Store the private key as a SecureString", "Generate the Jenkins admin password once"):
+        assert re.search(
+            r"TASK \[{0}\][^\n]*\n(?:(?!TASK \[).*\n)*?changed: ".format(re.escape(task)), runs["first"]
+        ), task
+    ciphertexts = undecrypted(ssm, secrets)
+    undecrypted_reads = set()
+    for name, output in runs.items():
+        real, artefacts = task_leaks(output, secrets, ciphertexts)
+        assert real == {}, (name, real)
+        undecrypted_reads.update(artefacts)
+    assert undecrypted_reads == UNDECRYPTED_READS
+
+    plain = [
+        p["Value"]
+        for page in ssm.get_paginator("get_parameters_by_path").paginate(Path="/jenkins-ha/demo", Recursive=True)
+        for p in page["Parameters"]
+        if p["Type"] != "SecureString"
+    ]
+    ec2 = emulator.client("ec2")
+    templates = ec2.describe_launch_templates(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": ["demo"]}])
+    user_data = [
+        base64.b64decode(v["LaunchTemplateData"].get("UserData", "")).decode()
+        for t in templates["LaunchTemplates"]
+        for v in ec2.describe_launch_template_versions(LaunchTemplateId=t["LaunchTemplateId"])["LaunchTemplateVersions"]
+    ]
+    assert plain and user_data
+    assert leaks("\n".join(plain + user_data), secrets) == []
 
 
 def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook):
