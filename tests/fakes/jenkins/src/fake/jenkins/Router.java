@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 /** Maps Jenkins' URLs onto the stand-in, with Jenkins' authentication, CSRF and permission behaviour. */
 final class Router implements HttpHandler {
     private static final String CRUMB_FIELD = "Jenkins-Crumb";
+    private static final String TOKEN_RELOAD_PATH = "/reload-configuration-as-code/";
     private final Controller jenkins;
 
     Router(Controller jenkins) {
@@ -75,6 +77,11 @@ final class Router implements HttpHandler {
         }
         if (path.equals("/whoAmI/api/json") && method.equals("GET")) {
             sendJson(ex, 200, whoAmI(auth));
+            return;
+        }
+        if (path.equals(TOKEN_RELOAD_PATH)) {
+            // An UnprotectedRootAction: no Overall/Read needed.
+            tokenReload(ex, method, query, auth);
             return;
         }
         // Everything else needs Overall/Read.
@@ -196,6 +203,56 @@ final class Router implements HttpHandler {
                 }
                 notFound(ex);
         }
+    }
+
+    /**
+     * TokenReloadAction (configuration-as-code 2117.vc05a_0b_e6b_f4e, plugin/src/main/java/io/jenkins/plugins/casc/
+     * TokenReloadAction.java): the token comes from env CASC_RELOAD_TOKEN, else the system property casc.reload.token
+     * (:84-91), the request's from the casc-reload-token parameter, query or form body (:81); @RequirePOST (:48).
+     * TokenReloadCrumbExclusion.java:18-21 exempts exactly this path from the crumb only while a token is set. No
+     * token: 404 (:52-54); wrong token: 401 (:73-75); applied: 200, empty body (:61-64, as SYSTEM); refused:
+     * errorJSON "Failed to reload configuration: ..." (:65-71); any other failure escapes to Jenkins' 500 page.
+     */
+    private void tokenReload(HttpExchange ex, String method, Map<String, String> query, Auth auth) throws IOException {
+        if (!method.equals("POST")) {
+            send(ex, 405, "text/plain;charset=utf-8", "HTTP ERROR 405 Method Not Allowed");
+            return;
+        }
+        String token = System.getenv("CASC_RELOAD_TOKEN");
+        if (token == null || token.isEmpty()) {
+            token = System.getProperty("casc.reload.token");
+        }
+        boolean enabled = token != null && !token.isEmpty();
+        if (!enabled && !validCrumb(ex, query, auth)) {
+            send(ex, 403, "text/html;charset=utf-8",
+                    "<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>");
+            return;
+        }
+        if (!enabled) {
+            send(ex, 404, "text/html;charset=utf-8", "<html><body><h2>HTTP ERROR 404 Not Found</h2></body></html>");
+            return;
+        }
+        String given = query.get("casc-reload-token");
+        if (given == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8))) {
+            send(ex, 401, "text/html;charset=utf-8", "<html><body><h2>HTTP ERROR 401 Unauthorized</h2></body></html>");
+            return;
+        }
+        try {
+            jenkins.reload();
+        } catch (Casc.ConfigurationException | IOException e) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("status", "error");
+            error.put("message", "Failed to reload configuration: " + Controller.describe(e));
+            sendJson(ex, 200, error);
+            return;
+        } catch (RuntimeException e) {
+            send(ex, 500, "text/html;charset=utf-8", "<html><head><title>Jenkins</title></head><body><h1>Oops!</h1>"
+                    + "<p>A problem occurred while processing the request</p><pre>" + escape(e.getMessage())
+                    + "</pre></body></html>");
+            return;
+        }
+        send(ex, 200, "text/plain;charset=utf-8", "");
     }
 
     private static boolean isReload(String path) {
