@@ -33,7 +33,7 @@ def schemas_for(core):
 
 @functools.lru_cache(maxsize=None)
 def java_major(java):
-    answer = subprocess.run([java, "-version"], capture_output=True, text=True)
+    answer = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
     found = re.search(r'version "(\d+)', answer.stderr)
     return int(found.group(1)) if found else None
 
@@ -167,3 +167,24 @@ def standin(standin_war, tmp_path):
     (instance.secrets / "JENKINS_ADMIN_PASSWORD").write_text("correct horse\n")
     yield instance
     instance.stop()
+
+
+@pytest.fixture(scope="session")
+def fixture_wars(tmp_path_factory):
+    """Stand-ins built on the hand-written fixture schemas, one per core."""
+    cache = {}
+
+    def get(core):
+        if core not in cache:
+            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=FIXTURE_SCHEMAS)
+        return cache[core]
+
+    return get
+
+
+@pytest.fixture
+def instances():
+    started = []
+    yield started
+    for standin in started:
+        standin.stop()

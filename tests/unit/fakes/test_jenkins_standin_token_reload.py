@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from .test_jenkins_standin_jcasc import VALID, fixture_wars, instances, make, request, state  # noqa: F401
+from .test_jenkins_standin_jcasc import VALID, make, request, state
 
 TOKEN = "t0ken-for-tests-only"
 RELOAD = "/reload-configuration-as-code/"
@@ -26,7 +26,7 @@ def post(standin, fields, path=RELOAD):
 
 
 @pytest.fixture
-def with_token(fixture_wars, tmp_path, instances):  # noqa: F811 (fixtures imported from the sibling module)
+def with_token(fixture_wars, tmp_path, instances):
     standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
     instances.append(standin)
     standin.start(extra_env={"CASC_RELOAD_TOKEN": TOKEN})
@@ -64,7 +64,7 @@ def test_a_refused_document_answers_the_json_error_and_keeps_the_running_configu
     assert after["systemMessage"] == before["systemMessage"]
 
 
-def test_without_a_token_the_action_is_404_behind_the_crumb_filter(fixture_wars, tmp_path, instances):  # noqa: F811
+def test_without_a_token_the_action_is_404_behind_the_crumb_filter(fixture_wars, tmp_path, instances):
     standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
     instances.append(standin)
     standin.start()
