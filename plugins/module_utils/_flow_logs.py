@@ -41,11 +41,20 @@ def describe_flow_logs(client, resource_ids):
     return paginator.paginate(Filters=filters).build_full_result()["FlowLogs"]
 
 
+# A create retried after a lost response whose first attempt was applied meets its own flow log: AWS answers
+# FlowLogAlreadyExists (in Unsuccessful, or as the call's error), and the caller reads back what is there.
+ALREADY_EXISTS = "FlowLogAlreadyExists"
+
+
 @FlowLogErrorHandler.common_error_handler("create flow logs")
 @AWSRetry.jittered_backoff()
 def create_flow_logs(client, **params):
-    response = client.create_flow_logs(**params)
-    failures = response.get("Unsuccessful") or []
+    """Flow log ids created. Resources that already have this flow log are left out (see ALREADY_EXISTS)."""
+    try:
+        response = client.create_flow_logs(**params)
+    except is_boto3_error_code(ALREADY_EXISTS):
+        return []
+    failures = [f for f in response.get("Unsuccessful") or [] if f.get("Error", {}).get("Code") != ALREADY_EXISTS]
     if failures:
         details = "; ".join("{0}: {1}".format(f.get("ResourceId"), f.get("Error", {}).get("Message")) for f in failures)
         raise AnsibleFlowLogError(message="Failed to create flow logs for {0}".format(details))

@@ -145,6 +145,8 @@ flow_logs:
       type: dict
 """
 
+import uuid
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
@@ -207,7 +209,16 @@ def ensure_present(module, client):
     for resource_id, tags in to_create:
         by_tags.setdefault(tuple(sorted(tags.items())), []).append(resource_id)
     for tags, resource_ids in by_tags.items():
-        fl.create_flow_logs(client, **fl.create_params(params, resource_ids, dict(tags)))
+        # ClientToken: AWS answers a retried request with the first attempt's result instead of a second create.
+        fl.create_flow_logs(client, ClientToken=str(uuid.uuid4()), **fl.create_params(params, resource_ids, dict(tags)))
+    # What create_flow_logs took as "already there" must really be this flow log, to this destination.
+    missing = plan(params, matching_flow_logs(client, params))[0]
+    if missing:
+        module.fail_json(
+            msg="Flow logs for {0} were reported as existing but are not there with this destination".format(
+                ", ".join(resource_id for resource_id, dummy in missing)
+            )
+        )
     return True, current_result(client, params), diff
 
 

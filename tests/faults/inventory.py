@@ -11,6 +11,18 @@ from __future__ import annotations
 from collections import Counter
 
 STACK_TAG = "jenkins-ha:stack"
+# Kinds a stack has exactly one of (with the demo's settings): a second one is a duplicate whatever its name.
+SINGLETONS = (
+    "vpc",
+    "internet_gateway",
+    "efs_file_system",
+    "load_balancer",
+    "kms_key",
+    "kms_alias",
+    "certificate",
+    "backup_vault",
+    "backup_plan",
+)
 
 
 def _tags(items):
@@ -113,7 +125,7 @@ def collect(clients, stack):
 
     kms = clients("kms")
     out["kms_alias"] = [
-        a["AliasName"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/" + prefix)
+        a["AliasName"] for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/jenkins-ha/" + stack
     ]
     keys = []
     for key in kms.list_keys()["Keys"]:
@@ -125,6 +137,14 @@ def collect(clients, stack):
             # An untagged customer key is what a lost CreateKey leaves behind: count it against the stack.
             keys.append(tags.get("Name") or meta.get("Description") or "untagged")
     out["kms_key"] = keys
+
+    # By Name tag (the ARN differs per emulator): an import retried after a lost response lists its name twice.
+    acm = clients("acm")
+    out["certificate"] = []
+    for cert in acm.list_certificates()["CertificateSummaryList"]:
+        tags = _tags(acm.list_tags_for_certificate(CertificateArn=cert["CertificateArn"]).get("Tags"))
+        if tags.get(STACK_TAG) == stack:
+            out["certificate"].append(_name(tags, cert.get("DomainName", "?")))
 
     iam = clients("iam")
     out["iam_role"] = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.faults.inventory import collect, duplicates
+from tests.faults.inventory import SINGLETONS, collect, duplicates
 from tests.faults.proxy import FaultPlan, FaultProxy
 from tests.integration.harness import ROOT, Emulator, run_playbook
 
@@ -18,7 +18,6 @@ SEED = int(os.environ.get("JENKINS_HA_FAULT_SEED", "20261204"))
 # One fault in ~25 requests, a few hundred at most: every kind shows up many times in one converge (~2,500
 # requests), and no single request is failed more than twice in a row (botocore and AWSRetry then get through).
 RATE = float(os.environ.get("JENKINS_HA_FAULT_RATE", "0.04"))
-SINGLETONS = ["vpc", "internet_gateway", "efs_file_system", "load_balancer", "kms_key", "backup_vault", "backup_plan"]
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from tests.faults.interrupt import choose, run_interrupted, seeded, task_names
-from tests.faults.inventory import collect, duplicates
+from tests.faults.inventory import SINGLETONS, collect, duplicates
 from tests.integration.harness import ROOT, VENV_BIN, Emulator, run_playbook
 
 SITE = ROOT / "site.yml"
@@ -31,7 +31,6 @@ ROUNDS = int(os.environ.get("JENKINS_HA_INTERRUPT_ROUNDS", "1"))
 MAX_DELAY = 1.5
 # No single run may take longer (a converge takes ~75 s on a quiet 2-core machine).
 DEADLINE = 420.0
-SINGLETONS = ["vpc", "internet_gateway", "efs_file_system", "load_balancer", "kms_key", "backup_vault", "backup_plan"]
 # What destroy.yml keeps on purpose (it holds and decrypts the recovery points).
 KEPT = {"backup_vault", "kms_key", "kms_alias"}
 CONFIRM = ["jenkins_ha_destroy_confirm=demo"]

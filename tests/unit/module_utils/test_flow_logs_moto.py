@@ -51,3 +51,12 @@ def test_unsuccessful_creation_raises(ec2, vpcs):
 
 def test_delete_missing_flow_log_is_not_an_error(ec2, vpcs):
     assert fl.delete_flow_logs(ec2, ["fl-0123456789abcdef0"]) is False
+
+
+def test_a_retried_create_meets_its_own_flow_log_and_is_taken_as_done(ec2, vpcs):
+    """The fault test's lost response: the first CreateFlowLogs was applied, the retry answers FlowLogAlreadyExists."""
+    args = fl.create_params(PARAMS, vpcs[:1], {"a": "1"})
+    first = fl.create_flow_logs(ec2, ClientToken="token-1", **args)
+    assert len(first) == 1
+    assert fl.create_flow_logs(ec2, ClientToken="token-1", **args) == []
+    assert [f["FlowLogId"] for f in fl.describe_flow_logs(ec2, vpcs[:1])] == first
