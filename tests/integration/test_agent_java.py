@@ -108,6 +108,8 @@ def signed_repository(tmp_path):
         subprocess.run(gpg + ["--armor", "--export"], check=True, capture_output=True, text=True).stdout
     )
     subprocess.run(gpg + ["--clearsign", "-o", str(suite / "InRelease"), str(suite / "Release")], check=True)
+    # gpg starts an agent for this home that outlives the test: stop it (it would hold the temp dir open).
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False)
     # apt reads file:// sources as its unprivileged _apt user.
     for path in [repo, *repo.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
