@@ -4,13 +4,12 @@ import functools
 import http.server
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from .modules import run_module as run_collection_module
 
 ROOT = Path(__file__).resolve().parents[3]
 MODULE = ROOT / "plugins" / "modules" / "jenkins_plugins.py"
@@ -38,13 +37,7 @@ EXPECTED = {
 
 
 def run_module(tmp_path, check=False, **args):
-    args_file = tmp_path / "args.json"
-    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check)}))
-    env = dict(os.environ, PYTHONPATH=str(ROOT / ".collections"))
-    proc = subprocess.run(
-        [sys.executable, str(MODULE), str(args_file)], capture_output=True, text=True, env=env, check=False
-    )
-    return json.loads(proc.stdout)
+    return run_collection_module(MODULE, tmp_path, check=check, **args)
 
 
 @pytest.fixture
