@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test bed needs (podman + runc for molecule, debootstrap for the container
-# images, packer for the image pipeline, shellcheck for lint, a JDK for the Jenkins stand-in) and the podman
+# images, packer for the image pipeline, shellcheck for lint, a JDK for the Jenkins stand-in, Prometheus' promtool,
+# Alertmanager's amtool and node exporter for the metrics tests) and the podman
 # settings that let systemd containers start on these machines. Safe to run again: it does nothing when all is
 # in place. Not root and something missing: it says what, and stops.
 set -euo pipefail
 
-packages=(podman runc debootstrap packer shellcheck openjdk-17-jdk-headless git make)
-commands=(podman runc debootstrap packer shellcheck javac git make)
+packages=(podman runc debootstrap packer shellcheck openjdk-17-jdk-headless git make prometheus prometheus-alertmanager
+  prometheus-node-exporter)
+commands=(podman runc debootstrap packer shellcheck javac git make promtool amtool prometheus-node-exporter)
 
 missing=()
 for i in "${!commands[@]}"; do
