@@ -39,6 +39,8 @@ PATCHES: tuple[str, ...] = (
     "iam_autoscaling_group_resources",
     "iam_ec2_resource_arns",
     "iam_logs_resources",
+    "ec2_vpc_endpoint_private_dns",
+    "ec2_vpc_endpoint_client_token",
 )
 
 
