@@ -60,8 +60,17 @@ SSM_NAMES = {
     "ssh_private_key": "keys/ssh-private-key",
     "ssh_public_key": "keys/ssh-public-key",
     "ssh_private_key_pending": "keys/ssh-private-key-pending",
+    "jenkins_settings": "jenkins/settings",
+    "ldap_manager_password": "jenkins/ldap-manager-password",
+    "oidc_client_secret": "jenkins/oidc-client-secret",
 }
-SSM_SECURE = ("admin_password", "ssh_private_key", "ssh_private_key_pending")
+SSM_SECURE = (
+    "admin_password",
+    "ssh_private_key",
+    "ssh_private_key_pending",
+    "ldap_manager_password",
+    "oidc_client_secret",
+)
 
 
 def ssm_parameter_name(stack, key):

@@ -49,6 +49,8 @@ def test_ssm_names_match(table):
         ("demo", "ami_controller", "/jenkins-ha/demo/ami/controller"),
         ("prod-eu", "efs_file_system_id", "/jenkins-ha/prod-eu/efs/file-system-id"),
         ("demo", "ssh_private_key", "/jenkins-ha/demo/keys/ssh-private-key"),
+        ("demo", "jenkins_settings", "/jenkins-ha/demo/jenkins/settings"),
+        ("demo", "oidc_client_secret", "/jenkins-ha/demo/jenkins/oidc-client-secret"),
     ],
 )
 def test_ssm_parameter_name(stack, key, expected):
@@ -70,3 +72,9 @@ def test_stack_tags():
 
 def test_key_pair_suffix_matches(table):
     assert table["key_pair_suffix"] == contract.KEY_PAIR_SUFFIX
+
+
+def test_every_secret_is_a_contract_parameter(table):
+    assert set(table["ssm_secure"]) <= set(table["ssm"])
+    assert {"ldap_manager_password", "oidc_client_secret"} <= set(contract.SSM_SECURE)
+    assert "jenkins_settings" not in contract.SSM_SECURE, "the settings document is plain: it holds no secret"

@@ -1,0 +1,205 @@
+"""The stack's Jenkins settings (realm, directory, authorization, build discarder, fleet bounds, JCasC fragments):
+refused up front by stack_config with a message naming the variable, published by playbooks/secrets.yml as the plain
+jenkins/settings document plus the directory secret as a SecureString under the stack key, 0 changed on a rerun, no
+secret in the -vvv --diff output; a fragment the pinned schema refuses and a missing KMS key stop the run before
+anything is written."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+
+import pytest
+import yaml
+
+from tests.integration.harness import ROOT, run_playbook
+from tests.integration.leaks import leaks
+
+DEMO = ROOT / "inventory" / "demo"
+SECRETS = ROOT / "playbooks" / "secrets.yml"
+LDAP = {
+    "server": "ldaps://ldap.example.com",
+    "root_dn": "dc=example,dc=com",
+    "user_search": "uid={0}",
+    "manager_dn": "cn=jenkins,ou=services,dc=example,dc=com",
+}
+
+
+def ldap_stack(name, **extra):
+    settings = {
+        "jenkins_ha_stack_name": name,
+        "jenkins_ha_security_realm": "ldap",
+        "jenkins_ha_ldap": LDAP,
+        "jenkins_ha_authorization": {"admin_groups": ["jenkins-admins"], "read_groups": ["developers"]},
+        "jenkins_ha_build_discarder": {"enabled": True, "num_to_keep": 50, "days_to_keep": 0},
+        "jenkins_ha_casc_fragments": [{"jenkins": {"quietPeriod": 3}}],
+    }
+    settings.update(extra)
+    return settings
+
+
+def vault_file(tmp_path, values):
+    """The vaulted file a user would keep the secrets in (plain here): secrets never go on a command line."""
+    path = tmp_path / "secrets.yml"
+    path.write_text(yaml.safe_dump(values))
+    return "@" + str(path)
+
+
+def parameters(emulator, name):
+    ssm = emulator.client("ssm")
+    found = ssm.get_parameters_by_path(Path="/jenkins-ha/" + name, Recursive=True)["Parameters"]
+    return {p["Name"].split("/", 3)[3]: p for p in found}
+
+
+def stack_key(emulator, name):
+    kms = emulator.client("kms")
+    arn = kms.create_key(Description=name)["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/jenkins-ha/" + name, TargetKeyId=arn)
+    return arn
+
+
+def _role_playbook(tmp_path):
+    playbook = tmp_path / "stack_config.yml"
+    play = {
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars_files": [str(ROOT / "playbooks" / "vars" / "contract.yml")],
+        "roles": ["jenkins_ha.aws.stack_config"],
+    }
+    playbook.write_text(json.dumps([play]))
+    return playbook
+
+
+REFUSED = [
+    pytest.param(
+        {
+            "jenkins_ha_security_realm": "oidc",
+            "jenkins_ha_oidc": {"client_id": "jenkins", "well_known_url": "https://idp/x"},
+        },
+        "jenkins_ha_security_realm=oidc needs an administrator",
+        id="directory-realm-without-admin",
+    ),
+    pytest.param(
+        {"jenkins_ha_security_realm": "ldap", "jenkins_ha_ldap": {"server": "ldaps://l", "manager_password": "x"}},
+        "manager_password",
+        id="secret-in-the-plain-settings",
+    ),
+    pytest.param(
+        {"jenkins_ha_casc_fragments": [{"jenkins": {"authorizationStrategy": {"loggedInUsersCanDoAnything": {}}}}]},
+        "jenkins_ha_casc_fragments: fragment 1 sets jenkins.authorizationStrategy",
+        id="fragment-opens-authorization",
+    ),
+    pytest.param(
+        {"jenkins_ha_agent_max_size": 0, "jenkins_ha_agent_desired_capacity": 0},
+        "jenkins_ha_agent_max_size must be at least 1",
+        id="fleet-max-zero",
+    ),
+    pytest.param(
+        {"jenkins_ha_security_realm": "saml"},
+        "jenkins_ha_security_realm must be one of: local, ldap, oidc",
+        id="realm-choice",
+    ),
+]
+
+
+@pytest.mark.parametrize("extra,message", REFUSED)
+def test_stack_config_refuses_bad_jenkins_settings(tmp_path, extra, message):
+    result = run_playbook(_role_playbook(tmp_path), {"PATH": ""}, inventory=DEMO, extra_vars=[extra])
+    assert result.rc != 0
+    assert message in " ".join(result.output.split()), result.output[-3000:]
+
+
+def test_secrets_yml_publishes_the_settings_and_the_directory_secret(emulator, playbook, tmp_path):
+    name = "js-" + uuid.uuid4().hex[:6]
+    key_arn = stack_key(emulator, name)
+    password = "ldap-bind-" + secrets.token_urlsafe(18)
+    extra = [ldap_stack(name), vault_file(tmp_path, {"jenkins_ha_ldap_manager_password": password})]
+
+    first = playbook(SECRETS, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
+    assert first.rc == 0, first.output[-4000:]
+    found = parameters(emulator, name)
+    settings = json.loads(found["jenkins/settings"]["Value"])
+    assert found["jenkins/settings"]["Type"] == "String"
+    assert settings == {
+        "format": 1,
+        "security_realm": "ldap",
+        "ldap": LDAP,
+        "oidc": {},
+        "authorization": {
+            "admin_users": [],
+            "admin_groups": ["jenkins-admins"],
+            "read_users": [],
+            "read_groups": ["developers"],
+        },
+        "build_discarder": {"enabled": True, "num_to_keep": 50, "days_to_keep": ""},
+        # The demo's agent ASG bounds (0..6): the fleet's maximum is the group's, not the role's default 4.
+        "fleet_min_size": 0,
+        "fleet_max_size": 6,
+        "casc_fragments": [{"jenkins": {"quietPeriod": 3}}],
+    }
+    ssm = emulator.client("ssm")
+    secret = ssm.get_parameter(Name="/jenkins-ha/{0}/jenkins/ldap-manager-password".format(name), WithDecryption=True)
+    assert secret["Parameter"]["Type"] == "SecureString" and secret["Parameter"]["Value"] == password
+    described = ssm.describe_parameters(
+        ParameterFilters=[{"Key": "Name", "Values": ["/jenkins-ha/{0}/jenkins/ldap-manager-password".format(name)]}]
+    )["Parameters"][0]
+    assert described["KeyId"] in (key_arn, key_arn.split("/")[-1], "alias/jenkins-ha/" + name)
+    assert "jenkins/oidc-client-secret" not in found, "no secret of a realm the stack does not use"
+
+    rerun = playbook(SECRETS, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
+    assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
+    assert leaks(first.output + rerun.output, {"LDAP bind password": password}) == []
+
+    # A changed setting is a new document: the fleet follows the agent group's maximum.
+    bigger = playbook(SECRETS, inventory=DEMO, extra_vars=[ldap_stack(name, jenkins_ha_agent_max_size=9)])
+    assert bigger.rc == 0, bigger.output[-4000:]
+    assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["fleet_max_size"] == 9
+
+
+def test_a_fragment_the_schema_refuses_is_not_published(emulator, playbook):
+    name = "jf-" + uuid.uuid4().hex[:6]
+    stack_key(emulator, name)
+    bad = {
+        "jenkins_ha_stack_name": name,
+        "jenkins_ha_casc_fragments": [{"jenkins": {"agentProtocols": ["JNLP4-connect"]}}],
+    }
+    result = playbook(SECRETS, inventory=DEMO, extra_vars=[bad])
+    assert result.rc != 0
+    output = " ".join(result.output.split())
+    assert "jenkins_ha_casc_fragments would be refused by Jenkins" in output, result.output[-3000:]
+    assert "agentProtocols" in output and "Nothing was published." in output
+    assert parameters(emulator, name) == {}
+
+
+def test_the_oidc_realm_needs_its_client_secret_once(emulator, playbook):
+    name = "jo-" + uuid.uuid4().hex[:6]
+    stack_key(emulator, name)
+    oidc = {
+        "jenkins_ha_stack_name": name,
+        "jenkins_ha_security_realm": "oidc",
+        "jenkins_ha_oidc": {
+            "client_id": "jenkins",
+            "well_known_url": "https://idp.example.com/.well-known/openid-configuration",
+        },
+        "jenkins_ha_authorization": {"admin_users": ["alice@example.com"]},
+    }
+    result = playbook(SECRETS, inventory=DEMO, extra_vars=[oidc])
+    assert result.rc != 0
+    assert "needs its secret once: set jenkins_ha_oidc_client_secret" in " ".join(result.output.split()), result.output[
+        -3000:
+    ]
+    assert parameters(emulator, name) == {}
+
+
+def test_a_missing_kms_key_is_an_error_naming_kms_yml(emulator, playbook):
+    name = "jk-" + uuid.uuid4().hex[:6]
+    result = playbook(SECRETS, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}])
+    assert result.rc != 0
+    output = " ".join(result.output.split())
+    assert "alias/jenkins-ha/{0} does not exist: run playbooks/kms.yml".format(name) in output, result.output[-3000:]
+    assert parameters(emulator, name) == {}
+    check = playbook(SECRETS, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}], check=True)
+    assert check.rc == 0, check.output[-3000:]
+    assert parameters(emulator, name) == {}
