@@ -11,7 +11,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** The stand-in's state: configuration (JCasC), users, crumbs, sessions, quiet-down, reload history, nodes. */
 final class Controller {
@@ -36,6 +41,10 @@ final class Controller {
     private volatile long lastReload;
     private volatile String lastReloadError;
     private volatile Exception bootFailure;
+    private final Aws aws;
+    private volatile List<Fleet> fleets = List.of();
+    private volatile int abortedBuilds;
+    private ScheduledExecutorService nanny;
 
     Controller(String version, Path home, Path casc, Path secrets, Map<String, String> env, int port, Plugins plugins,
             Schema schema) {
@@ -47,6 +56,7 @@ final class Controller {
         this.secrets = secrets;
         this.env = env;
         this.nodes = new Nodes(home.resolve("fake-nodes.json"));
+        this.aws = new Aws(env);
         SecureRandom random = new SecureRandom();
         byte[] salt = new byte[16];
         random.nextBytes(salt);
@@ -58,23 +68,120 @@ final class Controller {
 
     void start() throws IOException, Casc.ConfigurationException {
         nodes.load();
-        applyConfig(load());
+        Loaded loaded = load();
+        applyConfig(loaded.config, loaded.fleets);
+        // The EC2 Fleet plugin's CloudNanny, a PeriodicWork every second (CloudNanny.java :30-64).
+        nanny = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "CloudNanny");
+            t.setDaemon(true);
+            return t;
+        });
+        nanny.scheduleAtFixedRate(this::nannyTick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** ConfigurationAsCode.configureWith: the whole document is checked before anything is applied. */
-    private Map<String, Object> load() throws IOException, Casc.ConfigurationException {
+    private static final class Loaded {
+        final Map<String, Object> config;
+        final List<Fleet> fleets;
+
+        Loaded(Map<String, Object> config, List<Fleet> fleets) {
+            this.config = config;
+            this.fleets = fleets;
+        }
+    }
+
+    /**
+     * ConfigurationAsCode.configureWith: the whole document is checked before anything is applied; checking builds
+     * the clouds, and an eC2Fleet cloud's constructor calls AWS (see Fleet.construct).
+     */
+    private Loaded load() throws IOException, Casc.ConfigurationException {
         Map<String, Object> loaded = Casc.load(casc, env, secrets);
         List<String> errors = SchemaValidator.validate(loaded, schema);
         if (!errors.isEmpty()) {
             throw new Casc.ConfigurationException(errors);
         }
-        return loaded;
+        List<Fleet> built = Fleet.fromConfig(loaded);
+        for (Fleet fleet : built) {
+            String error = fleet.construct(aws);
+            if (error != null) {
+                throw new Casc.ConfigurationException(List.of(error));
+            }
+        }
+        return new Loaded(loaded, built);
+    }
+
+    private void nannyTick() {
+        for (Fleet fleet : fleets) {
+            if (fleet.nannyDue()) {
+                try {
+                    updateFleet(fleet);
+                } catch (Aws.AwsException | IOException | RuntimeException e) {
+                    // CloudNanny.java :59-62 logs and carries on.
+                    System.err.println("INFO: Error during fleet '" + fleet.name + "' stats update: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void updateFleet(Fleet fleet) throws Aws.AwsException, IOException {
+        Set<String> sameFleet = new TreeSet<>();
+        for (Fleet other : fleets) {
+            if (fleet.fleet != null && fleet.fleet.equals(other.fleet)) {
+                sameFleet.add(other.name);
+            }
+        }
+        fleet.update(aws, nodes, sameFleet);
+    }
+
+    /** Test-only: one update() of every fleet cloud now, as CloudNanny would; errors returned, not swallowed. */
+    List<Map<String, Object>> updateFleets() throws Aws.AwsException, IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Fleet fleet : fleets) {
+            updateFleet(fleet);
+            out.add(fleet.state());
+        }
+        return out;
+    }
+
+    /** Test-only: load for the cloud (the stand-in has no queue); false when unknown or quieting down. */
+    boolean provision(String cloud, int count) {
+        for (Fleet fleet : fleets) {
+            if (fleet.name.equals(cloud)) {
+                return fleet.provision(count, quietingDown);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Computer.doDoDelete; for a fleet node EC2FleetNodeComputer.doDoDelete first (EC2FleetNodeComputer.java
+     * :108-124 at ec2-fleet 4.3.0.549.vf2a_da_a_d19b_5e): stop accepting tasks and schedule the instance for
+     * termination (minSize respected), which the next update() carries out. Jenkins.removeNode aborts a running
+     * build: counted in /fake/state abortedBuilds.
+     */
+    boolean deleteNode(String name) throws IOException {
+        Map<String, Object> node = nodes.node(name);
+        if (node == null) {
+            return false;
+        }
+        Object cloudName = node.get("cloudName");
+        for (Fleet fleet : fleets) {
+            if (fleet.name.equals(cloudName)) {
+                nodes.setAcceptingTasks(name, false);
+                fleet.scheduleToTerminate(name, false, "AGENT_DELETED");
+                break;
+            }
+        }
+        if (Boolean.FALSE.equals(node.get("idle"))) {
+            abortedBuilds++;
+        }
+        return nodes.delete(name);
     }
 
     /** JCasC's reload: re-reads the whole configuration; a failure leaves the running configuration as it was. */
     synchronized void reload() throws IOException, Casc.ConfigurationException {
         try {
-            applyConfig(load());
+            Loaded loaded = load();
+            applyConfig(loaded.config, loaded.fleets);
             lastReloadError = null;
         } catch (IOException | RuntimeException | Casc.ConfigurationException e) {
             lastReloadError = describe(e);
@@ -85,7 +192,14 @@ final class Controller {
         reloadCount++;
     }
 
-    private void applyConfig(Map<String, Object> loaded) {
+    /**
+     * Applying replaces the clouds with the newly built ones; nodes are kept: JCasC only sets Jenkins' nodes when the
+     * document has jenkins.nodes, and even then keeps EphemeralNodes such as EC2FleetNode (configuration-as-code
+     * JenkinsConfigurator.java :68-82, :140-147 at 2117.vc05a_0b_e6b_f4e; ec2-fleet EC2FleetNode.java :22). A
+     * fleet node finds its cloud again by name (EC2FleetNode.java :87-88), so with the same cloud name a reload
+     * leaves busy agents connected and busy.
+     */
+    private void applyConfig(Map<String, Object> loaded, List<Fleet> newFleets) {
         Map<String, String> found = new LinkedHashMap<>();
         Object list = Casc.at(loaded, "jenkins", "securityRealm", "local", "users");
         if (list instanceof List) {
@@ -101,6 +215,7 @@ final class Controller {
         }
         this.config = loaded;
         this.users = found;
+        this.fleets = List.copyOf(newFleets);
     }
 
     static String describe(Exception e) {
@@ -231,6 +346,12 @@ final class Controller {
         s.put("quietingDown", quietingDown);
         s.put("useCrumbs", true);
         s.put("clouds", Casc.at(config, "jenkins", "clouds"));
+        List<Map<String, Object>> fleetStates = new ArrayList<>();
+        for (Fleet fleet : fleets) {
+            fleetStates.add(fleet.state());
+        }
+        s.put("fleets", fleetStates);
+        s.put("abortedBuilds", abortedBuilds);
         return s;
     }
 

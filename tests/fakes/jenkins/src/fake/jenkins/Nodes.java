@@ -114,6 +114,98 @@ final class Nodes {
         return true;
     }
 
+    /** The node record (a copy), or null. */
+    synchronized Map<String, Object> node(String name) {
+        Map<String, Object> node = nodes.get(name);
+        return node == null ? null : new LinkedHashMap<>(node);
+    }
+
+    /**
+     * EC2FleetCloud.isSafeToTerminate (ec2-fleet 4.3.0.549.vf2a_da_a_d19b_5e, EC2FleetCloud.java :596-601): a node
+     * already gone is safe; one still present must run nothing and accept no tasks.
+     */
+    synchronized boolean safeToTerminate(String name) {
+        Map<String, Object> node = nodes.get(name);
+        return node == null || !Boolean.FALSE.equals(node.get("idle")) && Boolean.FALSE.equals(node.get("acceptingTasks"));
+    }
+
+    /** Jenkins.removeNode by the cloud (no permission check). */
+    synchronized void remove(String name) throws IOException {
+        if (nodes.remove(name) != null) {
+            save();
+        }
+    }
+
+    /** The fleet nodes whose cloudName is one of these. */
+    synchronized List<String> namesOfClouds(java.util.Set<String> clouds) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> node : nodes.values()) {
+            if (node.get("cloudName") != null && clouds.contains(node.get("cloudName"))) {
+                out.add((String) node.get("name"));
+            }
+        }
+        return out;
+    }
+
+    synchronized void setLabels(String name, String labels) throws IOException {
+        Map<String, Object> node = nodes.get(name);
+        if (node != null && !labels.equals(node.get("labels"))) {
+            node.put("labels", labels);
+            save();
+        }
+    }
+
+    /**
+     * EC2FleetCloud.addNewAgent (EC2FleetCloud.java :900-953): an EC2FleetNode named after the instance, described
+     * "Fleet agent for <id>", shown as "<cloud> <id>" (EC2FleetNode.java :73); the stand-in's agents are online at once.
+     */
+    synchronized void addFleetNode(String instanceId, String cloudName, String labels, int numExecutors)
+            throws IOException {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("name", instanceId);
+        node.put("displayName", cloudName + " " + instanceId);
+        node.put("class", "com.amazon.jenkins.ec2fleet.EC2FleetNodeComputer");
+        node.put("description", "Fleet agent for " + instanceId);
+        node.put("cloudName", cloudName);
+        node.put("labels", labels);
+        node.put("numExecutors", numExecutors);
+        node.put("idle", true);
+        node.put("acceptingTasks", true);
+        node.put("offline", false);
+        node.put("temporarilyOffline", false);
+        nodes.put(instanceId, node);
+        save();
+    }
+
+    /** EC2FleetNodeComputer.doDoDelete :117: the computer stops accepting tasks before the node goes. */
+    synchronized void setAcceptingTasks(String name, boolean accepting) {
+        Map<String, Object> node = nodes.get(name);
+        if (node != null) {
+            node.put("acceptingTasks", accepting);
+        }
+    }
+
+    /**
+     * Test-only: a fake build starts (busy) or finishes (idle) on one executor-less model of the node. Starting needs
+     * an online node that accepts tasks; answers null on success, else why not.
+     */
+    synchronized String build(String name, boolean start) throws IOException {
+        Map<String, Object> node = nodes.get(name);
+        if (node == null) {
+            return "no such node";
+        }
+        if (start) {
+            if (Boolean.TRUE.equals(node.get("offline")) || Boolean.FALSE.equals(node.get("acceptingTasks"))) {
+                return "node is offline or not accepting tasks";
+            }
+            node.put("idle", false);
+        } else {
+            node.put("idle", true);
+        }
+        save();
+        return null;
+    }
+
     synchronized Map<String, Object> computer(String name) {
         Map<String, Object> node = nodes.get(name);
         return node == null ? null : toComputer(node);
@@ -190,7 +282,7 @@ final class Nodes {
         c.put("actions", new ArrayList<>());
         c.put("assignedLabels", labels);
         c.put("description", node.getOrDefault("description", ""));
-        c.put("displayName", node.get("name"));
+        c.put("displayName", node.getOrDefault("displayName", node.get("name")));
         c.put("executors", executors(numExecutors));
         c.put("icon", offline ? "symbol-computer-offline" : "symbol-computer");
         c.put("iconClassName", offline ? "symbol-computer-offline" : "symbol-computer");

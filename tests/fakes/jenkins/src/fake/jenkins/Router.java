@@ -93,11 +93,11 @@ final class Router implements HttpHandler {
         if (method.equals("GET")) {
             get(ex, path, query, auth);
         } else if (method.equals("POST")) {
-            if (path.equals("/fake/nodes")) {
-                // Test-only seeding endpoint: authenticated, exempt from crumbs like API-token requests.
+            if (path.startsWith("/fake/")) {
+                // Test-only endpoints (TestRoutes): authenticated, exempt from crumbs like API-token requests.
                 if (requireUser(ex, auth)) {
-                    jenkins.nodes().replace(Json.parse(new String(body, StandardCharsets.UTF_8)), true);
-                    sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors()));
+                    TestRoutes.Answer answer = TestRoutes.post(jenkins, path, query, body);
+                    sendJson(ex, answer.status, answer.body);
                 }
                 return;
             }
@@ -185,7 +185,7 @@ final class Router implements HttpHandler {
             default:
                 String name = computerName(path, "/doDelete");
                 if (name != null) {
-                    if (jenkins.nodes().delete(name)) {
+                    if (jenkins.deleteNode(name)) {
                         redirect(ex, "/computer/");
                     } else {
                         notFound(ex);
