@@ -32,6 +32,14 @@ TASK_HEADER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?P<name>.*)\] \**\s*$")
 MODES = {"kill": signal.SIGKILL, "term": signal.SIGTERM, "int": signal.SIGINT}
 
 
+def _default_interrupt_signals():
+    """Give the run SIGINT/SIGTERM as a terminal would: a run started from a background job (`make test &`, a
+    non-interactive shell's `&`) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler, so
+    "int" would interrupt nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def task_names(output):
     """Names of the task headers in ansible-playbook output (default callback), in order."""
     return [m.group("name") for m in (TASK_HEADER.match(line) for line in output.splitlines()) if m]
@@ -180,6 +188,7 @@ def run_interrupted(
         text=True,
         bufsize=1,
         start_new_session=True,
+        preexec_fn=_default_interrupt_signals,
     )
 
     def read():

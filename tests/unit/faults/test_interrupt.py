@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sys
 import textwrap
 
@@ -135,6 +136,17 @@ def test_a_run_that_ends_first_is_not_interrupted(playbook):
 def test_signal_modes_end_the_run(playbook, mode):
     result = run_interrupted(playbook(), at_task=3, mode=mode, grace=5, deadline=30)
     assert result.interrupted and result.rc != 0 and result.task == "step 3"
+
+
+def test_int_interrupts_even_when_started_from_a_background_job(playbook):
+    # A shell's `cmd &` (make test run in the background, CI wrappers) starts us with SIGINT ignored; the run must
+    # still get Ctrl-C's default, or "int" would let it run to the end.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        result = run_interrupted(playbook(), at_task=3, mode="int", grace=5, deadline=30)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert result.interrupted and result.rc != 0 and "PLAY RECAP" not in result.output
 
 
 def test_deadline_bounds_a_hung_run(playbook):
