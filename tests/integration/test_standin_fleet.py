@@ -226,19 +226,43 @@ def test_a_missing_group_stops_the_start_and_a_reload_to_it_is_refused(standin_w
         running.stop()
 
 
-def test_an_iam_denial_stops_the_start(standin_war, tmp_path, emulator, group):
+def test_an_iam_denial_stops_the_start_and_an_allowed_signed_call_passes(standin_war, tmp_path, emulator, group):
+    """With moto's IAM enforcement on, the stand-in's SigV4 signature is checked too: denied, then allowed."""
     iam = emulator.client("iam")
-    iam.create_user(UserName="standin-no-autoscaling")
-    key = iam.create_access_key(UserName="standin-no-autoscaling")["AccessKey"]
+    iam.create_user(UserName="standin-fleet-reader")
+    key = iam.create_access_key(UserName="standin-fleet-reader")["AccessKey"]
     env = {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
     set_auth(emulator, 0)
     try:
-        denied = start(standin_war, tmp_path, emulator, casc(), env=env, wait=False)
+        (tmp_path / "denied").mkdir()
+        denied = start(standin_war, tmp_path / "denied", emulator, casc(), env=env, wait=False)
         try:
             status, dummy, body = wait_answering(denied)
         finally:
             denied.stop()
+        assert status == 503
+        assert "AccessDenied" in body and "autoscaling:DescribeAutoScalingGroups" in body
+        assert "SignatureDoesNotMatch" not in body
+
+        set_auth(emulator, "inf")
+        iam.put_user_policy(
+            UserName="standin-fleet-reader",
+            PolicyName="describe-groups",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "autoscaling:DescribeAutoScalingGroups", "Resource": "*"}
+                    ],
+                }
+            ),
+        )
+        set_auth(emulator, 0)
+        (tmp_path / "allowed").mkdir()
+        allowed = start(standin_war, tmp_path / "allowed", emulator, casc(), env=env)
+        try:
+            assert get(allowed, "/fake/state")["fleets"][0]["checked"]
+        finally:
+            allowed.stop()
     finally:
         set_auth(emulator, "inf")
-    assert status == 503
-    assert "AccessDenied" in body and "autoscaling:DescribeAutoScalingGroups" in body

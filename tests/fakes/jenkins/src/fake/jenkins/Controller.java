@@ -42,6 +42,7 @@ final class Controller {
     private volatile String lastReloadError;
     private volatile Exception bootFailure;
     private final Aws aws;
+    private final ApiTokens apiTokens;
     private volatile List<Fleet> fleets = List.of();
     private volatile int abortedBuilds;
     private ScheduledExecutorService nanny;
@@ -57,6 +58,7 @@ final class Controller {
         this.env = env;
         this.nodes = new Nodes(home.resolve("fake-nodes.json"));
         this.aws = new Aws(env);
+        this.apiTokens = new ApiTokens(home.resolve("fake-api-tokens.json"));
         SecureRandom random = new SecureRandom();
         byte[] salt = new byte[16];
         random.nextBytes(salt);
@@ -246,6 +248,15 @@ final class Controller {
         return config;
     }
 
+    ApiTokens apiTokens() {
+        return apiTokens;
+    }
+
+    /** BasicHeaderApiTokenAuthenticator: a user the realm knows, with one of its API tokens. */
+    boolean checkApiToken(String user, String token) throws IOException {
+        return users.containsKey(user) && apiTokens.matches(user, token);
+    }
+
     Nodes nodes() {
         return nodes;
     }
@@ -352,6 +363,11 @@ final class Controller {
         }
         s.put("fleets", fleetStates);
         s.put("abortedBuilds", abortedBuilds);
+        try {
+            s.put("apiTokens", apiTokens.count());
+        } catch (IOException e) {
+            s.put("apiTokens", null);
+        }
         return s;
     }
 

@@ -26,9 +26,11 @@ final class Router implements HttpHandler {
     /** What a request is allowed to do once authentication ran; null user means anonymous. */
     private static final class Auth {
         final String user;
+        final boolean apiToken;
 
-        Auth(String user) {
+        Auth(String user, boolean apiToken) {
             this.user = user;
+            this.apiToken = apiToken;
         }
     }
 
@@ -105,6 +107,13 @@ final class Router implements HttpHandler {
             if (!validCrumb(ex, query, auth)) {
                 send(ex, 403, "text/html;charset=utf-8",
                         "<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>");
+                return;
+            }
+            if (path.startsWith("/user/") && path.contains(ApiTokens.PREFIX)) {
+                String owner = path.substring("/user/".length(), path.indexOf(ApiTokens.PREFIX));
+                String action = path.substring(path.indexOf(ApiTokens.PREFIX) + ApiTokens.PREFIX.length());
+                TestRoutes.Answer answer = jenkins.apiTokens().post(owner, action, auth.user, query);
+                sendJson(ex, answer.status, answer.body);
                 return;
             }
             if (isReload(path)) {
@@ -363,7 +372,7 @@ final class Router implements HttpHandler {
     private Auth authenticate(HttpExchange ex) throws IOException {
         String header = ex.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return new Auth(null);
+            return new Auth(null, false);
         }
         String decoded;
         try {
@@ -374,6 +383,10 @@ final class Router implements HttpHandler {
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         String password = colon < 0 ? "" : decoded.substring(colon + 1);
+        // BasicHeaderProcessor tries the API token authenticator before the password one.
+        if (colon >= 0 && jenkins.checkApiToken(user, password)) {
+            return new Auth(user, true);
+        }
         if (colon < 0 || !jenkins.checkPassword(user, password)) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Jenkins\"");
             send(ex, 401, "text/html;charset=utf-8",
@@ -381,7 +394,7 @@ final class Router implements HttpHandler {
                             + "</h2></body></html>");
             return null;
         }
-        return new Auth(user);
+        return new Auth(user, false);
     }
 
     private boolean requireUser(HttpExchange ex, Auth auth) throws IOException {
@@ -393,6 +406,9 @@ final class Router implements HttpHandler {
     }
 
     private boolean validCrumb(HttpExchange ex, Map<String, String> query, Auth auth) {
+        if (auth.apiToken) {
+            return true; // ApiCrumbExclusion: API-token requests need no crumb.
+        }
         String crumb = ex.getRequestHeaders().getFirst(CRUMB_FIELD);
         if (crumb == null) {
             crumb = query.get(CRUMB_FIELD);
