@@ -1,6 +1,7 @@
 """Two stacks side by side in one account and region, then destroy.yml: it refuses without confirmation, refuses to
 delete JENKINS_HOME without a recent recovery point, removes a stack once a backup job has produced one (the
-compatibility layer models StartBackupJob), and never touches the other stack."""
+compatibility layer models StartBackupJob), and never touches the other stack. The guard looks at the file system
+the delete acts on (found by name), not at the stack's SSM record of it."""
 
 from tests.integration.harness import ROOT
 from tests.integration.posture import Expectations, check_stack
@@ -106,6 +107,13 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
     confirmed = STACK + ["jenkins_ha_destroy_confirm=gone"]
     refused = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
     assert refused.rc != 0 and "No recovery point" in refused.output
+    assert len(file_systems(emulator)) == 1
+
+    # The stack's record of the file system deleted by hand (or lost): the guard finds JENKINS_HOME the way the
+    # delete does, by name, and still refuses (it used to skip the check and delete the file system anyway).
+    emulator.client("ssm").delete_parameter(Name="/jenkins-ha/gone/efs/file-system-id")
+    unrecorded = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
+    assert unrecorded.rc != 0 and "No recovery point of fs-" in unrecorded.output, unrecorded.output[-3000:]
     assert len(file_systems(emulator)) == 1
 
     (fs,) = file_systems(emulator)
