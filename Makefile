@@ -25,7 +25,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv system-deps lock emulator emulator-stop demo demo-rerun posture test lint sanity unit integration \
+.PHONY: help venv system-deps lock emulator emulator-stop demo demo-rerun posture audit test lint sanity unit integration \
 	molecule bench format clean
 
 help: ## Show this help
@@ -77,6 +77,22 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 
 posture: venv ## Security posture check of the demo stack on the running emulator (after `make demo`)
 	@$(EMULATOR_ENV) $(BIN)/python -m tests.integration.posture --stack demo --vars inventory/demo/group_vars/all.yml
+
+# prowler has its own venv (~2 GB, 8 min to install here): outside the checkout, kept across `make clean`.
+PROWLER_VERSION ?= 5.46.0
+PROWLER_VENV ?= /var/cache/jenkins-ha/prowler-venv
+PROWLER_STAMP := $(PROWLER_VENV)/.installed-prowler-$(PROWLER_VERSION)
+
+$(PROWLER_STAMP):
+	@test -x $(PROWLER_VENV)/bin/python || $(PYTHON) -m venv $(PROWLER_VENV)
+	$(PROWLER_VENV)/bin/pip install --disable-pip-version-check -q prowler==$(PROWLER_VERSION)
+	@rm -f $(PROWLER_VENV)/.installed-prowler-*
+	@touch $@
+
+audit: venv $(PROWLER_STAMP) ## prowler against the demo stack on the running emulator, reviewed exceptions (after `make demo`)
+	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
+	  { echo "The emulator is not running: run 'make demo' first." >&2; exit 1; }
+	@$(EMULATOR_ENV) $(BIN)/python -m tests.audit --stack demo --prowler $(PROWLER_VENV)/bin/prowler
 
 test: venv system-deps ## Everything: lint, sanity, unit, integration, molecule
 	@tests/bed/run-all.sh
