@@ -37,6 +37,7 @@ def collect(client, stack):
         state.vpc_id = vpcs[0]["VpcId"]
         vpc_filter = [{"Name": "vpc-id", "Values": [state.vpc_id]}]
         for subnet in _pages(ec2, "describe_subnets", "Subnets", Filters=vpc_filter):
+            state.subnet_azs[subnet["SubnetId"]] = subnet["AvailabilityZone"]
             name = tag_dict(subnet.get("Tags")).get("Name", "")
             if name.startswith(stack + "-private-"):
                 state.private_subnets.append(subnet["SubnetId"])
@@ -47,6 +48,10 @@ def collect(client, stack):
                 state.default_security_group = group
             else:
                 state.security_groups.append(group)
+        state.route_tables = _pages(ec2, "describe_route_tables", "RouteTables", Filters=vpc_filter)
+        # DescribeNatGateways names its parameter Filter, not Filters.
+        state.nat_gateways = _pages(ec2, "describe_nat_gateways", "NatGateways", Filter=vpc_filter)
+        state.vpc_endpoints = _pages(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter)
         state.flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [state.vpc_id]}])[
             "FlowLogs"
         ]

@@ -120,6 +120,18 @@ def launch_template(name):
     }
 
 
+def endpoint(service, subnets=("subnet-prv1", "subnet-prv2")):
+    return {
+        "VpcEndpointId": "vpce-" + service,
+        "ServiceName": "com.amazonaws.us-east-1." + service,
+        "VpcEndpointType": "Interface",
+        "State": "available",
+        "PrivateDnsEnabled": True,
+        "SubnetIds": list(subnets),
+        "Groups": [{"GroupId": "sg-vpce"}],
+    }
+
+
 def good_state():
     efs_policy = policy(
         {
@@ -143,6 +155,7 @@ def good_state():
             group("demo-controller", "sg-ctl", [sg_rule(8080, "sg-alb")], WORLD_EGRESS),
             group("demo-agent", "sg-agt", [sg_rule(22, "sg-ctl")], WORLD_EGRESS),
             group("demo-efs", "sg-efs", [sg_rule(2049, "sg-ctl")], []),
+            group("demo-endpoints", "sg-vpce", [sg_rule(443, "sg-ctl"), sg_rule(443, "sg-agt")], []),
         ],
         default_security_group={
             "GroupName": "default",
@@ -151,6 +164,21 @@ def good_state():
             "IpPermissionsEgress": [],
         },
         flow_logs=[{"ResourceId": "vpc-1", "FlowLogStatus": "ACTIVE"}],
+        subnet_azs={
+            "subnet-pub1": "us-east-1a",
+            "subnet-pub2": "us-east-1b",
+            "subnet-prv1": "us-east-1a",
+            "subnet-prv2": "us-east-1b",
+        },
+        # jenkins_ha_nat_gateways=single: one NAT gateway (zone a) for both private subnets.
+        nat_gateways=[{"NatGatewayId": "nat-1", "SubnetId": "subnet-pub1", "State": "available"}],
+        route_tables=[
+            {
+                "Associations": [{"SubnetId": "subnet-prv1"}, {"SubnetId": "subnet-prv2"}],
+                "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"}],
+            }
+        ],
+        vpc_endpoints=[endpoint(service) for service in ("ssm", "ec2", "autoscaling")],
         roles=[
             role(
                 "demo-controller",

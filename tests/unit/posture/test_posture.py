@@ -79,7 +79,7 @@ BAD = [
         lambda s: sg(s, "demo-agent")["IpPermissions"].__setitem__(0, sg_rule(22, "sg-ctl", desc=None)),
         "rule without a description",
     ),
-    ("missing group", lambda s: s.security_groups.pop(), "security group demo-efs: missing"),
+    ("missing group", lambda s: s.security_groups.remove(sg(s, "demo-efs")), "security group demo-efs: missing"),
     (
         "default group with rules",
         lambda s: s.default_security_group.__setitem__("IpPermissionsEgress", WORLD_EGRESS),

@@ -9,7 +9,12 @@ from .encryption import alarm_topic_findings, kms_findings, log_group_findings, 
 from .iam import iam_findings, policy_findings
 from .load_balancer import load_balancer_findings
 from .model import STACK_TAG, Expectations, StackState, as_list, tag_dict
-from .network import default_security_group_findings, flow_log_findings, security_group_findings
+from .network import (
+    default_security_group_findings,
+    flow_log_findings,
+    security_group_findings,
+    zone_outage_findings,
+)
 from .storage import backup_vault_findings, efs_findings
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "policy_findings",
     "security_group_findings",
     "tag_dict",
+    "zone_outage_findings",
 ]
 
 
@@ -42,6 +48,7 @@ def findings_of(state, expect, account_id=""):
         security_group_findings(state, expect)
         + default_security_group_findings(state)
         + flow_log_findings(state)
+        + zone_outage_findings(state)
         + iam_findings(state, account_id)
         + launch_template_findings(state)
         + placement_findings(state)

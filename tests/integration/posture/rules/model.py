@@ -17,9 +17,14 @@ except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is 
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 STACK_TAG = contract.TAG_STACK
 # Secrets (contract SecureStrings): an agent, which runs build code, must never read them. The pending key exists only
-# while a key rotation runs, so it must be a SecureString when present but may be absent.
+# while a key rotation runs, the directory secrets only with an LDAP or OIDC realm, so they must be SecureStrings when
+# present but may be absent.
 SECRET_PARAMETERS = tuple(contract.SSM_NAMES[key] for key in contract.SSM_SECURE)
-OPTIONAL_SECRETS = (contract.SSM_NAMES["ssh_private_key_pending"],)
+OPTIONAL_SECRETS = tuple(
+    contract.SSM_NAMES[key]
+    for key in ("ssh_private_key_pending", "ldap_manager_password", "oidc_client_secret")
+    if key in contract.SSM_NAMES
+)
 
 
 @dataclass
@@ -72,6 +77,10 @@ class StackState:
     security_groups: list = field(default_factory=list)
     default_security_group: dict = field(default_factory=dict)
     flow_logs: list = field(default_factory=list)
+    subnet_azs: dict = field(default_factory=dict)  # subnet id -> availability zone, every subnet of the VPC
+    route_tables: list = field(default_factory=list)
+    nat_gateways: list = field(default_factory=list)
+    vpc_endpoints: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     instance_profiles: list = field(default_factory=list)
     launch_templates: list = field(default_factory=list)

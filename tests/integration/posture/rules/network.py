@@ -1,8 +1,12 @@
-"""Network rules: security groups, the VPC's default group, flow logs."""
+"""Network rules: security groups, the VPC's default group, flow logs, and the boot path through a zone outage."""
 
 from __future__ import annotations
 
 WORLD = ("0.0.0.0/0", "::/0")
+# The AWS APIs an instance calls to boot and the controller calls to scale agents (playbooks/network.yml lists the
+# callers: boot.yml reads SSM; the EC2 Fleet plugin calls EC2 and Auto Scaling). A replacement controller in a
+# surviving zone needs each of them without the NAT gateway of another zone.
+BOOT_PATH_SERVICES = ("ssm", "ec2", "autoscaling")
 
 
 def _sources(permission):
@@ -35,6 +39,8 @@ def security_group_findings(state, expect):
     for role, group_id in ids.items():
         if not group_id:
             findings.append("security group {0}-{1}: missing".format(state.stack, role))
+    # The interface endpoints' group exists when the stack has endpoints (jenkins_ha_vpc_endpoints).
+    ids["endpoints"] = by_name.get("{0}-endpoints".format(state.stack), {}).get("GroupId")
 
     def tcp(port, kind, source):
         return ("tcp", port, port, kind, source)
@@ -52,12 +58,14 @@ def security_group_findings(state, expect):
         "controller": controller_allowed,
         "agent": {tcp(22, "sg", ids["controller"])} | admin,
         "efs": {tcp(2049, "sg", ids["controller"])},
+        "endpoints": {tcp(443, "sg", ids["controller"]), tcp(443, "sg", ids["agent"])},
     }
-    # Egress of the ALB and EFS is pinned; controller and agents need the internet (plugins, packages) via NAT.
-    allowed_egress = {"alb": {tcp(expect.jenkins_port, "sg", ids["controller"])}, "efs": set()}
+    # Egress of the ALB, EFS and the endpoints is pinned; controller and agents need the internet (plugins,
+    # packages, the build's sources) via NAT.
+    allowed_egress = {"alb": {tcp(expect.jenkins_port, "sg", ids["controller"])}, "efs": set(), "endpoints": set()}
 
     for group in state.security_groups:
-        role = next((r for r, gid in ids.items() if gid == group["GroupId"]), None)
+        role = next((r for r, gid in ids.items() if gid and gid == group["GroupId"]), None)
         where = "security group {0} ({1})".format(group["GroupId"], group["GroupName"])
         for direction, permissions in (
             ("ingress", group.get("IpPermissions")),
@@ -106,3 +114,64 @@ def flow_log_findings(state):
     if not active:
         return ["vpc {0}: no active flow log".format(state.vpc_id)]
     return []
+
+
+def zone_outage_findings(state):
+    """Each boot-path API is reachable from every private subnet without another zone: through an available
+    interface endpoint with private DNS in the subnet's zone, or through a NAT gateway in the subnet's own zone."""
+    private = [s for s in state.private_subnets if s in state.subnet_azs]
+    zones = {state.subnet_azs[s] for s in private}
+    nat_zone = {
+        n["NatGatewayId"]: state.subnet_azs.get(n.get("SubnetId"))
+        for n in state.nat_gateways
+        if n.get("State") == "available"
+    }
+    own_zone_nat = []
+    for subnet in private:
+        target = _default_route_nat(state.route_tables, subnet)
+        if target is None or nat_zone.get(target) != state.subnet_azs[subnet]:
+            own_zone_nat.append(subnet)
+    if not own_zone_nat:
+        return []
+    findings = []
+    for service in BOOT_PATH_SERVICES:
+        endpoint = next(
+            (
+                e
+                for e in state.vpc_endpoints
+                if e.get("ServiceName", "").rsplit(".", 1)[-1] == service
+                and e.get("VpcEndpointType") == "Interface"
+                and e.get("State") == "available"
+            ),
+            None,
+        )
+        where = "vpc {0}: {1}".format(state.vpc_id, service)
+        if endpoint is None:
+            findings.append(
+                "{0} only through NAT gateways outside the zone of {1}, and no interface endpoint: a zone outage "
+                "stops a replacement controller (jenkins_ha_vpc_endpoints, or jenkins_ha_nat_gateways=per_az)".format(
+                    where, ", ".join(sorted(own_zone_nat))
+                )
+            )
+            continue
+        if not endpoint.get("PrivateDnsEnabled"):
+            findings.append("{0} endpoint {1} without private DNS".format(where, endpoint["VpcEndpointId"]))
+        covered = {state.subnet_azs.get(s) for s in endpoint.get("SubnetIds", [])}
+        if not zones <= covered:
+            findings.append(
+                "{0} endpoint {1} not in zone(s) {2}".format(
+                    where, endpoint["VpcEndpointId"], ", ".join(sorted(z for z in zones - covered if z))
+                )
+            )
+    return findings
+
+
+def _default_route_nat(route_tables, subnet_id):
+    """The NAT gateway of the subnet's default route (its explicitly associated table), or None."""
+    for table in route_tables:
+        if any(a.get("SubnetId") == subnet_id for a in table.get("Associations", [])):
+            for route in table.get("Routes", []):
+                if route.get("DestinationCidrBlock") == "0.0.0.0/0":
+                    return route.get("NatGatewayId")
+            return None
+    return None
