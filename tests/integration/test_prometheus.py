@@ -249,13 +249,8 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def rendered(emulator, tmp_path_factory):
-    out = tmp_path_factory.mktemp("prometheus")
-    token = out / "jenkins.token"
-    token.write_text("not-a-real-token\n")
-    started = time.monotonic()
-    proc = run(
+def render(emulator, out):
+    return run(
         [
             str(ROOT / ".venv" / "bin" / "ansible-playbook"),
             "-i",
@@ -267,15 +262,21 @@ def rendered(emulator, tmp_path_factory):
                     "jenkins_ha_stack_name": STACK,
                     "jenkins_ha_prometheus_dir": str(out),
                     "jenkins_ha_prometheus_ec2_endpoint": emulator.url,
-                    "jenkins_ha_prometheus_jenkins_token_file": str(token),
+                    "jenkins_ha_prometheus_jenkins_token_file": str(out / "jenkins.token"),
                 }
             ),
         ],
         cwd=str(ROOT),
         env={**emulator.env(), "ANSIBLE_FORCE_COLOR": "0"},
     )
+
+
+@pytest.fixture(scope="module")
+def rendered(emulator, tmp_path_factory):
+    out = tmp_path_factory.mktemp("prometheus")
+    (out / "jenkins.token").write_text("not-a-real-token\n")
+    proc = render(emulator, out)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    print("prometheus.yml rendered in %.1f s" % (time.monotonic() - started))
     return out
 
 
