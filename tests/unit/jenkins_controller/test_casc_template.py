@@ -9,6 +9,11 @@ import pytest
 import yaml
 from ansible.plugins.filter.core import FilterModule
 
+from ansible_collections.jenkins_ha.aws.plugins.filter.jcasc_merge import jcasc_merge
+from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
+    jenkins_settings_document,
+    jenkins_settings_role_vars,
+)
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "jenkins_controller"
@@ -32,6 +37,7 @@ def role_vars(**overrides):
 def render(**overrides):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / "templates")), undefined=jinja2.StrictUndefined)
     env.filters.update(FilterModule().filters())
+    env.filters["jenkins_ha.aws.jcasc_merge"] = jcasc_merge
     text = env.get_template("jenkins.yaml.j2").render(**role_vars(**overrides))
     return text, yaml.safe_load(text)
 
@@ -74,6 +80,17 @@ VARIABLE_SETS = {
         jenkins_controller_agent_port=50000,
     ),
     "non-verifying": dict(jenkins_controller_fleet_host_key_verification="non_verifying"),
+    "fragments": dict(
+        jenkins_controller_casc_fragments=[
+            {
+                "jenkins": {
+                    "quietPeriod": 3,
+                    "clouds": [{"eC2Fleet": {"name": "gpu", "fleet": "gpu-asg", "region": "eu-west-1"}}],
+                }
+            },
+            {"unclassified": {"location": {"adminAddress": "ci@example.com"}}},
+        ]
+    ),
     "anonymous-read-no-discarder": dict(
         jenkins_controller_allow_anonymous_read=True, jenkins_controller_build_discarder=dict(enabled=False)
     ),
@@ -229,6 +246,7 @@ def test_build_discarder():
 def render_unit(template, **overrides):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / "templates")), undefined=jinja2.StrictUndefined)
     env.filters.update(FilterModule().filters())
+    env.filters["jenkins_ha.aws.jcasc_merge"] = jcasc_merge
     variables = role_vars()
     variables.update(
         __jenkins_controller_java_bin="/usr/lib/jvm/java-21-openjdk-amd64/bin/java",
@@ -273,3 +291,80 @@ def test_a_version_change_upgrades_the_held_package():
     names = [next(iter(k for k in t if k.startswith("ansible."))) for t in tasks if "block" not in t]
     assert names[-1] == "ansible.builtin.dpkg_selections"
     assert tasks[-1]["ansible.builtin.dpkg_selections"] == {"name": "jenkins", "selection": "hold"}
+
+
+def test_fragments_are_merged_as_jcasc_merges_files():
+    dummy, casc = render(**VARIABLE_SETS["fragments"])
+    assert casc["jenkins"]["quietPeriod"] == 3
+    assert [c["eC2Fleet"]["name"] for c in casc["jenkins"]["clouds"]] == ["agents", "gpu"]
+    assert casc["unclassified"]["location"] == {"url": "https://jenkins.example.com/", "adminAddress": "ci@example.com"}
+
+
+@pytest.mark.parametrize(
+    "fragment,message",
+    [
+        (
+            {"jenkins": {"authorizationStrategy": {"loggedInUsersCanDoAnything": {}}}},
+            "sets jenkins.authorizationStrategy",
+        ),
+        ({"jenkins": {"securityRealm": {"local": {}}}}, "sets jenkins.securityRealm"),
+        ({"jenkins": {"numExecutors": 2}}, "jenkins.numExecutors: set twice"),
+    ],
+)
+def test_a_fragment_cannot_replace_what_the_role_sets(fragment, message):
+    with pytest.raises(Exception, match="Cannot merge the JCasC fragments") as err:
+        render(jenkins_controller_casc_fragments=[fragment])
+    assert message in str(err.value)
+
+
+def test_a_fragment_the_schema_refuses_is_reported():
+    dummy, casc = render(jenkins_controller_casc_fragments=[{"jenkins": {"agentProtocols": ["JNLP4-connect"]}}])
+    assert any(e.startswith("jenkins.agentProtocols:") for e in schema_errors(casc, "2.568.2"))
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_the_stack_settings_reach_the_rendered_file(core):
+    """What boot does: the stack's jenkins/settings document (+ the secret from SSM) -> role variables -> jenkins.yaml."""
+    document = jenkins_settings_document(
+        {
+            "security_realm": "ldap",
+            "ldap": {"server": "ldaps://ldap.example.com", "root_dn": "dc=example,dc=com", "manager_dn": "cn=j"},
+            "oidc": {},
+            "authorization": {"admin_groups": ["jenkins-admins"], "read_users": ["auditor"]},
+            "build_discarder": {"enabled": True, "num_to_keep": 20},
+            "agent_min_size": 1,
+            "agent_max_size": 6,
+            "casc_fragments": [{"jenkins": {"quietPeriod": 3}}],
+        }
+    )
+    defaults = role_vars()
+    current = {
+        key: defaults["jenkins_controller_" + key]
+        for key in (
+            "security_realm",
+            "ldap",
+            "oidc",
+            "authorization",
+            "build_discarder",
+            "fleet_min_size",
+            "fleet_max_size",
+            "casc_fragments",
+        )
+    }
+    values = jenkins_settings_role_vars(document, current, {"ldap_manager_password": "bind-secret"})
+    text, casc = render(**{"jenkins_controller_" + key: value for key, value in values.items()})
+    assert "bind-secret" not in text
+    jenkins = casc["jenkins"]
+    server = jenkins["securityRealm"]["ldap"]["configurations"][0]
+    assert server["server"] == "ldaps://ldap.example.com" and server["managerDN"] == "cn=j"
+    assert server["managerPasswordSecret"] == "${JENKINS_LDAP_MANAGER_PASSWORD}"
+    assert {"group": {"name": "jenkins-admins", "permissions": ["Overall/Administer"]}} in (
+        jenkins["authorizationStrategy"]["globalMatrix"]["entries"]
+    )
+    assert "loggedInUsersCanDoAnything" not in jenkins["authorizationStrategy"]
+    fleet = jenkins["clouds"][0]["eC2Fleet"]
+    assert (fleet["minSize"], fleet["maxSize"]) == (1, 6)
+    assert jenkins["quietPeriod"] == 3
+    rotator = casc["unclassified"]["buildDiscarders"]["configuredBuildDiscarders"][1]["simpleBuildDiscarder"]
+    assert rotator["discarder"]["logRotator"]["numToKeepStr"] == "20"
+    assert schema_errors(casc, core) == []
