@@ -1,5 +1,5 @@
 """The stack's Jenkins settings (realm, directory, authorization, build discarder, fleet bounds, JCasC fragments):
-refused up front by stack_config with a message naming the variable, published by playbooks/secrets.yml as the plain
+refused up front by stack_config with a message naming the variable, published by playbooks/configure.yml as the plain
 jenkins/settings document plus the directory secret as a SecureString under the stack key, 0 changed on a rerun, no
 secret in the -vvv --diff output; a fragment the pinned schema refuses and a missing KMS key stop the run before
 anything is written."""
@@ -18,6 +18,7 @@ from tests.integration.leaks import leaks
 
 DEMO = ROOT / "inventory" / "demo"
 SECRETS = ROOT / "playbooks" / "secrets.yml"
+CONFIGURE = ROOT / "playbooks" / "configure.yml"
 LDAP = {
     "server": "ldaps://ldap.example.com",
     "root_dn": "dc=example,dc=com",
@@ -111,13 +112,13 @@ def test_stack_config_refuses_bad_jenkins_settings(tmp_path, extra, message):
     assert message in " ".join(result.output.split()), result.output[-3000:]
 
 
-def test_secrets_yml_publishes_the_settings_and_the_directory_secret(emulator, playbook, tmp_path):
+def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator, playbook, tmp_path):
     name = "js-" + uuid.uuid4().hex[:6]
     key_arn = stack_key(emulator, name)
     password = "ldap-bind-" + secrets.token_urlsafe(18)
     extra = [ldap_stack(name), vault_file(tmp_path, {"jenkins_ha_ldap_manager_password": password})]
 
-    first = playbook(SECRETS, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
+    first = playbook(CONFIGURE, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
     assert first.rc == 0, first.output[-4000:]
     found = parameters(emulator, name)
     settings = json.loads(found["jenkins/settings"]["Value"])
@@ -148,12 +149,12 @@ def test_secrets_yml_publishes_the_settings_and_the_directory_secret(emulator, p
     assert described["KeyId"] in (key_arn, key_arn.split("/")[-1], "alias/jenkins-ha/" + name)
     assert "jenkins/oidc-client-secret" not in found, "no secret of a realm the stack does not use"
 
-    rerun = playbook(SECRETS, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
+    rerun = playbook(CONFIGURE, inventory=DEMO, extra_vars=extra, diff=True, args=["-vvv"])
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
     assert leaks(first.output + rerun.output, {"LDAP bind password": password}) == []
 
     # A changed setting is a new document: the fleet follows the agent group's maximum.
-    bigger = playbook(SECRETS, inventory=DEMO, extra_vars=[ldap_stack(name, jenkins_ha_agent_max_size=9)])
+    bigger = playbook(CONFIGURE, inventory=DEMO, extra_vars=[ldap_stack(name, jenkins_ha_agent_max_size=9)])
     assert bigger.rc == 0, bigger.output[-4000:]
     assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["fleet_max_size"] == 9
 
@@ -165,7 +166,7 @@ def test_a_fragment_the_schema_refuses_is_not_published(emulator, playbook):
         "jenkins_ha_stack_name": name,
         "jenkins_ha_casc_fragments": [{"jenkins": {"agentProtocols": ["JNLP4-connect"]}}],
     }
-    result = playbook(SECRETS, inventory=DEMO, extra_vars=[bad])
+    result = playbook(CONFIGURE, inventory=DEMO, extra_vars=[bad])
     assert result.rc != 0
     output = " ".join(result.output.split())
     assert "jenkins_ha_casc_fragments would be refused by Jenkins" in output, result.output[-3000:]
@@ -185,7 +186,7 @@ def test_the_oidc_realm_needs_its_client_secret_once(emulator, playbook):
         },
         "jenkins_ha_authorization": {"admin_users": ["alice@example.com"]},
     }
-    result = playbook(SECRETS, inventory=DEMO, extra_vars=[oidc])
+    result = playbook(CONFIGURE, inventory=DEMO, extra_vars=[oidc])
     assert result.rc != 0
     assert "needs its secret once: set jenkins_ha_oidc_client_secret" in " ".join(result.output.split()), result.output[
         -3000:
@@ -193,13 +194,14 @@ def test_the_oidc_realm_needs_its_client_secret_once(emulator, playbook):
     assert parameters(emulator, name) == {}
 
 
-def test_a_missing_kms_key_is_an_error_naming_kms_yml(emulator, playbook):
+@pytest.mark.parametrize("step", [SECRETS, CONFIGURE], ids=["secrets.yml", "configure.yml"])
+def test_a_missing_kms_key_is_an_error_naming_kms_yml(emulator, playbook, step):
     name = "jk-" + uuid.uuid4().hex[:6]
-    result = playbook(SECRETS, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}])
+    result = playbook(step, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}])
     assert result.rc != 0
     output = " ".join(result.output.split())
     assert "alias/jenkins-ha/{0} does not exist: run playbooks/kms.yml".format(name) in output, result.output[-3000:]
     assert parameters(emulator, name) == {}
-    check = playbook(SECRETS, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}], check=True)
+    check = playbook(step, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}], check=True)
     assert check.rc == 0, check.output[-3000:]
     assert parameters(emulator, name) == {}
