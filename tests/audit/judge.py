@@ -27,15 +27,18 @@ FINDING_FIELDS = ("check", "resource", "category", "reason")
 ERROR_FIELDS = ("error", "category", "reason")
 # An error may also be prowler's own defect (it fails on real AWS too), named with the upstream evidence.
 ERROR_CATEGORIES = CATEGORIES + ("prowler-defect",)
-# What no exception may cover (issue 14): log retention, and IAM wildcards (actions or resources "*" in a policy,
-# administrative or full-service access, which is what prowler's wildcard checks report).
+# What no exception may cover (issue 14): log retention, and IAM wildcards: prowler's checks of "*" actions or
+# resources, administrative or full-service access (AdministratorAccess, <service>:*), permissive role assumption and
+# privilege escalation. Against prowler 5.46.0's check ids this refuses the cloudwatch log group retention check and
+# the iam_*/bedrock_* administrative, full-access, wildcard, permissive and escalation checks.
 FORBIDDEN = (
     (re.compile(r"retention"), "log retention"),
     (
-        re.compile(r"^iam_.*(administrative|full_access|wildcard|permissive|privilege_escalation|administratoraccess)"),
+        re.compile(
+            r"^(iam|bedrock)_.*(administrat|full_access|wildcard|permissive|privilege_escalation|cloudshell_admin)"
+        ),
         "IAM wildcard",
     ),
-    (re.compile(r"^(iam|kms|ssm|sts)_.*(star|_\*)"), "IAM wildcard"),
 )
 
 
@@ -243,8 +246,10 @@ def judge(findings, errors, exceptions):
     used = set()
     errored = {check: error.where for error in errors for check in error.checks}
     for finding in findings:
-        if finding.status != "FAIL" or finding.check in errored:
-            continue  # a check that erred is reported as ERROR, its verdict neither trusted nor excepted
+        if finding.status != "FAIL" or (finding.check in errored and not forbidden_reason(finding.check)):
+            # a check that erred is reported as ERROR, its verdict neither trusted nor excepted; but a log retention
+            # or IAM wildcard FAIL stands, whatever else failed: no entry of the file may take it away
+            continue
         covering = [
             i
             for i, entry in enumerate(exceptions["findings"])

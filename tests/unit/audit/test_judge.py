@@ -148,6 +148,15 @@ def test_an_errored_check_is_an_error_not_a_pass_and_its_fail_is_not_judged(tmp_
     }
 
 
+def test_a_log_retention_or_iam_wildcard_fail_stands_even_when_its_check_erred(tmp_path):
+    check = "iam_inline_policy_allows_privilege_escalation"
+    found = findings_of(tmp_path, ocsf(check, "FAIL", INSTANCE))
+    error = Error("privilege_escalation.py:check_privilege_escalation", "x", (check,))
+    listed = [{"error": error.where, "category": "prowler-defect", "reason": "r"}]
+    problems, _errored = judge.judge(found, [error], exceptions(errors=listed))
+    assert problems == ["FAIL without exception: " + str(found[0])]
+
+
 def test_an_error_fails_until_listed_and_a_listed_error_that_is_gone_is_stale():
     error = Error("ec2_service.py:_describe_vpn_endpoints", "boom", ())
     problems, _errored = judge.judge([], [error], exceptions())
