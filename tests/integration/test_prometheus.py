@@ -375,10 +375,31 @@ def launch_stack(emulator, stack):
                 {"Key": "jenkins-ha:component", "Value": component, "PropagateAtLaunch": True},
             ],
         )
+    # Neither may become a target: a stopped instance of the stack (filtered in the API call) and a running one of
+    # another component, such as a Packer build host (dropped by relabelling).
+    for component, stop in (("agent", True), ("image", False)):
+        extra = ec2.run_instances(
+            ImageId="ami-1e749f67",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnets[0],
+            TagSpecifications=[
+                {
+                    "ResourceType": "instance",
+                    "Tags": [
+                        {"Key": "jenkins-ha:stack", "Value": stack},
+                        {"Key": "jenkins-ha:component", "Value": component},
+                    ],
+                }
+            ],
+        )["Instances"][0]["InstanceId"]
+        if stop:
+            ec2.stop_instances(InstanceIds=[extra])
     return {
         i["InstanceId"]: i
         for r in ec2.describe_instances(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": [stack]}])["Reservations"]
         for i in r["Instances"]
+        if any(t["Key"] == "aws:autoscaling:groupName" for t in i["Tags"])
     }
 
 
