@@ -34,6 +34,7 @@ def stack_resources(client, stack, region, account):
     """{identifier: label} of the stack's resources. client(service) returns a boto3 client."""
     found = _Resources()
     _ec2(client("ec2"), stack, region, account, found)
+    _images(client, stack, region, account, found)
     _load_balancing(client, stack, found)
     _iam_and_keys(client, stack, found)
     _storage(client, stack, found)
@@ -41,9 +42,13 @@ def stack_resources(client, stack, region, account):
     return dict(found)
 
 
+def _arn(kind, rid, region, account):
+    return "arn:aws:ec2:{0}:{1}:{2}/{3}".format(region, account, kind, rid)
+
+
 def _ec2(ec2, stack, region, account, found):
     def arn(kind, rid):
-        return "arn:aws:ec2:{0}:{1}:{2}/{3}".format(region, account, kind, rid)
+        return _arn(kind, rid, region, account)
 
     tagged = [{"Name": "tag:" + STACK_TAG, "Values": [stack]}]
     for vpc in _pages(ec2, "describe_vpcs", "Vpcs", Filters=tagged):
@@ -104,8 +109,38 @@ def _ec2(ec2, stack, region, account, found):
         if template["LaunchTemplateName"].startswith(stack + "-"):
             tid = template["LaunchTemplateId"]
             found.add("launch-template " + template["LaunchTemplateName"], tid, arn("launch-template", tid))
-    for image in ec2.describe_images(Owners=["self"], Filters=tagged)["Images"]:
-        found.add("image " + image.get("Name", image["ImageId"]), image["ImageId"], arn("image", image["ImageId"]))
+
+
+def _images(client, stack, region, account, found):
+    """The AMIs the stack runs and their snapshots. An image is stack-agnostic (no stack tag, a name with its build
+    time): it is the stack's when /jenkins-ha/<stack>/ami/<role> records it (images.yml) or a launch template of the
+    stack (latest or default version) runs it, and is labelled by that parameter or template."""
+    ec2 = client("ec2")
+    labels = {}
+    path = "/jenkins-ha/{0}/ami/".format(stack)
+    for parameter in _pages(client("ssm"), "get_parameters_by_path", "Parameters", Path=path, Recursive=True):
+        labels[parameter["Value"]] = "image " + parameter["Name"]
+    templates = _pages(ec2, "describe_launch_templates", "LaunchTemplates")
+    for template in sorted(templates, key=lambda t: t["LaunchTemplateName"]):
+        if template["LaunchTemplateName"].startswith(stack + "-"):
+            for version in ec2.describe_launch_template_versions(
+                LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Latest", "$Default"]
+            )["LaunchTemplateVersions"]:
+                image_id = version["LaunchTemplateData"].get("ImageId")
+                if image_id:  # the recorded name first, then the first template by name (one image may serve both)
+                    labels.setdefault(image_id, "image of launch-template " + template["LaunchTemplateName"])
+    if not labels:
+        return
+    for image in ec2.describe_images(ImageIds=sorted(labels))["Images"]:
+        label = labels[image["ImageId"]]
+        found.add(label, image["ImageId"], _arn("image", image["ImageId"], region, account))
+        for mapping in image.get("BlockDeviceMappings", []):
+            snapshot = mapping.get("Ebs", {}).get("SnapshotId")
+            found.add(
+                "snapshot {0} of {1}".format(mapping["DeviceName"], label),
+                snapshot,
+                _arn("snapshot", snapshot, region, account),
+            )
 
 
 def _load_balancing(client, stack, found):

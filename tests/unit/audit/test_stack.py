@@ -29,6 +29,10 @@ def test_labels_are_stable_names_and_other_stacks_are_left_out(monkeypatch):
         other_vpc = make_vpc(ec2, "other", "other")
         client("logs").create_log_group(logGroupName="/jenkins-ha/demo/controller")
         client("logs").create_log_group(logGroupName="/jenkins-ha/other/controller")
+        recorded, other_image = [i["ImageId"] for i in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
+        client("ssm").put_parameter(Name="/jenkins-ha/demo/ami/controller", Value=recorded, Type="String")
+        ec2.create_launch_template(LaunchTemplateName="demo-agent", LaunchTemplateData={"ImageId": other_image})
+        ec2.create_launch_template(LaunchTemplateName="other-agent", LaunchTemplateData={"ImageId": "ami-12c6146b"})
         found = stack_resources(client, "demo", "us-east-1", "123456789012")
 
     labels = set(found.values())
@@ -40,6 +44,12 @@ def test_labels_are_stable_names_and_other_stacks_are_left_out(monkeypatch):
         "route-table main of vpc demo",
         "log-group /jenkins-ha/demo/controller",
     } <= labels
+    assert found[recorded] == "image /jenkins-ha/demo/ami/controller"
+    assert found[other_image] == "image of launch-template demo-agent"
+    assert any(
+        label.startswith("snapshot /dev/") and label.endswith("of image of launch-template demo-agent")
+        for label in labels
+    )
     assert other_vpc not in found
     assert not [label for label in labels if "other" in label]
     acl = next(i for i, label in found.items() if label == "network-acl default of vpc demo" and i.startswith("arn:"))
