@@ -37,6 +37,7 @@ final class Controller {
     private volatile Map<String, Object> config = new LinkedHashMap<>();
     private volatile Map<String, String> users = new LinkedHashMap<>();
     private volatile boolean quietingDown;
+    private volatile String quietDownReason;
     private volatile int reloadCount;
     private volatile long lastReload;
     private volatile String lastReloadError;
@@ -281,8 +282,34 @@ final class Controller {
         return quietingDown;
     }
 
-    void quietDown(boolean value) {
-        quietingDown = value;
+    /**
+     * Jenkins.doQuietDown (core/src/main/java/jenkins/model/Jenkins.java :4141-4160 at jenkins-2.568.2): sets the
+     * reason; with block, waits (1 s steps, up to timeout ms when positive) until no build runs
+     * (RestartListener.isAllReady: the stand-in's fake builds) or quiet-down is cancelled.
+     */
+    void quietDown(boolean block, int timeoutMillis, String message) {
+        quietDownReason = message;
+        quietingDown = true;
+        if (block) {
+            long until = System.currentTimeMillis() + timeoutMillis;
+            while (quietingDown && (timeoutMillis <= 0 || System.currentTimeMillis() < until) && nodes.anyBusy()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    void cancelQuietDown() {
+        quietingDown = false;
+        quietDownReason = null;
+    }
+
+    String quietDownReason() {
+        return quietDownReason;
     }
 
     /** null: no such user or wrong password. */

@@ -206,13 +206,22 @@ final class Nodes {
         return null;
     }
 
-    synchronized Map<String, Object> computer(String name) {
+    synchronized Map<String, Object> computer(String name, int depth) {
         Map<String, Object> node = nodes.get(name);
-        return node == null ? null : toComputer(node);
+        return node == null ? null : toComputer(node, depth);
+    }
+
+    synchronized boolean anyBusy() {
+        for (Map<String, Object> node : nodes.values()) {
+            if (Boolean.FALSE.equals(node.get("idle"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** /computer/api/json: ComputerSet with the built-in node first, as Jenkins lists it. */
-    synchronized Map<String, Object> computerSet(int builtInExecutors) {
+    synchronized Map<String, Object> computerSet(int builtInExecutors, int depth) {
         List<Object> computers = new ArrayList<>();
         Map<String, Object> builtIn = new LinkedHashMap<>();
         builtIn.put("_class", "hudson.model.Hudson$MasterComputer");
@@ -220,7 +229,7 @@ final class Nodes {
         builtIn.put("assignedLabels", List.of(Map.of("name", "built-in")));
         builtIn.put("description", "the Jenkins controller's built-in node");
         builtIn.put("displayName", "Built-In Node");
-        builtIn.put("executors", executors(builtInExecutors));
+        builtIn.put("executors", executors(builtInExecutors, false, depth));
         builtIn.put("icon", "symbol-computer");
         builtIn.put("iconClassName", "symbol-computer");
         builtIn.put("idle", true);
@@ -238,7 +247,7 @@ final class Nodes {
         int busy = 0;
         int total = builtInExecutors;
         for (Map<String, Object> node : nodes.values()) {
-            Map<String, Object> computer = toComputer(node);
+            Map<String, Object> computer = toComputer(node, depth);
             computers.add(computer);
             int n = ((Number) computer.get("numExecutors")).intValue();
             total += n;
@@ -255,15 +264,31 @@ final class Nodes {
         return set;
     }
 
-    private static List<Object> executors(int n) {
+    /**
+     * Computer.getExecutors: at depth 0 each executor is an empty object; from depth 1 on its exported properties
+     * (core hudson/model/Executor.java :553-722 at jenkins-2.568.2: currentExecutable, idle, likelyStuck, number,
+     * progress). A busy node runs its fake build on executor 0.
+     */
+    private static List<Object> executors(int n, boolean busy, int depth) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new LinkedHashMap<>());
+            Map<String, Object> executor = new LinkedHashMap<>();
+            if (depth >= 1) {
+                boolean running = busy && i == 0;
+                executor.put("_class", "hudson.model.Executor");
+                executor.put("currentExecutable", running
+                        ? Map.of("_class", "hudson.model.FreeStyleBuild", "displayName", "#1", "building", true) : null);
+                executor.put("idle", !running);
+                executor.put("likelyStuck", false);
+                executor.put("number", i);
+                executor.put("progress", running ? 50 : -1);
+            }
+            out.add(executor);
         }
         return out;
     }
 
-    private static Map<String, Object> toComputer(Map<String, Object> node) {
+    private static Map<String, Object> toComputer(Map<String, Object> node, int depth) {
         boolean offline = Boolean.TRUE.equals(node.get("offline"));
         int numExecutors = node.get("numExecutors") instanceof Number
                 ? ((Number) node.get("numExecutors")).intValue() : 1;
@@ -283,7 +308,7 @@ final class Nodes {
         c.put("assignedLabels", labels);
         c.put("description", node.getOrDefault("description", ""));
         c.put("displayName", node.getOrDefault("displayName", node.get("name")));
-        c.put("executors", executors(numExecutors));
+        c.put("executors", executors(numExecutors, Boolean.FALSE.equals(node.get("idle")), depth));
         c.put("icon", offline ? "symbol-computer-offline" : "symbol-computer");
         c.put("iconClassName", offline ? "symbol-computer-offline" : "symbol-computer");
         c.put("idle", !Boolean.FALSE.equals(node.get("idle")));

@@ -159,7 +159,7 @@ final class Router implements HttpHandler {
                 send(ex, 405, "text/html;charset=utf-8", "<html><body><h1>This URL requires POST</h1></body></html>");
                 return;
             case "/computer/api/json":
-                sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors()));
+                sendJson(ex, 200, jenkins.nodes().computerSet(jenkins.numExecutors(), parseInt(query.get("depth"))));
                 return;
             case "/pluginManager/api/json":
                 Map<String, Object> pm = new LinkedHashMap<>();
@@ -171,7 +171,7 @@ final class Router implements HttpHandler {
             default:
                 String computer = computerName(path, "/api/json");
                 if (computer != null) {
-                    Map<String, Object> c = jenkins.nodes().computer(computer);
+                    Map<String, Object> c = jenkins.nodes().computer(computer, parseInt(query.get("depth")));
                     if (c != null) {
                         sendJson(ex, 200, c);
                         return;
@@ -184,11 +184,12 @@ final class Router implements HttpHandler {
     private void post(HttpExchange ex, String path, Map<String, String> query, Auth auth) throws IOException {
         switch (path) {
             case "/quietDown":
-                jenkins.quietDown(true);
+                jenkins.quietDown(Boolean.parseBoolean(query.get("block")), parseInt(query.get("timeout")),
+                        query.get("message"));
                 redirect(ex, "/");
                 return;
             case "/cancelQuietDown":
-                jenkins.quietDown(false);
+                jenkins.cancelQuietDown();
                 redirect(ex, "/");
                 return;
             default:
@@ -340,7 +341,7 @@ final class Router implements HttpHandler {
         r.put("jobs", List.of());
         r.put("overallLoad", new LinkedHashMap<>());
         r.put("primaryView", Map.of("_class", "hudson.model.AllView", "name", "all"));
-        r.put("quietDownReason", null);
+        r.put("quietDownReason", jenkins.quietDownReason());
         r.put("quietingDown", jenkins.quietingDown());
         Object port = Casc.at(jenkins.config(), "jenkins", "slaveAgentPort");
         r.put("slaveAgentPort", port == null ? -1 : Integer.parseInt(port.toString()));
@@ -427,6 +428,15 @@ final class Router implements HttpHandler {
             }
         }
         return null;
+    }
+
+    /** Stapler's int @QueryParameter: absent or not a number is 0. */
+    private static int parseInt(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String computerName(String path, String suffix) {

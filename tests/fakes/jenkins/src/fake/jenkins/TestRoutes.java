@@ -32,7 +32,7 @@ final class TestRoutes {
     static Answer post(Controller jenkins, String path, Map<String, String> query, byte[] body) throws IOException {
         if (path.equals("/fake/nodes")) {
             jenkins.nodes().replace(Json.parse(new String(body, StandardCharsets.UTF_8)), true);
-            return new Answer(200, jenkins.nodes().computerSet(jenkins.numExecutors()));
+            return new Answer(200, jenkins.nodes().computerSet(jenkins.numExecutors(), 0));
         }
         if (path.equals("/fake/fleet/update")) {
             try {
@@ -59,7 +59,7 @@ final class TestRoutes {
                 if (refusal != null) {
                     return error(refusal.equals("no such node") ? 404 : 409, refusal);
                 }
-                return new Answer(200, jenkins.nodes().computer(name));
+                return new Answer(200, jenkins.nodes().computer(name, 0));
             }
         }
         return error(404, "no such test endpoint: " + path);
