@@ -68,9 +68,10 @@ def report(findings, errors, errored, problems):
     print("\nChecks that cannot run on this endpoint (an API call they need failed; never counted as PASS):")
     for error in errors:
         print("  {0}\n      checks: {1}".format(error, ", ".join(error.checks) or "(none of the checks run)"))
+    unexcepted = len([p for p in problems if p.startswith("FAIL without exception")])
     print(
-        "\nOn the stack's resources: {0} PASS, {1} FAIL, {2} ERROR; {3} problem(s)".format(
-            by_status["PASS"], by_status["FAIL"], by_status["ERROR"], len(problems)
+        "\nOn the stack's resources: {0} PASS, {1} FAIL ({2} of them reviewed exceptions), {3} ERROR; {4} problem(s)".format(
+            by_status["PASS"], by_status["FAIL"], by_status["FAIL"] - unexcepted, by_status["ERROR"], len(problems)
         )
     )
     for problem in problems:
