@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tarfile
-from pathlib import Path
 
 import pytest
 import yaml
@@ -31,7 +30,7 @@ KEY = "-----BEGIN PRIVATE KEY-----\n{0}\n-----END PRIVATE KEY-----\n".format(KEY
 # Not part of a clone, or rebuilt by the tests: left out of the copy (the role must cope with .venv/.collections
 # and the rest, so small stand-ins of those are planted below).
 NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".venv", ".collections", ".emulator", ".cache", "output", "build", "__pycache__"
+    ".lock-venv", ".ansible", ".git", ".venv", ".collections", ".emulator", ".cache", "output", "build", "__pycache__"
 )
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the role's copy makes root-owned files")
