@@ -34,6 +34,11 @@ NFS_OPTIONS = (
 EFS_UTILS_OPTIONS = ("_netdev", "noresvport")
 # Options that exclude each other: an extra option replaces its opposite instead of being appended next to it.
 OPPOSITES = {"hard": "soft", "soft": "hard"}
+# Options that make fcntl/flock locks local to this host (nfs(5): "nolock" and "local_lock=…"): the single-writer
+# lock on JENKINS_HOME would then no longer exclude a controller on another instance.
+HOST_LOCAL_LOCKS = ("nolock", "local_lock")
+# A directory of the file system: absolute, no empty, "." or ".." component, nothing that splits the fstab field.
+FS_PATH = re.compile(r"^/([A-Za-z0-9_.@+-]+(/[A-Za-z0-9_.@+-]+)*)?$")
 
 
 def _key(option):
@@ -68,14 +73,34 @@ def _check_extra(extra):
                 f"efs_mount_options_extra item {option!r} is not one mount option "
                 "(a flag or key=value without spaces or commas)"
             )
+        if _key(option) in HOST_LOCAL_LOCKS:
+            raise AnsibleFilterError(
+                f"efs_mount_options_extra item {option!r} makes file locks local to this host: the single-writer "
+                "lock on the shared file system would no longer exclude another instance"
+            )
     return list(extra)
 
 
-def efs_mount_options(file_system_id, region, efs_utils=False, tls=False, access_point_id=None, iam=False, extra=None):
+def _check_path(path):
+    if not isinstance(path, str) or not FS_PATH.match(path) or any(p in (".", "..") for p in path.split("/")):
+        raise AnsibleFilterError(
+            f"efs_mount_file_system_path {path!r} is not a directory of the file system "
+            "(absolute and normalised, e.g. / or /jenkins-home)"
+        )
+    return path
+
+
+def efs_mount_options(
+    file_system_id, region, efs_utils=False, tls=False, access_point_id=None, iam=False, extra=None, path="/"
+):
     """Return the fstab fields (src, fstype, opts) that mount an EFS file system.
 
     Plain NFSv4.1 (nfs-common only) through the file system's regional DNS name by default; the `efs` type of
     amazon-efs-utils when efs_utils is true, which is required for TLS, access points and IAM authorisation.
+
+    `path` is the directory of the file system that appears on the mount point, whatever the mode: plain NFS and
+    efs-utils without an access point mount it by name; with an access point, whose root directory it must be, the
+    source is the access point's root ("/"), so both modes put the same directory on the mount point.
     """
     if not isinstance(file_system_id, str) or not FILE_SYSTEM_ID.match(file_system_id):
         raise AnsibleFilterError(
@@ -90,6 +115,7 @@ def efs_mount_options(file_system_id, region, efs_utils=False, tls=False, access
             "(fsap- followed by 8 to 40 lowercase hex digits)"
         )
     extra = _check_extra(extra)
+    path = _check_path(path)
     needs_tls = [name for name, wanted in (("an access point", access_point_id), ("iam", iam)) if wanted]
     if needs_tls and not tls:
         raise AnsibleFilterError(
@@ -104,7 +130,7 @@ def efs_mount_options(file_system_id, region, efs_utils=False, tls=False, access
 
     if not efs_utils:
         return {
-            "src": f"{file_system_id}.efs.{region}.amazonaws.com:/",
+            "src": f"{file_system_id}.efs.{region}.amazonaws.com:{path}",
             "fstype": "nfs4",
             "opts": ",".join(_merge(NFS_OPTIONS, extra)),
         }
@@ -118,7 +144,8 @@ def efs_mount_options(file_system_id, region, efs_utils=False, tls=False, access
     # The region option spares efs-utils the instance metadata lookup (and pins the DNS name it builds).
     features.append(f"region={region}")
     return {
-        "src": f"{file_system_id}:/",
+        # Through an access point the source is relative to its root directory, which is `path`.
+        "src": f"{file_system_id}:{'/' if access_point_id else path}",
         "fstype": "efs",
         "opts": ",".join(_merge(EFS_UTILS_OPTIONS + tuple(features), extra)),
     }
@@ -144,6 +171,70 @@ def systemd_mount_unit(path):
     return "".join(escaped) + ".mount"
 
 
+ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$")
+THROUGH_MOUNT_TARGETS = {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}
+
+
+def efs_client_policy(file_system_arn, tls, controller_role_arn=None, access_point_arn=None):
+    """The EFS file system policy (resource policy) that admits the stack's NFS clients and nobody else.
+
+    tls (jenkins_ha_efs_tls, mounts with amazon-efs-utils' tls,iam through the access point): only the controller
+    role, only through a mount target and only through the stack's access point (which maps every user to the
+    jenkins uid/gid, so no statement grants root), and nothing at all without TLS.
+
+    Plain NFSv4.1: clients are anonymous to EFS (no IAM identity reaches the server without efs-utils' iam option),
+    so no statement can name the controller role; access is limited to clients that reach a mount target (the EFS
+    security group admits the controller group only). Root is granted there because the first boot of a stack
+    creates the access point's directory (JENKINS_HOME) in the root-owned top directory of the file system; without
+    root access EFS squashes root to uid 65534, which cannot create it.
+    """
+    for name, value in (("file system", file_system_arn), ("controller role", controller_role_arn)):
+        if not isinstance(value, str) or not ARN.match(value):
+            raise AnsibleFilterError(f"efs_client_policy needs the {name} ARN, got {value!r}")
+    if tls:
+        if not isinstance(access_point_arn, str) or not ARN.match(access_point_arn):
+            raise AnsibleFilterError(
+                f"efs_client_policy with TLS needs the access point ARN (mounts go through it), got {access_point_arn!r}"
+            )
+        statements = [
+            {
+                "Sid": "ControllerMountsThroughItsAccessPoint",
+                "Effect": "Allow",
+                "Principal": {"AWS": controller_role_arn},
+                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                "Resource": file_system_arn,
+                "Condition": {
+                    **THROUGH_MOUNT_TARGETS,
+                    "StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn},
+                },
+            },
+            {
+                "Sid": "DenyWithoutTLS",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": "*",
+                "Resource": file_system_arn,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ]
+    else:
+        statements = [
+            {
+                "Sid": "MountThroughMountTargetsOnly",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": [
+                    "elasticfilesystem:ClientMount",
+                    "elasticfilesystem:ClientWrite",
+                    "elasticfilesystem:ClientRootAccess",
+                ],
+                "Resource": file_system_arn,
+                "Condition": THROUGH_MOUNT_TARGETS,
+            }
+        ]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
 class FilterModule:
     """jenkins_ha.aws EFS mount filters."""
 
@@ -151,4 +242,5 @@ class FilterModule:
         return {
             "efs_mount_options": efs_mount_options,
             "systemd_mount_unit": systemd_mount_unit,
+            "efs_client_policy": efs_client_policy,
         }
