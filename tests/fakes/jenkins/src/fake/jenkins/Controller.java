@@ -335,6 +335,22 @@ final class Controller {
         return "true".equals(String.valueOf(allow));
     }
 
+    /**
+     * Overall/Read or Overall/Manage (Overall/Administer implies both): unsecured grants everything; globalMatrix as
+     * in Matrix; loggedInUsersCanDoAnything (and any strategy the stand-in does not model) grants every logged-in user
+     * everything and anonymous Read only with allowAnonymousRead.
+     */
+    boolean hasPermission(String user, String permission) {
+        if (unsecured()) {
+            return true;
+        }
+        Object matrix = Casc.at(config, "jenkins", "authorizationStrategy", "globalMatrix");
+        if (matrix instanceof Map) {
+            return Matrix.allows(Casc.castMap(matrix), user, permission);
+        }
+        return user != null || permission.equals("Overall/Read") && anonymousCanRead();
+    }
+
     String newSession() {
         byte[] id = new byte[12];
         new SecureRandom().nextBytes(id);

@@ -87,8 +87,8 @@ final class Router implements HttpHandler {
             return;
         }
         // Everything else needs Overall/Read.
-        if (auth.user == null && !jenkins.anonymousCanRead()) {
-            forbiddenAnonymous(ex);
+        if (!jenkins.hasPermission(auth.user, "Overall/Read")) {
+            forbidden(ex, auth, "Overall/Read");
             return;
         }
 
@@ -121,7 +121,7 @@ final class Router implements HttpHandler {
                 return;
             }
             if (!canManage(auth)) {
-                forbiddenAnonymous(ex);
+                forbidden(ex, auth, "Overall/Manage");
                 return;
             }
             post(ex, path, query, auth);
@@ -278,8 +278,8 @@ final class Router implements HttpHandler {
      */
     private void reload(HttpExchange ex, String path, Auth auth) throws IOException {
         if (!canManage(auth)) {
-            if (auth.user == null && !jenkins.anonymousCanRead()) {
-                forbiddenAnonymous(ex);
+            if (!jenkins.hasPermission(auth.user, "Overall/Read")) {
+                forbidden(ex, auth, "Overall/Read");
             } else {
                 send(ex, 403, "text/html;charset=utf-8", "<html><body><h2>HTTP ERROR 403 Forbidden</h2></body></html>");
             }
@@ -325,7 +325,17 @@ final class Router implements HttpHandler {
 
     /** Overall/Manage: any authenticated user with loggedInUsersCanDoAnything, everyone when unsecured. */
     private boolean canManage(Auth auth) {
-        return auth.user != null || jenkins.unsecured();
+        return jenkins.hasPermission(auth.user, "Overall/Manage");
+    }
+
+    /** AccessDeniedException2: anonymous as below; a logged-in user "<id> is missing the <permission> permission". */
+    private void forbidden(HttpExchange ex, Auth auth, String permission) throws IOException {
+        if (auth.user == null) {
+            forbiddenAnonymous(ex);
+            return;
+        }
+        send(ex, 403, "text/html;charset=utf-8", "<html><body><h2>Access Denied</h2><p>" + escape(auth.user)
+                + " is missing the " + escape(permission) + " permission</p></body></html>");
     }
 
     private static Map<String, Object> whoAmI(Auth auth) {
