@@ -193,6 +193,33 @@ def test_a_reload_with_an_unchanged_fleet_keeps_busy_agents_connected(standin, e
     assert fleet_nodes(standin)[busy]["idle"]
 
 
+def test_the_plugins_own_scale_in_takes_only_nodes_idle_too_long(standin_war, tmp_path, emulator, group):
+    """EC2RetentionStrategy: idle past idleMinutes → scheduled and terminated; a busy agent is never taken."""
+    emulator.client("autoscaling").set_instance_protection(
+        AutoScalingGroupName=GROUP, InstanceIds=in_service(emulator), ProtectedFromScaleIn=True
+    )
+    document = casc().replace(
+        "        cloudStatusIntervalSec: 3600\n", "        cloudStatusIntervalSec: 3600\n        idleMinutes: 5\n"
+    )
+    standin = start(standin_war, tmp_path, emulator, document)
+    try:
+        fake(standin, "/fake/fleet/update")
+        idle, busy, fresh = (sorted(fleet_nodes(standin)) + [None])[:3]
+        assert fake(standin, "/fake/computer/{0}/finishBuild?idleMinutesAgo=10".format(idle))[0] == 200
+        assert fake(standin, "/fake/computer/{0}/startBuild".format(busy))[0] == 200
+        status, fleets = fake(standin, "/fake/fleet/retention")
+        assert status == 200 and fleets[0]["instanceIdsToTerminate"] == {idle: "IDLE_FOR_TOO_LONG"}, fleets
+
+        assert fake(standin, "/fake/fleet/update")[0] == 200
+        assert idle not in in_service(emulator) and idle not in fleet_nodes(standin)
+        assert busy in in_service(emulator) and not fleet_nodes(standin)[busy]["idle"]
+        if fresh is not None:  # idle, but not for long: kept
+            assert fresh in fleet_nodes(standin)
+        assert get(standin, "/fake/state")["abortedBuilds"] == 0
+    finally:
+        standin.stop()
+
+
 def test_quiet_down_starts_no_build_and_provisions_nothing(standin):
     fake(standin, "/fake/fleet/update")
     node = sorted(fleet_nodes(standin))[0]

@@ -112,7 +112,14 @@ final class Controller {
         return new Loaded(loaded, built);
     }
 
+    private int retentionTick;
+
     private void nannyTick() {
+        // EC2RetentionStrategy.check answers RE_CHECK_IN_A_MINUTE (EC2RetentionStrategy.java :92).
+        if (++retentionTick >= 60) {
+            retentionTick = 0;
+            retention();
+        }
         for (Fleet fleet : fleets) {
             if (fleet.nannyDue()) {
                 try {
@@ -143,6 +150,13 @@ final class Controller {
             out.add(fleet.state());
         }
         return out;
+    }
+
+    /** The fleet nodes' retention check (see Fleet.retention). */
+    void retention() {
+        for (Fleet fleet : fleets) {
+            fleet.retention(nodes);
+        }
     }
 
     /** Test-only: load for the cloud (the stand-in has no queue); false when unknown or quieting down. */

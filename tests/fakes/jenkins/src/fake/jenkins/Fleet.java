@@ -35,6 +35,7 @@ final class Fleet {
     final int numExecutors;
     final int minSize;
     final int maxSize;
+    final int idleMinutes;
     final boolean privateIpUsed;
     final boolean addNodeOnlyIfRunning;
     /** EFC :72 DEFAULT_CLOUD_STATUS_INTERVAL_SEC; CloudNanny.java :49-58 runs update() every that many seconds. */
@@ -59,6 +60,7 @@ final class Fleet {
         this.numExecutors = Math.max(1, num(c.get("numExecutors"), 1));
         this.minSize = Math.max(0, num(c.get("minSize"), 0));
         this.maxSize = num(c.get("maxSize"), 0);
+        this.idleMinutes = num(c.get("idleMinutes"), 0);
         this.privateIpUsed = bool(c.get("privateIpUsed"));
         this.addNodeOnlyIfRunning = bool(c.get("addNodeOnlyIfRunning"));
         this.cloudStatusIntervalSec = Math.max(1, num(c.get("cloudStatusIntervalSec"), 10));
@@ -277,6 +279,29 @@ final class Fleet {
                     continue;
                 }
                 nodes.addFleetNode(e.getKey(), name, labelString, numExecutors);
+            }
+        }
+    }
+
+    /**
+     * EC2RetentionStrategy.check (EC2RetentionStrategy.java :30-93), every minute per fleet node: an idle node of
+     * this cloud idle for more than idleMinutes (:101-117; 0 = never) is scheduled for termination (minSize respected)
+     * and stops accepting tasks; a busy node is never scheduled. Excess capacity and maxTotalUses are not modelled.
+     */
+    synchronized void retention(Nodes nodes) {
+        if (idleMinutes <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (String id : nodes.namesOfClouds(Set.of(name))) {
+            Map<String, Object> node = nodes.node(id);
+            if (node == null || Boolean.FALSE.equals(node.get("idle"))) {
+                continue;
+            }
+            Object since = node.get("idleSince");
+            long idleFor = since instanceof Number ? now - ((Number) since).longValue() : 0;
+            if (idleFor > idleMinutes * 60_000L && scheduleToTerminate(id, false, "IDLE_FOR_TOO_LONG")) {
+                nodes.setAcceptingTasks(id, false);
             }
         }
     }

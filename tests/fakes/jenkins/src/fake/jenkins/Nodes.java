@@ -170,6 +170,7 @@ final class Nodes {
         node.put("labels", labels);
         node.put("numExecutors", numExecutors);
         node.put("idle", true);
+        node.put("idleSince", System.currentTimeMillis());
         node.put("acceptingTasks", true);
         node.put("offline", false);
         node.put("temporarilyOffline", false);
@@ -189,7 +190,7 @@ final class Nodes {
      * Test-only: a fake build starts (busy) or finishes (idle) on one executor-less model of the node. Starting needs
      * an online node that accepts tasks; answers null on success, else why not.
      */
-    synchronized String build(String name, boolean start) throws IOException {
+    synchronized String build(String name, boolean start, int idleMinutesAgo) throws IOException {
         Map<String, Object> node = nodes.get(name);
         if (node == null) {
             return "no such node";
@@ -199,8 +200,11 @@ final class Nodes {
                 return "node is offline or not accepting tasks";
             }
             node.put("idle", false);
+            node.remove("idleSince");
         } else {
             node.put("idle", true);
+            // Computer.getIdleStartMilliseconds: when the last build ended (backdated on request, test-only).
+            node.put("idleSince", System.currentTimeMillis() - idleMinutesAgo * 60_000L);
         }
         save();
         return null;

@@ -11,8 +11,10 @@ import java.util.Map;
  * <li>/fake/nodes: replace the nodes with a seed (see Nodes);</li>
  * <li>/fake/fleet/update: one EC2 Fleet update() of every fleet cloud now (CloudNanny also runs it every
  * cloudStatusIntervalSec), AWS errors answered 502;</li>
+ * <li>/fake/fleet/retention: one EC2RetentionStrategy check of every fleet node now (also run every minute);</li>
  * <li>/fake/fleet/provision?cloud=NAME&amp;count=N: demand for N more agents (the stand-in has no queue);</li>
- * <li>/fake/computer/NAME/startBuild, /fake/computer/NAME/finishBuild: a fake build makes the node busy / idle.</li>
+ * <li>/fake/computer/NAME/startBuild, /fake/computer/NAME/finishBuild[?idleMinutesAgo=N]: a fake build makes the
+ * node busy / idle (idle since N minutes, for the retention strategy).</li>
  * </ul>
  */
 final class TestRoutes {
@@ -41,6 +43,10 @@ final class TestRoutes {
                 return error(502, e.code() + ": " + e.getMessage());
             }
         }
+        if (path.equals("/fake/fleet/retention")) {
+            jenkins.retention();
+            return new Answer(200, jenkins.state().get("fleets"));
+        }
         if (path.equals("/fake/fleet/provision")) {
             int count = Integer.parseInt(query.getOrDefault("count", "1"));
             return jenkins.provision(query.get("cloud"), count) ? new Answer(200, Map.of("toAdd", count))
@@ -55,7 +61,8 @@ final class TestRoutes {
                 if (start && jenkins.quietingDown()) {
                     return error(409, "Jenkins is quieting down: no new build starts");
                 }
-                String refusal = jenkins.nodes().build(name, start);
+                int ago = Integer.parseInt(query.getOrDefault("idleMinutesAgo", "0"));
+                String refusal = jenkins.nodes().build(name, start, ago);
                 if (refusal != null) {
                     return error(refusal.equals("no such node") ? 404 : 409, refusal);
                 }
