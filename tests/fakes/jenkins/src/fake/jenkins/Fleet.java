@@ -94,7 +94,8 @@ final class Fleet {
      * with name %s in region %s" when none comes back; an AWS error (AccessDenied, ...) escapes as the SDK's
      * exception. Nothing catches either, so JCasC's DataBoundConfigurator.tryConstructor (configuration-as-code
      * 2117.vc05a_0b_e6b_f4e, plugin/src/main/java/io/jenkins/plugins/casc/impl/configurators/
-     * DataBoundConfigurator.java :197-223) turns it into a ConfiguratorException: the start fails, a reload is refused.
+     * DataBoundConfigurator.java :197-223) turns it into a ConfiguratorException, which HeteroDescribableConfigurator
+     * (:84-94, :313-315, check = configure) rethrows unchanged: the start fails, a reload is refused.
      * JCasC constructs it twice per load (check, then configure: ConfigurationAsCode.java :899-910); the stand-in once.
      * Returns null when accepted, else the error line.
      */
