@@ -74,9 +74,15 @@ def collect(client, stack):
 
     _collect_alarm_topic(client("sns"), state)
 
+    collect_load_balancers(client, state)
+    return state, account_id
+
+
+def collect_load_balancers(client, state):
+    """The stack's load balancer with its attributes, listeners and non-default rules, and the access-log bucket."""
     elb = client("elbv2")
     lbs = elb.describe_load_balancers()["LoadBalancers"]
-    for lb in (lb for lb in lbs if lb["LoadBalancerName"] == stack + "-alb"):
+    for lb in (lb for lb in lbs if lb["LoadBalancerName"] == state.stack + "-alb"):
         arn = lb["LoadBalancerArn"]
         lb["Attributes"] = {
             a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
@@ -87,7 +93,40 @@ def collect(client, stack):
                 r for r in elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not r.get("IsDefault")
             ]
         state.load_balancers.append(lb)
-    return state, account_id
+        bucket = lb["Attributes"].get("access_logs.s3.bucket")
+        if bucket and bucket not in state.access_log_buckets:
+            state.access_log_buckets[bucket] = _collect_bucket(client("s3"), bucket)
+
+
+def _collect_bucket(s3, bucket):
+    """What the access-log rule judges of a bucket; {} when it does not exist or cannot be read."""
+    from botocore.exceptions import ClientError
+
+    def read(call, pick, **kwargs):
+        try:
+            return pick(call(Bucket=bucket, **kwargs))
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchBucket", "AccessDenied"):
+                raise
+            return None  # the bucket has no such configuration
+
+    try:
+        return {
+            "Encryption": read(
+                s3.get_bucket_encryption,
+                lambda r: r["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"][
+                    "SSEAlgorithm"
+                ],
+            ),
+            "PublicAccessBlock": read(s3.get_public_access_block, lambda r: r["PublicAccessBlockConfiguration"]),
+            "ObjectOwnership": read(
+                s3.get_bucket_ownership_controls, lambda r: r["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+            ),
+            "Policy": read(s3.get_bucket_policy, lambda r: r["Policy"]),
+            "LifecycleRules": read(s3.get_bucket_lifecycle_configuration, lambda r: r["Rules"]),
+        }
+    except ClientError:
+        return {}
 
 
 def _collect_iam(iam, state):

@@ -120,6 +120,44 @@ def launch_template(name):
     }
 
 
+LOG_BUCKET = "demo-alb-logs-123456789012-us-east-1"
+
+
+def log_bucket():
+    """The stack's access-log bucket as playbooks/alb.yml makes it."""
+    arn = "arn:aws:s3:::" + LOG_BUCKET
+    return {
+        "Encryption": "AES256",
+        "PublicAccessBlock": {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+        "ObjectOwnership": "BucketOwnerEnforced",
+        "Policy": json.dumps(
+            policy(
+                {
+                    "Sid": "ElasticLoadBalancingLogDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::127311923021:root"},
+                    "Action": "s3:PutObject",
+                    "Resource": arn + "/demo/AWSLogs/123456789012/*",
+                },
+                {
+                    "Sid": "TlsOnly",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [arn, arn + "/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            )
+        ),
+        "LifecycleRules": [{"ID": "expire-access-logs", "Status": "Enabled", "Expiration": {"Days": 365}}],
+    }
+
+
 def endpoint(service, subnets=("subnet-prv1", "subnet-prv2")):
     return {
         "VpcEndpointId": "vpce-" + service,
@@ -229,6 +267,9 @@ def good_state():
                 "Attributes": {
                     "routing.http.drop_invalid_header_fields.enabled": "true",
                     "deletion_protection.enabled": "true",
+                    "access_logs.s3.enabled": "true",
+                    "access_logs.s3.bucket": LOG_BUCKET,
+                    "access_logs.s3.prefix": "demo",
                 },
                 "Listeners": [
                     {"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
@@ -241,6 +282,7 @@ def good_state():
                 ],
             }
         ],
+        access_log_buckets={LOG_BUCKET: log_bucket()},
         auto_scaling_groups=[
             {"AutoScalingGroupName": "demo-controller", "VPCZoneIdentifier": "subnet-prv1,subnet-prv2"},
             {"AutoScalingGroupName": "demo-agent", "VPCZoneIdentifier": "subnet-prv1,subnet-prv2"},

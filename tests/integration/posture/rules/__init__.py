@@ -7,7 +7,7 @@ from __future__ import annotations
 from .compute import launch_template_findings, placement_findings
 from .encryption import alarm_topic_findings, kms_findings, log_group_findings, parameter_findings
 from .iam import iam_findings, policy_findings
-from .load_balancer import load_balancer_findings
+from .load_balancer import access_log_findings, load_balancer_findings
 from .model import STACK_TAG, Expectations, StackState, as_list, tag_dict
 from .network import (
     default_security_group_findings,
@@ -19,6 +19,7 @@ from .storage import backup_vault_findings, efs_findings
 
 __all__ = [
     "STACK_TAG",
+    "access_log_findings",
     "Expectations",
     "StackState",
     "alarm_topic_findings",
@@ -59,4 +60,5 @@ def findings_of(state, expect, account_id=""):
         + backup_vault_findings(state)
         + alarm_topic_findings(state, expect)
         + load_balancer_findings(state, expect)
+        + access_log_findings(state, expect)
     )

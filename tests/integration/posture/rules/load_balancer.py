@@ -1,6 +1,15 @@
-"""Load balancer rules: header hygiene, deletion protection, scheme and subnets, HTTPS only with a modern TLS policy."""
+"""Load balancer rules: header hygiene, deletion protection, scheme and subnets, HTTPS only with a modern TLS policy,
+access logs into a private, TLS-only, expiring bucket."""
 
 from __future__ import annotations
+
+import json
+
+from .model import as_list, denies_without_tls, policy_statements
+
+# Who may write access logs (Application Load Balancer guide, "Enable access logs", step 2): the Elastic Load
+# Balancing account of a region that opened before August 2022, or the log delivery service principal.
+LOG_WRITER_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 
 # Every predefined ELB security policy that negotiates TLS 1.2 or newer only (the "security policies" tables of the
 # Application Load Balancer guide: TLS 1.3 with 1.2, 1.3 only, FIPS, post-quantum, RFC 9151, and the TLS 1.2-only
@@ -82,4 +91,61 @@ def load_balancer_findings(state, expect):
                     findings.append("{0}: has rules besides the redirect".format(lwhere))
             else:
                 findings.append("{0}: unexpected protocol".format(lwhere))
+    return findings
+
+
+def access_log_findings(state, expect):
+    """Access logs on (unless the description turns them off), and the bucket they go to private, encrypted with
+    SSE-S3 (the only encryption ELB log delivery supports), TLS-only, written only by ELB, expiring."""
+    if not expect.alb_access_logs:
+        return []
+    findings = []
+    for lb in state.load_balancers:
+        where = "load balancer {0}".format(lb["LoadBalancerName"])
+        attrs = lb.get("Attributes", {})
+        bucket = attrs.get("access_logs.s3.bucket", "")
+        if attrs.get("access_logs.s3.enabled") != "true" or not bucket:
+            findings.append("{0}: access logs off".format(where))
+            continue
+        found = state.access_log_buckets.get(bucket)
+        bwhere = "{0}: access-log bucket {1}".format(where, bucket)
+        if not found:
+            findings.append("{0}: missing or unreadable".format(bwhere))
+            continue
+        findings += _log_bucket_findings(bwhere, bucket, found)
+    return findings
+
+
+def _log_bucket_findings(where, bucket, found):
+    findings = []
+    if found.get("Encryption") != "AES256":
+        findings.append("{0}: default encryption {1}, not SSE-S3".format(where, found.get("Encryption")))
+    block = found.get("PublicAccessBlock") or {}
+    flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+    if not all(block.get(flag) is True for flag in flags):
+        findings.append("{0}: public access not fully blocked".format(where))
+    if found.get("ObjectOwnership") != "BucketOwnerEnforced":
+        findings.append("{0}: ACLs enabled (object ownership {1})".format(where, found.get("ObjectOwnership")))
+    statements = policy_statements(found.get("Policy") or "{}")
+    arn = "arn:aws:s3:::{0}".format(bucket)
+    if not denies_without_tls(statements, ["s3:GetObject", "s3:PutObject"], [arn, arn + "/*"]):
+        findings.append("{0}: policy does not deny requests without TLS".format(where))
+    for stmt in statements:
+        if stmt.get("Effect") != "Allow":
+            continue
+        principal = stmt.get("Principal")
+        writers = as_list(principal.get("Service")) if isinstance(principal, dict) else []
+        accounts = as_list(principal.get("AWS")) if isinstance(principal, dict) else []
+        if (
+            principal == "*"
+            or "*" in accounts
+            or set(writers) - {LOG_WRITER_SERVICE}
+            or stmt.get("Action") != "s3:PutObject"
+        ):
+            findings.append(
+                "{0}: policy grants {1} to {2}".format(where, stmt.get("Action"), json.dumps(principal, sort_keys=True))
+            )
+    rules = [r for r in found.get("LifecycleRules") or [] if r.get("Status") == "Enabled"]
+    if not any(r.get("Expiration", {}).get("Days") for r in rules):
+        findings.append("{0}: no lifecycle rule expires the logs".format(where))
     return findings

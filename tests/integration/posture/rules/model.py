@@ -40,6 +40,7 @@ class Expectations:
     alb_deletion_protection: bool = True
     efs_tls: bool = False
     alarm_sns_topic: bool = False
+    alb_access_logs: bool = True
 
     @classmethod
     def from_stack_vars(cls, stack_vars):
@@ -53,6 +54,7 @@ class Expectations:
             alb_deletion_protection=bool(stack_vars.get("jenkins_ha_alb_deletion_protection", True)),
             efs_tls=bool(stack_vars.get("jenkins_ha_efs_tls", False)),
             alarm_sns_topic=bool(stack_vars.get("jenkins_ha_alarm_sns_topic", False)),
+            alb_access_logs=bool(stack_vars.get("jenkins_ha_alb_access_logs", True)),
         )
 
     @classmethod
@@ -90,6 +92,9 @@ class StackState:
     log_groups: list = field(default_factory=list)
     parameters: list = field(default_factory=list)
     load_balancers: list = field(default_factory=list)
+    # Bucket name -> what collect() could read of it: Encryption (SSE algorithm), PublicAccessBlock, ObjectOwnership,
+    # Policy (a JSON string), LifecycleRules; a key is None where the bucket has no such configuration.
+    access_log_buckets: dict = field(default_factory=dict)
     auto_scaling_groups: list = field(default_factory=list)
     instances: list = field(default_factory=list)
     alarm_topic: dict = field(default_factory=dict)  # GetTopicAttributes of <stack>-alarms; {} when there is none
@@ -120,3 +125,37 @@ def is_stack_key(key_id, state):
     key_prefix, separator, key_uuid = state.kms_key_arn.rpartition(":key/")
     alias_arn = "{0}:{1}".format(key_prefix, alias) if separator else alias
     return key_id in (state.kms_key_arn, key_uuid, alias, alias_arn)
+
+
+def _matches(pattern, value):
+    """IAM wildcard match (* and ?), case-insensitive as action names are."""
+    import fnmatch
+
+    return fnmatch.fnmatchcase(value.lower(), pattern.lower())
+
+
+def denies_without_tls(statements, actions, resources=None):
+    """Whether one statement denies every principal each of ``actions`` (on each of ``resources``, when given: a
+    resource policy of one resource need not name it) whenever the request is not over TLS, and nothing narrows it
+    (no other condition, no NotPrincipal/NotAction/NotResource)."""
+    for stmt in statements:
+        if stmt.get("Effect") != "Deny" or {"NotPrincipal", "NotAction", "NotResource"} & set(stmt):
+            continue
+        principal = stmt.get("Principal")
+        if not (principal == "*" or (isinstance(principal, dict) and as_list(principal.get("AWS")) == ["*"])):
+            continue
+        condition = stmt.get("Condition", {})
+        transport = condition.get("Bool", {}).get("aws:SecureTransport")
+        if (
+            as_list(transport) != ["false"]
+            or list(condition) != ["Bool"]
+            or list(condition["Bool"]) != ["aws:SecureTransport"]
+        ):
+            continue
+        granted = as_list(stmt.get("Action"))
+        if not all(any(_matches(p, a) for p in granted) for a in actions):
+            continue
+        covered = as_list(stmt.get("Resource"))
+        if resources is None or all(any(_matches(p, r) for p in covered) for r in resources):
+            return True
+    return False

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .model import as_list, policy_statements
+from .model import as_list, denies_without_tls, policy_statements
+
+# What an NFS client does under a file-system policy (EFS user guide, "Using IAM to control file system data
+# access"): the in-transit rule needs all of them refused without TLS.
+EFS_CLIENT_ACTIONS = (
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+)
 
 
 def efs_findings(state, expect):
@@ -44,11 +52,9 @@ def _efs_policy_findings(where, policy, expect):
         return ["{0}: no file system policy (any client that reaches a mount target has full access)".format(where)]
     findings = []
     statements = policy_statements(policy)
-    denies_plain = any(
-        s.get("Effect") == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
-        for s in statements
-    )
-    if expect.efs_tls and not denies_plain:
+    # In transit: with jenkins_ha_efs_tls the policy must refuse every client action without TLS, to everyone and
+    # with no other condition narrowing it (a deny for one role, or of writes only, leaves a clear-text path).
+    if expect.efs_tls and not denies_without_tls(statements, EFS_CLIENT_ACTIONS):
         findings.append("{0}: file system policy does not deny access without TLS".format(where))
     for stmt in statements:
         principal = stmt.get("Principal")
