@@ -163,11 +163,14 @@ cache_connection: ~/.cache/jenkins_ec2
 cache_timeout: 300
 """
 
+import difflib
 import re
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.errors import AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
+from ansible.module_utils.parsing.convert_bool import boolean
 
 try:
     from ansible.template import trust_as_template
@@ -200,6 +203,8 @@ UNSUPPORTED_AWS_EC2_OPTIONS = (
     "route53_excluded_zones",
     "strict_permissions",
 )
+# us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ...
+REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 # A Jinja2 expression that is only a variable path: name, .attr, ['key'] or [index].
 SIMPLE_PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(?:'[^'\\]*'|\"[^\"\\]*\"|\d+)\s*\])*)\s*")
 PATH_PART = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(?:'([^'\\]*)'|\"([^\"\\]*)\"|(\d+))\s*\]")
@@ -294,9 +299,15 @@ class InventoryModule(AWSInventoryBase):
                     self.NAME, ", ".join(unsupported)
                 )
             )
+        self._refuse_unknown_and_loose(config)
         regions = self.get_option("regions")
         if not regions or not all(isinstance(r, str) and r for r in regions):
             raise AnsibleParserError("{0}: 'regions' must list at least one region".format(self.NAME))
+        malformed = [r for r in regions if not REGION_NAME.match(r)]
+        if malformed:
+            raise AnsibleParserError(
+                "{0}: 'regions' holds {1}, not region names like eu-west-1".format(self.NAME, ", ".join(malformed))
+            )
         try:
             preferences = hostname_sources.parse_preferences(self.get_option("hostnames") or ["instance-id"])
             address = self.get_option("ansible_host_source")
@@ -307,6 +318,39 @@ class InventoryModule(AWSInventoryBase):
         if not isinstance(keyed, list) or not all(isinstance(k, dict) and k.get("key") for k in keyed if k):
             raise AnsibleParserError("{0}: every keyed_groups entry needs a 'key'".format(self.NAME))
         return regions, preferences, address
+
+    def _refuse_unknown_and_loose(self, config):
+        """Ansible ignores an unknown key (a typo of stacks lists every instance of the account) and reads any
+        string as a boolean (autoscaling: sometimes is false): refuse both, and extra host variables that no
+        DescribeInstances field has."""
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
+        if definitions:
+            known = set(definitions)
+            for definition in definitions.values():
+                known.update(definition.get("aliases") or ())
+            for key in sorted(set(config) - known):
+                close = difflib.get_close_matches(key, sorted(known), n=1)
+                raise AnsibleParserError(
+                    "{0}: unknown option '{1}'{2}".format(
+                        self.NAME, key, " (did you mean '{0}'?)".format(close[0]) if close else ""
+                    )
+                )
+        for key, value in config.items():
+            if definitions.get(key, {}).get("type") in ("bool", "boolean") and value is not None:
+                try:
+                    boolean(value, strict=True)
+                except TypeError:
+                    raise AnsibleParserError(
+                        "{0}: '{1}' must be true or false, got {2!r}".format(self.NAME, key, value)
+                    )
+        extra = self.get_option("extra_hostvars") or []
+        unknown = sorted(set(extra) - set(aws.instance_hostvar_names()) - {"all"})
+        if unknown:
+            raise AnsibleParserError(
+                "{0}: extra_hostvars {1} are not DescribeInstances fields (snake_case, as aws_ec2 names them)".format(
+                    self.NAME, ", ".join(unknown)
+                )
+            )
 
     def _filters(self):
         filters = dict(self.get_option("filters") or {})

@@ -86,11 +86,13 @@ class LookupModule(AWSLookupBase):
         parameters = kwargs.get("parameters") or {}
         if not isinstance(parameters, dict):
             raise AnsibleLookupError("aws_read parameters must be a dict, got {0}".format(type(parameters).__name__))
+        result_key = kwargs.get("result_key")
+        if result_key is not None and not isinstance(result_key, str):
+            raise AnsibleLookupError("aws_read result_key must be a string, got {0!r}".format(result_key))
         try:
             result = read(self.client(service), operation, parameters)
         except ValueError as error:
             raise AnsibleLookupError("aws_read: {0}".format(error))
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
             raise AnsibleLookupError("aws_read {0}.{1} failed: {2}".format(service, operation, error))
-        result_key = kwargs.get("result_key")
         return [result.get(result_key, []) if result_key else result]

@@ -25,6 +25,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import malformed
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import malformed_url
+
 # The connection options of every module that talks to Jenkins, documented by the doc fragment
 # jenkins_ha.aws.jenkins_api (plugins/doc_fragments/jenkins_api.py): change both together.
 _ARGUMENT_SPEC = dict(
@@ -336,6 +339,11 @@ def connect(module):
     """A JenkinsAPI session from the options of jenkins_api_argument_spec(), the password read from SSM when
     password_parameter is set (and then kept out of every result)."""
     params = module.params
+    problems = [malformed_url("url", params["url"])] + malformed(
+        "password_parameter", "ssm_parameter", params["password_parameter"]
+    )
+    if any(problems):
+        module.fail_json(msg="Malformed options, Jenkins was not called: " + "; ".join(p for p in problems if p))
     password = params["password"]
     if params["password_parameter"]:
         try:

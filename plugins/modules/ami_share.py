@@ -167,6 +167,7 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import kms
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import sharing
@@ -320,6 +321,7 @@ def main():
         copy_tags=dict(type="list", elements="str", default=[], no_log=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    check_identifiers(module, [("image_id", "ami_id")])
 
     problems = sharing.validate_targets(
         module.params["accounts"],

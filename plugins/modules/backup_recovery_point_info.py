@@ -89,6 +89,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import c
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_recovery_points import (
     AnsibleBackupRecoveryPointError,
 )
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_recovery_points import (
     list_recovery_points_by_resource,
 )
@@ -131,6 +132,7 @@ def main():
         required_one_of=[("resource_arn", "backup_vault_name")],
         supports_check_mode=True,
     )
+    check_identifiers(module, [("resource_arn", "arn"), ("backup_vault_name", "backup_vault_name")])
     client = module.client("backup")
     try:
         result = describe_recovery_points(client, module.params["resource_arn"], module.params["backup_vault_name"])

@@ -207,6 +207,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.common import AnsibleImageError
 
@@ -350,6 +351,7 @@ def main():
         timeout=dict(type="int", default=3600),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    check_identifiers(module, [("kms_key_id", "kms_key")])
 
     clashes = sorted(set(OWN_VARIABLES) & (set(module.params["variables"]) | set(module.params["build_variables"])))
     if clashes:

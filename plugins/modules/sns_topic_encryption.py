@@ -109,6 +109,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _sns as sns
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 
 
 class TopicNotFound(Exception):
@@ -186,6 +187,7 @@ def main():
     )
     if module.params["state"] == "present" and not module.params["kms_key_id"].strip():
         module.fail_json(msg="kms_key_id must name a key; use state=absent to turn encryption off")
+    check_identifiers(module, [("topic", "sns_topic"), ("kms_key_id", "kms_key")])
     client = module.client("sns")
     try:
         if module.params["state"] == "present":

@@ -150,6 +150,8 @@ import uuid
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import FLOW_LOG_RESOURCE_KINDS
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import state_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import tags_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
@@ -268,6 +270,14 @@ def main():
     )
     if module.params["log_group_name"] and module.params["log_destination_type"] != "cloud-watch-logs":
         module.fail_json(msg="log_group_name is only valid with log_destination_type=cloud-watch-logs")
+    check_identifiers(
+        module,
+        [
+            ("resource_ids", FLOW_LOG_RESOURCE_KINDS[module.params["resource_type"]]),
+            ("deliver_logs_permission_arn", "iam_role_arn"),
+            ("log_destination", "arn"),
+        ],
+    )
     module.params["resource_ids"] = sorted(set(module.params["resource_ids"]))
     client = module.client("ec2")
 

@@ -12,6 +12,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars
+
 # DescribeInstances accepts up to 1,000 results a page: API calls grow with pages, not with instances.
 INSTANCES_PAGE_SIZE = 1000
 # DescribeAutoScalingGroups returns at most 100 groups a page; ask for as many names at a time.
@@ -36,6 +38,16 @@ UNUSED_INSTANCE_ELEMENTS = {
     "productCodes": "product_codes",
     "networkPerformanceOptions": "network_performance_options",
 }
+
+
+def instance_hostvar_names():
+    """The host variable name (snake_case, as aws_ec2 converts it) of every field of an EC2 Instance, from the
+    service model botocore ships, plus the reservation's owner and id describe_instances copies in: what
+    extra_hostvars can name."""
+    import botocore.session  # pylint: disable=import-outside-toplevel
+
+    members = botocore.session.get_session().get_service_model("ec2").shape_for("Instance").members
+    return sorted({hostvars.snake_key(name) for name in members} | {"owner_id", "reservation_id"})
 
 
 def unused_elements_pattern(wanted):

@@ -17,6 +17,7 @@ from ansible.parsing.dataloader import DataLoader
 from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.inventory import jenkins_ec2
+from tests.unit.bad_input.helpers import refuse_every_call
 
 FRAGMENT_MODULES = {
     "inventory_cache": ("ansible.plugins.doc_fragments.inventory_cache", "DOCUMENTATION"),
@@ -62,6 +63,12 @@ def aws(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
         yield boto3.session.Session(region_name="us-east-1")
+
+
+@pytest.fixture
+def denied(monkeypatch):
+    """Every AWS call refused as AWS refuses an identity without permissions; the operations attempted."""
+    yield from refuse_every_call(monkeypatch)
 
 
 @pytest.fixture
