@@ -15,6 +15,7 @@ from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_casc_relo
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node_info
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_plugins
+from ansible_collections.jenkins_ha.aws.plugins.modules import packer_build
 from ansible_collections.jenkins_ha.aws.plugins.modules import sns_topic_encryption
 from ansible_collections.jenkins_ha.aws.plugins.modules import vpc_flow_log
 
@@ -93,3 +94,14 @@ def test_an_update_center_refusing_the_download_is_a_clear_failure(forbidden, ca
     assert result.get("failed") and result.get("changed", False) is False, result
     assert "403" in result["msg"] and "uc.json" in result["msg"], result["msg"]
     assert not (tmp_path / "plugins").exists() or not list((tmp_path / "plugins").iterdir())
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+def test_packer_build_without_permission_fails_before_packer_runs(denied, capsys, tmp_path, check_mode):
+    template = tmp_path / "jenkins.pkr.hcl"
+    template.write_text('source "amazon-ebs" "controller" {}\n')
+    args = dict(template=str(template), role="controller", base="debian13", packer_path=str(tmp_path / "no-packer"))
+    result = run_module(packer_build.main, capsys, dict(args, _ansible_check_mode=check_mode))
+    assert result.get("failed") and result.get("changed", False) is False, result
+    assert denied and denied[0] in result["msg"] and "not authorized" in result["msg"], result["msg"]
+    assert all(operation.startswith(READ_PREFIXES) for operation in denied)
