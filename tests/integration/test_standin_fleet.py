@@ -220,6 +220,25 @@ def test_the_plugins_own_scale_in_takes_only_nodes_idle_too_long(standin_war, tm
         standin.stop()
 
 
+def test_a_reload_that_renames_the_cloud_orphans_its_agents_and_stops_every_update(standin, emulator):
+    """EC2FleetNode finds its cloud by name: after a rename, update() dereferences a missing cloud (the plugin's NPE)."""
+    fake(standin, "/fake/fleet/update")
+    agents = sorted(fleet_nodes(standin))
+    standin.casc.write_text(casc(cloud="renamed-agents"))
+    assert post_with_crumb(standin, "/configuration-as-code/reload", AUTH)[0] == 302
+    status, answer = fake(standin, "/fake/fleet/update")
+    assert status == 500 and "which no longer exists" in answer["error"]
+    assert sorted(fleet_nodes(standin)) == agents
+
+    for agent in agents:  # deleting an orphan removes the node only: its cloud is gone, nothing is terminated
+        assert post_with_crumb(standin, "/computer/{0}/doDelete".format(agent), AUTH)[0] == 302
+    assert get(standin, "/fake/state")["fleets"][0]["instanceIdsToTerminate"] == {}
+    assert fake(standin, "/fake/fleet/update")[0] == 200
+    nodes = fleet_nodes(standin)
+    assert sorted(nodes) == in_service(emulator)
+    assert all(n["displayName"].startswith("renamed-agents ") for n in nodes.values())
+
+
 def test_quiet_down_starts_no_build_and_provisions_nothing(standin):
     fake(standin, "/fake/fleet/update")
     node = sorted(fleet_nodes(standin))[0]

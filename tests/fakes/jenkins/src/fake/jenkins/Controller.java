@@ -134,12 +134,14 @@ final class Controller {
 
     private void updateFleet(Fleet fleet) throws Aws.AwsException, IOException {
         Set<String> sameFleet = new TreeSet<>();
+        Set<String> all = new TreeSet<>();
         for (Fleet other : fleets) {
+            all.add(other.name);
             if (fleet.fleet != null && fleet.fleet.equals(other.fleet)) {
                 sameFleet.add(other.name);
             }
         }
-        fleet.update(aws, nodes, sameFleet);
+        fleet.update(aws, nodes, sameFleet, all);
     }
 
     /** Test-only: one update() of every fleet cloud now, as CloudNanny would; errors returned, not swallowed. */

@@ -195,7 +195,8 @@ final class Fleet {
      * clouds: the cloud names that resolve to this fleet (EC2FleetNode.getCloud looks its cloud up by name,
      * EC2FleetNode.java :87-88).
      */
-    synchronized void update(Aws aws, Nodes nodes, Set<String> cloudsOfThisFleet) throws Aws.AwsException, IOException {
+    synchronized void update(Aws aws, Nodes nodes, Set<String> cloudsOfThisFleet, Set<String> allClouds)
+            throws Aws.AwsException, IOException {
         getState(aws);
         final int currentToAdd = toAdd;
         // filterOutBusyNodes :569-585 / isSafeToTerminate :596-601: a node still present must be idle and not
@@ -242,6 +243,15 @@ final class Fleet {
 
         Map<String, Map<String, String>> described = describeInstances(aws, instances);
         described.keySet().removeAll(terminate.keySet());
+        // :704-712 casts every EC2FleetNode's getCloud() and calls getFleet() on it; a node whose cloud name no longer
+        // exists (the cloud was renamed or removed by a reload) makes that a NullPointerException: every fleet
+        // cloud's update fails from here on (CloudNanny only logs it) until such nodes are deleted.
+        for (Map.Entry<String, String> e : nodes.fleetNodeClouds().entrySet()) {
+            if (!allClouds.contains(e.getValue())) {
+                throw new IllegalStateException("java.lang.NullPointerException: node " + e.getKey() + " belongs to"
+                        + " cloud '" + e.getValue() + "', which no longer exists (EC2FleetCloud.java:707)");
+            }
+        }
         Set<String> jenkinsInstances = new LinkedHashSet<>(nodes.namesOfClouds(cloudsOfThisFleet));
         // :715-742: nodes whose instance left the group or is no longer running are removed from Jenkins.
         for (String node : jenkinsInstances) {

@@ -147,6 +147,17 @@ final class Nodes {
         return out;
     }
 
+    /** Fleet node name → the cloud name it was created by. */
+    synchronized Map<String, String> fleetNodeClouds() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map<String, Object> node : nodes.values()) {
+            if (node.get("cloudName") != null) {
+                out.put((String) node.get("name"), (String) node.get("cloudName"));
+            }
+        }
+        return out;
+    }
+
     synchronized void setLabels(String name, String labels) throws IOException {
         Map<String, Object> node = nodes.get(name);
         if (node != null && !labels.equals(node.get("labels"))) {

@@ -41,6 +41,8 @@ final class TestRoutes {
                 return new Answer(200, Map.of("fleets", jenkins.updateFleets()));
             } catch (Aws.AwsException e) {
                 return error(502, e.code() + ": " + e.getMessage());
+            } catch (IllegalStateException e) {
+                return error(500, e.getMessage());
             }
         }
         if (path.equals("/fake/fleet/retention")) {
