@@ -22,7 +22,8 @@ from .stack import stack_resources
 
 ROOT = Path(__file__).resolve().parents[2]
 # The services the stack uses (prowler's names: CloudWatch Logs checks live in "cloudwatch", VPC ones in "vpc").
-SERVICES = ("ec2", "vpc", "efs", "iam", "kms", "elbv2", "autoscaling", "ssm", "backup", "cloudwatch")
+# s3: the ALB's access log bucket (alb.yml).
+SERVICES = ("ec2", "vpc", "efs", "iam", "kms", "elbv2", "autoscaling", "ssm", "backup", "cloudwatch", "s3")
 
 
 def run_prowler(prowler, region, output):

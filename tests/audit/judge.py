@@ -96,18 +96,27 @@ def on_stack(records, resources):
     return sorted(set(findings), key=lambda f: (f.check, f.resource, f.status))
 
 
+# prowler's --log-file format (prowler/lib/logger.py): a JSON-looking line per record whose message is pasted in
+# unescaped, so a message with a quote or a newline is not JSON; the message is everything up to the closing "}.
+LOG_RECORD = re.compile(
+    r'^\{"timestamp": "(?P<timestamp>[^"]*)", "filename": "(?P<filename>[^"]*)", "level": "(?P<level>[^"]*)", '
+    r'"module": "(?P<module>[^"]*)", "message": "(?P<message>.*)"\}\s*$',
+    re.S,
+)
+
+
 def read_log(path):
-    """prowler's --log-file: one JSON object per record, a message may hold raw newlines (invalid strict JSON)."""
+    """prowler's --log-file as records {timestamp, filename, level, module, message}."""
     text = Path(path).read_text()  # missing: prowler did not run as asked, which must not read as "no error"
-    decoder = json.JSONDecoder(strict=False)
-    records, index = [], 0
-    while True:
-        while index < len(text) and text[index].isspace():
-            index += 1
-        if index >= len(text):
-            return records
-        record, index = decoder.raw_decode(text, index)
-        records.append(record)
+    records = []
+    for chunk in re.split(r'\n(?=\{"timestamp": ")', text):
+        if not chunk.strip():
+            continue
+        match = LOG_RECORD.match(chunk)
+        if not match:
+            raise ValueError("not a prowler log record: " + chunk[:300])
+        records.append(match.groupdict())
+    return records
 
 
 def _function_at(source, line):

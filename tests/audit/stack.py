@@ -7,7 +7,8 @@ resource's Name tag or name, e.g. "security-group demo-alb", "network-acl defaul
 A resource belongs to the stack when it carries the tag jenkins-ha:stack=<stack> (design: "the stack name prefixes or
 tags everything"), or, for what AWS creates untagged on the stack's behalf, when it hangs off such a resource: the
 default security group, network ACL and main route table of the stack's VPC, the volumes of its instances, the
-Elastic IPs of its NAT gateways, the log groups under /jenkins-ha/<stack>/ and the parameters under the same path.
+Elastic IPs of its NAT gateways, the images it runs (recorded under /jenkins-ha/<stack>/ami/ or in its launch
+templates) and their snapshots, the log groups under /jenkins-ha/<stack>/ and the parameters under the same path.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def stack_resources(client, stack, region, account):
     _load_balancing(client, stack, found)
     _iam_and_keys(client, stack, found)
     _storage(client, stack, found)
+    _buckets(client, stack, account, found)
     _monitoring(client, stack, found)
     return dict(found)
 
@@ -183,6 +185,22 @@ def _iam_and_keys(client, stack, found):
         if entry["AliasName"] == alias:
             key = kms.describe_key(KeyId=entry["TargetKeyId"])["KeyMetadata"]
             found.add("kms-key " + alias, key["Arn"], key["KeyId"], entry.get("AliasArn"))
+
+
+def _buckets(client, stack, account, found):
+    """The stack's S3 buckets (the ALB's access log bucket), by tag; the account id in a name is a placeholder in the
+    label so that an exception reads the same in every account."""
+    s3 = client("s3")
+    for bucket in s3.list_buckets().get("Buckets", []):
+        try:
+            tags = _tags(s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"])
+        except s3.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchTagSet", "NoSuchBucket"):
+                continue
+            raise
+        if tags.get(STACK_TAG) == stack:
+            label = "bucket " + bucket["Name"].replace(account, "${account}")
+            found.add(label, "arn:aws:s3:::" + bucket["Name"], bucket["Name"])
 
 
 def _storage(client, stack, found):

@@ -166,13 +166,18 @@ def test_an_error_fails_until_listed_and_a_listed_error_that_is_gone_is_stale():
     assert problems == ["stale error exception (no such error any more): waf_service.py:_list_web_acls"]
 
 
-def test_the_log_is_read_with_raw_newlines_in_messages_and_a_missing_log_is_an_error(tmp_path):
+def test_the_log_is_read_with_raw_newlines_and_quotes_in_messages_and_a_missing_or_foreign_log_is_an_error(tmp_path):
     log = tmp_path / "prowler.log"
     log.write_text(
         '{"timestamp": "t", "filename": "x_service.py:3", "level": "ERROR", "module": "x", "message": "a\nb"}\n'
         '{"timestamp": "t", "filename": "y.py:1", "level": "WARNING", "module": "y", "message": "w"}\n'
+        '{"timestamp": "t", "filename": "s3control.py:9", "level": "ERROR", "module": "s", "message": "URL: "http://x""}\n'
     )
     records = judge.read_log(log)
-    assert [r["message"] for r in records] == ["a\nb", "w"]
+    assert [r["message"] for r in records] == ["a\nb", "w", 'URL: "http://x"']
+    assert records[0]["filename"] == "x_service.py:3"
+    log.write_text("Traceback (most recent call last):\n")
+    with pytest.raises(ValueError, match="not a prowler log record"):
+        judge.read_log(log)
     with pytest.raises(FileNotFoundError):
         judge.read_log(tmp_path / "missing.log")

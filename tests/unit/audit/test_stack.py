@@ -33,6 +33,11 @@ def test_labels_are_stable_names_and_other_stacks_are_left_out(monkeypatch):
         client("ssm").put_parameter(Name="/jenkins-ha/demo/ami/controller", Value=recorded, Type="String")
         ec2.create_launch_template(LaunchTemplateName="demo-agent", LaunchTemplateData={"ImageId": other_image})
         ec2.create_launch_template(LaunchTemplateName="other-agent", LaunchTemplateData={"ImageId": "ami-12c6146b"})
+        s3 = client("s3")
+        for name, stack in (("demo-alb-logs-123456789012-us-east-1", "demo"), ("other-alb-logs", "other")):
+            s3.create_bucket(Bucket=name)
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "jenkins-ha:stack", "Value": stack}]})
+        s3.create_bucket(Bucket="untagged")
         found = stack_resources(client, "demo", "us-east-1", "123456789012")
 
     labels = set(found.values())
@@ -44,6 +49,7 @@ def test_labels_are_stable_names_and_other_stacks_are_left_out(monkeypatch):
         "route-table main of vpc demo",
         "log-group /jenkins-ha/demo/controller",
     } <= labels
+    assert found["arn:aws:s3:::demo-alb-logs-123456789012-us-east-1"] == "bucket demo-alb-logs-${account}-us-east-1"
     assert found[recorded] == "image /jenkins-ha/demo/ami/controller"
     assert found[other_image] == "image of launch-template demo-agent"
     assert any(
