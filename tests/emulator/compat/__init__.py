@@ -40,7 +40,6 @@ PATCHES: tuple[str, ...] = (
     "iam_ec2_resource_arns",
     "iam_logs_resources",
     "ec2_vpc_endpoint_private_dns",
-    "ec2_vpc_endpoint_client_token",
     "elbv2_access_log_bucket",
 )
 

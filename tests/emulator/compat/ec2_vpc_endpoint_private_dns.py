@@ -35,14 +35,12 @@ def apply():
                     "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set "
                     "to true for {0}".format(vpc_id)
                 )
-            token = kwargs.get("client_token")
             for endpoint in self.vpc_end_points.values():
                 if (
                     endpoint.vpc_id == vpc_id
                     and endpoint.service_name == service_name
                     and endpoint.private_dns_enabled
                     and endpoint.state != "deleted"
-                    and not (token and endpoint.client_token == token)
                 ):
                     raise InvalidParameter(
                         "private-dns-enabled cannot be set because there is already a conflicting DNS domain for "

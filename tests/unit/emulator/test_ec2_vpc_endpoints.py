@@ -1,11 +1,13 @@
-"""Interface VPC endpoints (playbooks/network.yml): ClientToken idempotence and the private DNS preconditions."""
+"""Interface VPC endpoints (playbooks/network.yml): the private DNS preconditions AWS enforces. network.yml relies on
+the second one: a create retried after a lost response fails on the name the first attempt's endpoint holds, and the
+task's retry adopts that endpoint."""
 
 from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator.compat import ec2_vpc_endpoint_client_token, ec2_vpc_endpoint_private_dns
+from tests.emulator.compat import ec2_vpc_endpoint_private_dns
 
 from .conftest import REGION, error_code
 
@@ -37,37 +39,7 @@ def _live(ec2, vpc_id):
     return [e["VpcEndpointId"] for e in endpoints if e["State"] != "deleted"]
 
 
-def test_stock_moto_ignores_the_client_token(aws, compat_patch):
-    compat_patch.stock(ec2_vpc_endpoint_client_token)
-    compat_patch.stock(ec2_vpc_endpoint_private_dns)
-    ec2 = aws("ec2")
-    vpc_id, subnet, group = _vpc(ec2)
-    first = _create(ec2, vpc_id, subnet, group, ClientToken="tok")
-    second = _create(ec2, vpc_id, subnet, group, ClientToken="tok")
-    assert first["VpcEndpointId"] != second["VpcEndpointId"]
-    assert len(_live(ec2, vpc_id)) == 2
-
-
-def test_a_retried_create_returns_the_first_endpoint(aws, compat_patch):
-    ec2 = aws("ec2")
-    with compat_patch(ec2_vpc_endpoint_client_token):
-        vpc_id, subnet, group = _vpc(ec2)
-        first = _create(ec2, vpc_id, subnet, group, ClientToken="tok")
-        again = _create(ec2, vpc_id, subnet, group, ClientToken="tok")
-        assert again["VpcEndpointId"] == first["VpcEndpointId"]
-        assert _live(ec2, vpc_id) == [first["VpcEndpointId"]]
-        with pytest.raises(ClientError) as mismatch:
-            ec2.create_vpc_endpoint(
-                VpcId=vpc_id, ServiceName=SSM.replace("ssm", "logs"), VpcEndpointType="Interface", ClientToken="tok"
-            )
-        assert error_code(mismatch) == "IdempotentParameterMismatch"
-        ec2.delete_vpc_endpoints(VpcEndpointIds=[first["VpcEndpointId"]])
-        # A deleted endpoint is not handed back: the token makes a new one.
-        assert _create(ec2, vpc_id, subnet, group, ClientToken="tok")["VpcEndpointId"] != first["VpcEndpointId"]
-
-
 def test_stock_moto_accepts_private_dns_that_aws_refuses(aws, compat_patch):
-    compat_patch.stock(ec2_vpc_endpoint_client_token)
     compat_patch.stock(ec2_vpc_endpoint_private_dns)
     ec2 = aws("ec2")
     vpc_id, subnet, group = _vpc(ec2, dns_hostnames=False)
@@ -100,13 +72,3 @@ def test_a_second_private_dns_endpoint_for_the_same_service_is_refused(aws, comp
         # The same service once the first endpoint is deleted is fine.
         ec2.delete_vpc_endpoints(VpcEndpointIds=[first["VpcEndpointId"]])
         assert _create(ec2, vpc_id, subnet, group)["PrivateDnsEnabled"] is True
-
-
-def test_both_patches_together_let_a_retry_through(aws, compat_patch):
-    ec2 = aws("ec2")
-    with compat_patch(ec2_vpc_endpoint_private_dns), compat_patch(ec2_vpc_endpoint_client_token):
-        vpc_id, subnet, group = _vpc(ec2)
-        first = _create(ec2, vpc_id, subnet, group, ClientToken="tok")
-        assert _create(ec2, vpc_id, subnet, group, ClientToken="tok")["VpcEndpointId"] == first["VpcEndpointId"]
-        with pytest.raises(ClientError):
-            _create(ec2, vpc_id, subnet, group, ClientToken="other")
