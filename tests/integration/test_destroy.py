@@ -126,3 +126,10 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
     assert done.rc == 0, done.output[-3000:]
     assert file_systems(emulator) == []
     assert vpcs(emulator, "gone") == []
+    # The interface endpoints (tasks/destroy_endpoints.yml) go before the network.
+    endpoints = emulator.client("ec2").describe_vpc_endpoints()["VpcEndpoints"]
+    assert [
+        e["VpcEndpointId"]
+        for e in endpoints
+        if {"Key": "jenkins-ha:stack", "Value": "gone"} in e.get("Tags", []) and e["State"].lower() != "deleted"
+    ] == []
