@@ -20,10 +20,17 @@ while [ "$#" -gt 0 ]; do
 done
 
 printf 'spec=%s dir=%s options=%s\n' "$spec" "$dir" "$options" >>/var/log/fake-mount-nfs4.log
-# fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/ -> fs-0123456789abcdef0
+# fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/jenkins-home -> /srv/fake-efs/fs-0123456789abcdef0/jenkins-home:
+# the exported path counts, and a missing one is refused, as an NFS server refuses it.
 server="/srv/fake-efs/${spec%%.*}"
 if [ ! -d "$server" ]; then
   echo "mount.nfs4: $spec: no such file system" >&2
+  exit 32
+fi
+path="${spec#*:}"
+server="${server}${path%/}"
+if [ ! -d "$server" ]; then
+  echo "mount.nfs4: mounting $spec failed, reason given by server: No such file or directory" >&2
   exit 32
 fi
 exec mount --bind "$server" "$dir"
