@@ -130,7 +130,11 @@ def beat_record(owner, beat, state="running"):
 
 def fence(unit, log=print):
     """Stop the unit now: a stop job first (so Restart= does not bring it back), then SIGKILL without waiting for
-    TimeoutStopSec (its main process may be blocked on the hung mount; SIGKILL still reaches it)."""
+    TimeoutStopSec (its main process may be blocked on the hung mount; SIGKILL still reaches it).
+
+    The stop job also stops this watchdog (BindsTo=) with SIGTERM, at once: ignored here, or the SIGKILL that must
+    follow would never be sent and a Jenkins that ignores SIGTERM on a hung mount would run on past the lease."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     log("efs-fence: heartbeat stalled; stopping {0} so that it never writes after its lease expires".format(unit))
     subprocess.run(["systemctl", "stop", "--no-block", unit], check=False)
     subprocess.run(["systemctl", "kill", "--signal=SIGKILL", unit], check=False)

@@ -69,7 +69,11 @@ def test_a_stalled_beat_stops_then_kills_the_unit_within_the_timeout(stalled, sy
     assert systemctl() == ["stop --no-block jenkins.service", "kill --signal=SIGKILL jenkins.service"]
 
 
-def test_the_command_line_watchdog_fences_on_a_stalled_mount(stalled, systemctl):
+def test_the_command_line_watchdog_fences_on_a_stalled_mount(stalled, systemctl, tmp_path):
+    # As systemd does through BindsTo=, the stop job of the unit sends SIGTERM to the watchdog at once: the SIGKILL
+    # of the unit must still follow.
+    fake = tmp_path / "bin" / "systemctl"
+    fake.write_text(fake.read_text() + 'case "$1" in stop) kill -TERM "$PPID" ;; esac\n')
     proc = subprocess.run(
         [
             sys.executable,
