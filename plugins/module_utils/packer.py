@@ -9,6 +9,7 @@ Nothing here talks to AWS; the EC2 side (finding and retagging images) lives in 
 """
 
 import collections
+import fnmatch
 import hashlib
 import json
 import os
@@ -116,6 +117,43 @@ def with_role_dependencies(role_paths):
     return result
 
 
+# Never part of a collection build, whatever galaxy.yml says (ansible-galaxy's _build_files_manifest_walk adds these
+# to build_ignore; its archive pattern is <namespace>-<name>-*.tar.gz, any archive here).
+COLLECTION_BUILD_IGNORED = (
+    "MANIFEST.json",
+    "FILES.json",
+    "galaxy.yml",
+    "galaxy.yaml",
+    ".git",
+    "*.pyc",
+    "*.retry",
+    "tests/output",
+    "*-*-*.tar.gz",
+)
+
+
+def collection_files(root, ignore_patterns):
+    """Files `ansible-galaxy collection build` would put in the archive of the collection at root, as sorted
+    (relative posix path, absolute path) pairs: every path relative to root that matches none of the patterns
+    (fnmatch, as ansible-galaxy matches them: `*` also crosses `/`), an ignored directory with all it holds."""
+    root = os.path.abspath(root)
+    if not os.path.isdir(root):
+        raise FileNotFoundError("no such directory: {0}".format(root))
+    patterns = list(COLLECTION_BUILD_IGNORED) + list(ignore_patterns)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        base = "" if base == "." else base + "/"
+        dirnames[:] = sorted(d for d in dirnames if not any(fnmatch.fnmatch(base + d, p) for p in patterns))
+        for name in filenames:
+            relative = base + name
+            absolute = os.path.join(dirpath, name)
+            if any(fnmatch.fnmatch(relative, p) for p in patterns) or not os.path.isfile(absolute):
+                continue
+            found.append((relative, absolute))
+    return sorted(found)
+
+
 def _update_with_tree(digest, label, path):
     digest.update("{0}\0{1}\n".format(label, os.path.basename(os.path.abspath(path))).encode("utf-8"))
     for relative, absolute in tree_files(path):
@@ -146,7 +184,7 @@ def base_ami_filter(base, *variable_sets):
     return variables, list(variables["source_ami_owners"]), pattern.replace("%s", variables["arch"])
 
 
-def input_hash(templates, roles, variables, base_image_id):
+def input_hash(templates, roles, variables, base_image_id, collection=None):
     """sha256 over everything that defines an image.
 
     templates: Packer template files or directories (the directory also holds bake.yml).
@@ -155,6 +193,8 @@ def input_hash(templates, roles, variables, base_image_id):
     variables: the Packer variables that change the image (role, base, role variables...), order irrelevant.
     base_image_id: the base AMI the build starts from (the one the source AMI filter picks now), so a new
         upstream image rebuilds the images based on it.
+    collection: optional (root, ignore patterns) of the collection the image carries (roles/instance_boot bakes its
+        build: the boot playbook, the contract, the plugins the boot runs), hashed as collection_files() lists it.
     """
     digest = hashlib.sha256()
     digest.update((HASH_SCHEME + "\n").encode("utf-8"))
@@ -162,6 +202,14 @@ def input_hash(templates, roles, variables, base_image_id):
         _update_with_tree(digest, "template", template)
     for role in sorted(with_role_dependencies(roles), key=lambda p: os.path.basename(os.path.abspath(p))):
         _update_with_tree(digest, "role", role)
+    if collection:
+        root, patterns = collection
+        digest.update("collection\0\n".encode("utf-8"))
+        for relative, absolute in collection_files(root, patterns):
+            with open(absolute, "rb") as handle:
+                content = handle.read()
+            digest.update("file\0{0}\0{1}\n".format(relative, len(content)).encode("utf-8"))
+            digest.update(content)
     digest.update(("variables\0" + canonical_json(variables or {}) + "\n").encode("utf-8"))
     digest.update("base-image\0{0}\n".format(base_image_id).encode("utf-8"))
     return digest.hexdigest()

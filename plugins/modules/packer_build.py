@@ -54,6 +54,19 @@ options:
     type: list
     elements: path
     default: []
+  collection_root:
+    description:
+      - Root of the collection the image carries (a working tree with C(galaxy.yml)). Every file its build would
+        ship (see O(collection_ignore)) counts for the input hash, so a change to the boot playbook, the contract or
+        a plugin rebuilds the images. Empty to hash only the template and O(role_paths).
+    type: path
+  collection_ignore:
+    description:
+      - C(build_ignore) patterns of the collection at O(collection_root), matched as C(ansible-galaxy collection
+        build) matches them, plus any paths the bake leaves out of the image.
+    type: list
+    elements: str
+    default: []
   variables:
     description:
       - Packer variables that define the image (for example O(kms_key_id), source AMI filters, role variables for
@@ -230,8 +243,14 @@ def image_variables(params):
 
 
 def compute_input_hash(params, base_image_id):
+    root = params.get("collection_root")
+    collection = (root, params.get("collection_ignore") or []) if root else None
     return packer.input_hash(
-        [os.path.dirname(params["template"])], params["role_paths"], image_variables(params), base_image_id
+        [os.path.dirname(params["template"])],
+        params["role_paths"],
+        image_variables(params),
+        base_image_id,
+        collection=collection,
     )
 
 
@@ -338,6 +357,8 @@ def main():
         role=dict(type="str", required=True, choices=list(contract.IMAGE_ROLES)),
         base=dict(type="str", required=True),
         role_paths=dict(type="list", elements="path", default=[]),
+        collection_root=dict(type="path"),
+        collection_ignore=dict(type="list", elements="str", default=[]),
         variables=dict(type="dict", default={}),
         build_variables=dict(type="dict", default={}),
         kms_key_id=dict(type="str", default="", no_log=False),
@@ -358,6 +379,8 @@ def main():
         module.fail_json(msg="variables/build_variables must not set {0}: use the module options".format(clashes))
     if not os.path.isfile(module.params["template"]):
         module.fail_json(msg="Packer template {0} not found".format(module.params["template"]))
+    if module.params["collection_root"] and not os.path.isdir(module.params["collection_root"]):
+        module.fail_json(msg="collection_root not found: {0}".format(module.params["collection_root"]))
     missing = [p for p in module.params["role_paths"] if not os.path.isdir(p)]
     if missing:
         module.fail_json(msg="role_paths not found: {0}".format(", ".join(missing)))

@@ -28,6 +28,9 @@ def hashed_files(role):
     for path in inputs:
         # tree_files: (path inside the input, absolute path) pairs
         found.update(Path(pair[1]).relative_to(ROOT).as_posix() for pair in packer.tree_files(str(path)))
+    # images.yml hands packer_build the collection root with galaxy.yml's build_ignore and what the bake leaves out.
+    ignore = PATTERNS + play["vars"]["__images_not_baked"]
+    found.update(relative for relative, _absolute in packer.collection_files(str(ROOT), ignore))
     return found
 
 
@@ -37,8 +40,43 @@ def baked_files():
     return {e["name"] for e in manifest["files"] if e["ftype"] == "file" and not e["name"].startswith("docs/")}
 
 
-@pytest.mark.xfail(strict=True, reason="images.yml does not hash the baked collection build yet")
 @pytest.mark.parametrize("role", ["controller", "agent"])
 def test_every_baked_file_of_the_collection_is_an_input_of_the_image_hash(role):
     missed = sorted(baked_files() - hashed_files(role))
     assert not missed, "baked into the {0} image but not hashed: {1}".format(role, missed[:40])
+
+
+def test_collection_files_are_the_files_ansible_galaxy_builds():
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
+
+    listed = {relative for relative, _absolute in packer.collection_files(str(ROOT), PATTERNS)}
+    manifest = _build_files_manifest_walk(str(ROOT).encode(), "jenkins_ha", "aws", PATTERNS)
+    assert listed == {e["name"] for e in manifest["files"] if e["ftype"] == "file"}
+
+
+def test_the_hash_follows_what_is_baked_not_the_checkout(tmp_path):
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
+
+    files = {
+        "galaxy.yml": "build_ignore: [inventory/prod]\n",
+        "playbooks/boot.yml": "- hosts: localhost\n",
+        "inventory/prod/vault.yml": "secret: 1\n",
+        "tests/output/run.log": "x\n",
+        "docs/x.md": "x\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+    def digest():
+        return packer.input_hash([], [], {"role": "controller"}, "ami-1", collection=(str(tmp_path), ["inventory/prod", "docs"]))
+
+    first = digest()
+    assert first != packer.input_hash([], [], {"role": "controller"}, "ami-1")
+    for unbaked in ("inventory/prod/vault.yml", "tests/output/run.log", "docs/x.md", "galaxy.yml"):
+        (tmp_path / unbaked).write_text(
+            "changed: 2\n" if unbaked != "galaxy.yml" else "build_ignore: [inventory/prod]\n#\n"
+        )
+        assert digest() == first, unbaked
+    (tmp_path / "playbooks/boot.yml").write_text("- hosts: all\n")
+    assert digest() != first
