@@ -51,6 +51,7 @@ SSM_NAMES = {
     "kms_key_arn": "kms/key-arn",
     "efs_file_system_id": "efs/file-system-id",
     "efs_access_point_id": "efs/access-point-id",
+    "efs_tls": "efs/tls",
     "agent_asg_name": "agent/asg-name",
     "agent_label": "agent/label",
     "controller_url": "controller/url",
