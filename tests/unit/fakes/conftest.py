@@ -6,10 +6,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -137,7 +139,20 @@ class StandIn:
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=15)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                # Seen once in CI (6 stand-ins in a row, not reproduced): keep the JVM's thread dump (SIGQUIT) for
+                # the diagnosis, then end it, and say so instead of failing an unrelated test's teardown.
+                os.kill(self.proc.pid, signal.SIGQUIT)
+                time.sleep(2)
+                self.proc.kill()
+                self.proc.wait()
+                warnings.warn(
+                    "the stand-in ignored SIGTERM for 15 s and was killed; its log and thread dump: {0}\n{1}".format(
+                        self.log, self.log.read_text(errors="replace")[-6000:]
+                    )
+                )
 
 
 CASC = """\
