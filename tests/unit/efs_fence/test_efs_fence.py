@@ -10,6 +10,7 @@ the hard mount, and when EFS expires the lease and hands the lock to another cli
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -22,6 +23,16 @@ SCRIPT = Path(__file__).resolve().parents[3] / "roles" / "efs_mount" / "files" /
 spec = importlib.util.spec_from_file_location("efs_fence", SCRIPT)
 fence = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fence)
+
+
+@pytest.fixture(autouse=True)
+def sigterm_restored():
+    """fence() ignores SIGTERM for good, as the watchdog must; run in this pytest worker it would leave SIGTERM
+    ignored for every process the worker starts later (a stand-in Jenkins then survives its fixture's terminate)."""
+    previous = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+    assert signal.getsignal(signal.SIGTERM) == previous
 
 
 @pytest.fixture
