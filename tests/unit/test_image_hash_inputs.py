@@ -69,7 +69,9 @@ def test_the_hash_follows_what_is_baked_not_the_checkout(tmp_path):
         (tmp_path / name).write_text(text)
 
     def digest():
-        return packer.input_hash([], [], {"role": "controller"}, "ami-1", collection=(str(tmp_path), ["inventory/prod", "docs"]))
+        return packer.input_hash(
+            [], [], {"role": "controller"}, "ami-1", collection=(str(tmp_path), ["inventory/prod", "docs"])
+        )
 
     first = digest()
     assert first != packer.input_hash([], [], {"role": "controller"}, "ami-1")
