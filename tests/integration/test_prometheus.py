@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import yaml
 
-from tests.integration.harness import ROOT, free_port
+from tests.integration.harness import ROOT, VENV_BIN, free_port
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("promtool") and shutil.which("prometheus") and shutil.which("amtool")),
@@ -252,7 +252,7 @@ def run(cmd, **kwargs):
 def render(emulator, out):
     return run(
         [
-            str(ROOT / ".venv" / "bin" / "ansible-playbook"),
+            str(VENV_BIN / "ansible-playbook"),
             "-i",
             "inventory/demo",
             "playbooks/prometheus.yml",
