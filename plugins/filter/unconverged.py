@@ -320,9 +320,33 @@ def unconverged_route_tables(desired, actual):
     return pending
 
 
+def drifted_vpc_endpoints(actual, service_names, subnet_ids, group_id):
+    """The stack's interface endpoints for the planned services that differ from the plan, as "<id> (<service>)".
+
+    An existing endpoint is never modified by the playbook (amazon.aws.ec2_vpc_endpoint only tags one it finds), so
+    a difference in private DNS, subnets or security groups is reported, not converged."""
+    _check_list(actual, "vpc endpoints")
+    for value, what in ((service_names, "service names"), (subnet_ids, "subnet ids")):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise AnsibleFilterError("{0} must be a list of strings, got {1!r}".format(what, value))
+    drifted = []
+    for endpoint in actual:
+        if endpoint.get("service_name") not in service_names:
+            continue
+        groups = [group.get("group_id") for group in endpoint.get("groups") or []]
+        if (
+            not endpoint.get("private_dns_enabled")
+            or sorted(endpoint.get("subnet_ids") or []) != sorted(subnet_ids)
+            or groups != [group_id]
+        ):
+            drifted.append("{0} ({1})".format(endpoint.get("vpc_endpoint_id"), endpoint.get("service_name")))
+    return drifted
+
+
 class FilterModule:
     def filters(self):
         return {
+            "drifted_vpc_endpoints": drifted_vpc_endpoints,
             "unconverged_subnets": unconverged_subnets,
             "unconverged_security_groups": unconverged_security_groups,
             "unconverged_log_groups": unconverged_log_groups,

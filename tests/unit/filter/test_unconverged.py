@@ -9,6 +9,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import (
+    drifted_vpc_endpoints,
     FilterModule,
     unconverged_log_groups,
     unconverged_metric_alarms,
@@ -45,6 +46,7 @@ def drifted(live, **changes):
 
 def test_filters_are_registered():
     assert set(FilterModule().filters()) == {
+        "drifted_vpc_endpoints",
         "unconverged_subnets",
         "unconverged_security_groups",
         "unconverged_log_groups",
@@ -445,3 +447,35 @@ def test_public_route_through_the_internet_gateway():
 def test_route_table_items_need_tags_subnets_and_routes():
     with pytest.raises(AnsibleFilterError, match="lacks subnets"):
         unconverged_route_tables([{"name": "x", "tags": {}, "routes": []}], [])
+
+
+ENDPOINT = {
+    "vpc_endpoint_id": "vpce-1",
+    "service_name": "com.amazonaws.us-east-1.ssm",
+    "private_dns_enabled": True,
+    "subnet_ids": ["subnet-b", "subnet-a"],
+    "groups": [{"group_id": "sg-e", "group_name": "demo-endpoints"}],
+}
+SERVICES = ["com.amazonaws.us-east-1.ssm", "com.amazonaws.us-east-1.ec2"]
+
+
+@pytest.mark.parametrize(
+    "change, drifted",
+    [
+        ({}, []),
+        ({"private_dns_enabled": False}, ["vpce-1 (com.amazonaws.us-east-1.ssm)"]),
+        ({"subnet_ids": ["subnet-a"]}, ["vpce-1 (com.amazonaws.us-east-1.ssm)"]),
+        ({"groups": [{"group_id": "sg-e"}, {"group_id": "sg-x"}]}, ["vpce-1 (com.amazonaws.us-east-1.ssm)"]),
+        ({"groups": []}, ["vpce-1 (com.amazonaws.us-east-1.ssm)"]),
+        # An endpoint of a service the stack no longer plans is deleted, not refused.
+        ({"service_name": "com.amazonaws.us-east-1.logs", "private_dns_enabled": False}, []),
+    ],
+)
+def test_drifted_vpc_endpoints(change, drifted):
+    live = [dict(ENDPOINT, **change)]
+    assert drifted_vpc_endpoints(live, SERVICES, ["subnet-a", "subnet-b"], "sg-e") == drifted
+
+
+def test_drifted_vpc_endpoints_refuses_a_non_list():
+    with pytest.raises(AnsibleFilterError):
+        drifted_vpc_endpoints({"vpc_endpoint_id": "vpce-1"}, SERVICES, [], "sg-e")
