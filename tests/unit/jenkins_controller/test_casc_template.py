@@ -11,6 +11,7 @@ from ansible.plugins.filter.core import FilterModule
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.jcasc_merge import jcasc_merge
 from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
+    ROLE_VARS,
     jenkins_settings_document,
     jenkins_settings_role_vars,
 )
@@ -338,19 +339,7 @@ def test_the_stack_settings_reach_the_rendered_file(core):
         }
     )
     defaults = role_vars()
-    current = {
-        key: defaults["jenkins_controller_" + key]
-        for key in (
-            "security_realm",
-            "ldap",
-            "oidc",
-            "authorization",
-            "build_discarder",
-            "fleet_min_size",
-            "fleet_max_size",
-            "casc_fragments",
-        )
-    }
+    current = {key: defaults["jenkins_controller_" + key] for key in ROLE_VARS}
     values = jenkins_settings_role_vars(document, current, {"ldap_manager_password": "bind-secret"})
     text, casc = render(**{"jenkins_controller_" + key: value for key, value in values.items()})
     assert "bind-secret" not in text
