@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn the efs_mount role's variables into an fstab entry and a systemd mount unit name.
 
 Kept in Python (not Jinja) so the rules — AWS's recommended NFSv4.1 options, what amazon-efs-utils needs for TLS,

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that pick the Java runtime a host needs and read back the one it got.
 
 Kept in Python (not Jinja) so the decision — the release's own OpenJDK when it is new enough, else a configured

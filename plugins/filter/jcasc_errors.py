@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that hold a Configuration-as-Code document against the schema of the pinned Jenkins core and plugins."""
 
 from __future__ import annotations

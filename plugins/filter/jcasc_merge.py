@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Merge extra Configuration-as-Code fragments into a JCasC document the way configuration-as-code merges its
 sources with its default strategy, so what the user gives behaves as if JCasC had loaded it as another file.
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Whether a Jenkins core starts on a Java version: the jenkins_controller role refuses a mismatch at bake time.
 
 Python decides (the table is plugins/module_utils/jenkins_plugins.py JAVA_BY_CORE, read from Jenkins' own

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The stack's Jenkins settings: checked (jenkins_settings_errors), published as one JSON document in the stack's
 jenkins/settings SSM parameter (jenkins_settings_document), and turned back into jenkins_controller role variables
 on the controller at boot (jenkins_settings_role_vars).

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filter that builds the scrape configurations of a stack's Prometheus: EC2 service discovery filtered to the
 stack's tags, relabelled to stack/component/pool/asg/availability_zone/instance labels.
 

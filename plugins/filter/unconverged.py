@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that pick, from the desired resources of a loop, those whose live state differs (or that are missing).
 
 Every amazon.aws module call costs about a second of CPU (interpreter, boto3 and its service model), whether it

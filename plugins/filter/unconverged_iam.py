@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that pick, from the desired IAM roles of a loop, those that need amazon.aws.iam_role or iam_policy.
 
 The live side comes from the jenkins_ha.aws.iam_roles lookup (one in-process read of the named roles). As in

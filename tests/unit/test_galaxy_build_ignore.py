@@ -14,7 +14,7 @@ PATTERNS = yaml.safe_load((ROOT / "galaxy.yml").read_text())["build_ignore"]
 
 KEPT = [
     "README.md",
-    "LICENSE",
+    "COPYING",
     "site.yml",
     "meta/runtime.yml",
     "changelogs/changelog.yaml",

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Hold a Configuration-as-Code document against what the pinned Jenkins core and plugins accept.
 
 The schemas (schemas/<component>/<version>.json, docs/jcasc-schema.md) are generated from the upstream sources by

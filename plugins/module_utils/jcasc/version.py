@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-# Copyright: jenkins_ha.aws contributors
-# Apache License 2.0 (see LICENSE)
+# Copyright: Contributors to the jenkins_ha.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Version ordering as Jenkins compares plugin and core versions (hudson.util.VersionNumber).
 
 VersionNumber is Maven's ComparableVersion: the string is cut into numbers and words at dots, dashes and at every
