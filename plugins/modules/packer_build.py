@@ -198,6 +198,16 @@ tags:
   description: Tags of the AMI after the run.
   returned: when an AMI was built or found
   type: dict
+manifest:
+  description:
+    - What the image runs, as the bake recorded it (for the controller C(jenkins) core version, C(java) major and
+      C(plugins), every plugin with its resolved version); V({}) when the bake left none.
+    - The bake writes it, as a JSON object, to the file named by E(JENKINS_HA_BAKE_MANIFEST) in the environment
+      of Packer and its Ansible provisioner. The module stores it on the AMI as C(jenkins-ha:manifest-NN) tags
+      (gzipped JSON, base64, 256 characters a tag) and reads it back from them when it reuses the image.
+  returned: when an AMI was built or found
+  type: dict
+  sample: {"format": 1, "jenkins": "2.568.2", "java": 21, "plugins": {"ec2-fleet": "4.3.0.549.vf2a_da_a_d19b_5e"}}
 retagged:
   description: Tags changed on a reused AMI (what would change in check mode).
   returned: when O(retag=true) and an AMI was reused
@@ -214,6 +224,7 @@ log_path:
 """
 
 import os
+import tempfile
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -269,6 +280,13 @@ def resolve_base_image(module, ec2):
     return image["ImageId"], filter_variables
 
 
+def image_manifest(module, image_id, tags):
+    try:
+        return packer.manifest_from_tags(tags)
+    except packer.ManifestError as e:
+        module.fail_json(msg="{0} ({1}): rebuild it with force=true".format(e, image_id))
+
+
 def reuse(module, ec2, image):
     params = module.params
     tags = amis.image_tags(image)
@@ -284,6 +302,7 @@ def reuse(module, ec2, image):
         "amis": {module.region: image["ImageId"]},
         "tags": tags,
         "retagged": retagged,
+        "manifest": image_manifest(module, image["ImageId"], tags),
     }
 
 
@@ -314,15 +333,30 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         version=params["version"],
         build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    run, duration = packer.run_packer_build(
-        binary,
-        params["template"],
-        variables,
-        log_path=params["log_path"],
-        env=packer_env(module),
-        timeout=params["timeout"],
-    )
+    # Where the bake play leaves its manifest (playbooks/files/packer/bake.yml fetches it there): a file of ours,
+    # mode 0600, read once Packer is done and removed.
+    handle, manifest_path = tempfile.mkstemp(prefix="jenkins-ha-manifest-", suffix=".json")
+    os.close(handle)
+    env = packer_env(module)
+    env[packer.MANIFEST_ENVIRONMENT] = manifest_path
+    try:
+        run, duration = packer.run_packer_build(
+            binary,
+            params["template"],
+            variables,
+            log_path=params["log_path"],
+            env=env,
+            timeout=params["timeout"],
+        )
+        manifest = packer.read_manifest_file(manifest_path)
+        manifest_tags = packer.manifest_tags(manifest)
+    except packer.ManifestError as e:
+        module.fail_json(msg="the image was built but its manifest cannot be recorded: {0}".format(e))
+    finally:
+        os.unlink(manifest_path)
     image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
+    if manifest_tags:
+        amis.create_tags(ec2, [image_id], manifest_tags)
     image = amis.get_image(ec2, image_id)
     return True, {
         "action": "build",
@@ -330,6 +364,7 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         "image_id": image_id,
         "amis": run.amis,
         "tags": amis.image_tags(image) if image else {},
+        "manifest": manifest,
         "duration": round(duration, 3),
     }
 
