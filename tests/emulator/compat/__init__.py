@@ -30,6 +30,8 @@ PATCHES: tuple[str, ...] = (
     "backup_selections",
     "backup_jobs",
     "backup_recovery_point_age",
+    "efs_contents",
+    "backup_restore_failure",
     "acm_imported_chain",
     "elbv2_alb_default_attributes",
     "ec2_security_group_rule_descriptions_return",
