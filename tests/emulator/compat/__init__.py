@@ -43,6 +43,8 @@ PATCHES: tuple[str, ...] = (
     "iam_logs_resources",
     "ec2_vpc_endpoint_private_dns",
     "elbv2_access_log_bucket",
+    "autoscaling_replacement_target_groups",
+    "autoscaling_unhealthy_replacement",
 )
 
 
