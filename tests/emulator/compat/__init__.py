@@ -26,6 +26,7 @@ PATCHES: tuple[str, ...] = (
     "ec2_image_launch_permission_visibility",
     "autoscaling_metrics_collection",
     "autoscaling_instance_refresh",
+    "autoscaling_instance_refresh_rollback",
     "backup_vault_missing_error",
     "backup_selections",
     "backup_jobs",

@@ -1,0 +1,150 @@
+"""Instance refresh preferences, bake time and rollback on the emulator: AWS's rules (botocore's RefreshPreferences
+documentation and the RollbackInstanceRefresh reference), refused where AWS refuses."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
+
+from .conftest import error_code
+
+
+def _stack(aws, capacity=2, protect=False):
+    ec2, autoscaling = aws("ec2"), aws("autoscaling")
+    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
+    vpc_id = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.4.0.0/24")["Subnet"]["SubnetId"]
+    ec2.create_launch_template(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[0]})
+    ec2.create_launch_template_version(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[1]})
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="g",
+        LaunchTemplate={"LaunchTemplateName": "grp", "Version": "1"},
+        MinSize=0,
+        MaxSize=4,
+        DesiredCapacity=capacity,
+        VPCZoneIdentifier=subnet_id,
+        NewInstancesProtectedFromScaleIn=protect,
+    )
+    return autoscaling, ec2, images
+
+
+def _poll(autoscaling, times=1):
+    for _unused in range(times):
+        refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="g")["InstanceRefreshes"][0]
+    return refresh
+
+
+def _group(autoscaling):
+    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
+
+
+def _images(ec2, group):
+    ids = [i["InstanceId"] for i in group["Instances"]]
+    return sorted(i["ImageId"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"])
+
+
+DESIRED = {"LaunchTemplate": {"LaunchTemplateName": "grp", "Version": "2"}}
+
+
+@pytest.mark.parametrize(
+    "preferences, desired, message",
+    [
+        ({"MaxHealthyPercentage": 100}, None, "requires MinHealthyPercentage"),
+        ({"MinHealthyPercentage": 0, "MaxHealthyPercentage": 150}, None, "cannot be greater than 100"),
+        ({"AutoRollback": True}, None, "requires a DesiredConfiguration"),
+        (
+            {"AutoRollback": True},
+            {"LaunchTemplate": {"LaunchTemplateName": "grp", "Version": "$Latest"}},
+            "$Latest or $Default",
+        ),
+    ],
+)
+def test_refused_preferences(aws, compat_patch, preferences, desired, message):
+    autoscaling, _unused, _unused = _stack(aws)
+    with compat_patch(autoscaling_instance_refresh):
+        extra = {"DesiredConfiguration": desired} if desired else {}
+        with pytest.raises(ClientError) as refused:
+            autoscaling.start_instance_refresh(AutoScalingGroupName="g", Preferences=preferences, **extra)
+        assert error_code(refused) == "ValidationError" and message in str(refused.value)
+
+
+def test_defaults_are_awss(aws, compat_patch):
+    autoscaling, _unused, _unused = _stack(aws)
+    with compat_patch(autoscaling_instance_refresh):
+        autoscaling.start_instance_refresh(AutoScalingGroupName="g")
+        preferences = _poll(autoscaling)["Preferences"]
+    assert preferences["ScaleInProtectedInstances"] == "Wait" and preferences["MinHealthyPercentage"] == 90
+
+
+@pytest.mark.parametrize("mode, replaced", [("Refresh", 2), ("Ignore", 0)])
+def test_protected_instances_refresh_or_ignore(aws, compat_patch, mode, replaced):
+    autoscaling, ec2, images = _stack(aws, protect=True)
+    before = {i["InstanceId"] for i in _group(autoscaling)["Instances"]}
+    with compat_patch(autoscaling_instance_refresh):
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences={"ScaleInProtectedInstances": mode}
+        )
+        assert _poll(autoscaling, 2)["Status"] == "Successful"
+    group = _group(autoscaling)
+    assert len(before - {i["InstanceId"] for i in group["Instances"]}) == replaced
+    assert group["LaunchTemplate"]["Version"] == "2"
+    assert _images(ec2, group).count(images[1]) == replaced
+
+
+def test_protected_instances_wait_until_unprotected_and_fail_after_the_hour(aws, compat_patch, monkeypatch):
+    autoscaling, ec2, images = _stack(aws, protect=True)
+    ids = sorted(i["InstanceId"] for i in _group(autoscaling)["Instances"])
+    with compat_patch(autoscaling_instance_refresh):
+        autoscaling.start_instance_refresh(AutoScalingGroupName="g", DesiredConfiguration=DESIRED)
+        refresh = _poll(autoscaling, 3)
+        assert refresh["Status"] == "InProgress" and ids[0] in refresh["StatusReason"]
+        # Still waiting: the group keeps its configuration.
+        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "1"
+        autoscaling.set_instance_protection(AutoScalingGroupName="g", InstanceIds=ids, ProtectedFromScaleIn=False)
+        assert _poll(autoscaling)["Status"] == "Successful"
+        assert _images(ec2, _group(autoscaling)) == [images[1]] * 2
+
+        autoscaling.set_instance_protection(
+            AutoScalingGroupName="g",
+            InstanceIds=[i["InstanceId"] for i in _group(autoscaling)["Instances"]],
+            ProtectedFromScaleIn=True,
+        )
+        monkeypatch.setattr(autoscaling_instance_refresh, "PROTECTED_WAIT_SECONDS", 0)
+        autoscaling.start_instance_refresh(AutoScalingGroupName="g")
+        refresh = _poll(autoscaling, 2)
+        assert refresh["Status"] == "Failed" and "scale-in protection" in refresh["StatusReason"]
+
+
+def test_stock_moto_lacks_rollback(aws, compat_patch):
+    compat_patch.stock(autoscaling_instance_refresh_rollback)
+    autoscaling, _unused, _unused = _stack(aws)
+    with compat_patch(autoscaling_instance_refresh):
+        autoscaling.start_instance_refresh(AutoScalingGroupName="g", DesiredConfiguration=DESIRED)
+        with pytest.raises((NotImplementedError, ClientError)):
+            autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
+
+
+def test_rollback_while_baking_restores_the_previous_version_and_image(aws, compat_patch):
+    autoscaling, ec2, images = _stack(aws)
+    with compat_patch(autoscaling_instance_refresh), compat_patch(autoscaling_instance_refresh_rollback):
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName="g",
+            DesiredConfiguration=DESIRED,
+            Preferences={"MinHealthyPercentage": 0, "MaxHealthyPercentage": 100, "BakeTime": 3600},
+        )
+        assert _poll(autoscaling, 2)["Status"] == "Baking"
+        assert _images(ec2, _group(autoscaling)) == [images[1]] * 2
+        autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
+        assert _poll(autoscaling)["Status"] == "RollbackSuccessful"
+        group = _group(autoscaling)
+        assert group["LaunchTemplate"]["Version"] == "1" and _images(ec2, group) == [images[0]] * 2
+        with pytest.raises(ClientError) as over:
+            autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
+        assert error_code(over) == "ActiveInstanceRefreshNotFound"
+
+        autoscaling.start_instance_refresh(AutoScalingGroupName="g")
+        with pytest.raises(ClientError) as irreversible:
+            autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
+        assert error_code(irreversible) == "IrreversibleInstanceRefresh"
