@@ -56,6 +56,7 @@ SSM_NAMES = {
     "agent_label": "agent/label",
     "controller_url": "controller/url",
     "controller_log_group": "controller/log-group",
+    "agent_log_group": "agent/log-group",
     "admin_username": "controller/admin-username",
     "admin_password": "controller/admin-password",
     "ssh_private_key": "keys/ssh-private-key",

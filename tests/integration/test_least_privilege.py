@@ -41,13 +41,14 @@ STACK = "demo"
 PATH = "/jenkins-ha/demo/"
 PLUGIN_TAG = "ec2-fleet-plugin:cloud-name"
 # Every parameter each role reads at boot (playbooks/boot.yml, roles/jenkins_controller/tasks/ssm.yml).
-AGENT_READS = ("keys/ssh-public-key",)
+AGENT_READS = ("keys/ssh-public-key", "agent/log-group")
 CONTROLLER_READS = (
     "efs/file-system-id",
     "efs/access-point-id",
     "controller/url",
     "agent/asg-name",
     "agent/label",
+    "controller/log-group",
     "stack/region",
     "controller/admin-username",
     "controller/admin-password",
@@ -441,3 +442,28 @@ def test_the_controller_passes_no_role(stack):
         for a in (stack["account"],)
         for r in (STACK + "-agent", STACK + "-controller", "admin")
     )
+
+
+# --- the CloudWatch agent on each instance (roles/cloudwatch_agent) -----------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["agent", "controller"])
+def test_the_cloudwatch_agent_reads_its_log_group_and_ships_only_there(stack, role):
+    """The record its boot reads, then what the agent calls with the configuration it gets (aws/amazon-cloudwatch-agent
+    v1.300071.0, plugins/outputs/cloudwatchlogs/internal/pusher/target.go: CreateLogStream and PutLogEvents;
+    CreateLogGroup only for a missing group: refused, so no group escapes logs.yml's key and retention). The agent
+    sends no metric (node exporter does): cloudwatch:PutMetricData is refused."""
+    ssm, logs = client_as(stack, role, "ssm"), client_as(stack, role, "logs")
+    group = ssm.get_parameter(Name=PATH + role + "/log-group")["Parameter"]["Value"]
+    assert group == "/jenkins-ha/demo/" + role
+    stream = "i-0123456789abcdef0/boot"
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    event = [{"timestamp": 1796565895938, "message": "jenkins-ha-boot: started"}]
+    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=event)
+    assert denied(logs.create_log_group, logGroupName=group + "-new")
+    metric = [{"MetricName": "mem_used_percent", "Value": 1.0}]
+    assert denied(client_as(stack, role, "cloudwatch").put_metric_data, Namespace="CWAgent", MetricData=metric)
+
+
+def test_the_agent_reads_no_other_log_group_record(stack):
+    assert denied(client_as(stack, "agent", "ssm").get_parameter, Name=PATH + "controller/log-group")
