@@ -182,8 +182,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import a
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_auto_scaling_groups
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import template_lookups
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import describe_instances
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import autoscaling
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import aws
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostnames as hostname_sources
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars as schema
 
@@ -344,7 +347,7 @@ class InventoryModule(AWSInventoryBase):
                         "{0}: '{1}' must be true or false, got {2!r}".format(self.NAME, key, value)
                     )
         extra = self.get_option("extra_hostvars") or []
-        unknown = sorted(set(extra) - set(aws.instance_hostvar_names()) - {"all"})
+        unknown = sorted(set(extra) - set(schema.instance_hostvar_names()) - {"all"})
         if unknown:
             raise AnsibleParserError(
                 "{0}: extra_hostvars {1} are not DescribeInstances fields (snake_case, as aws_ec2 names them)".format(
@@ -368,11 +371,11 @@ class InventoryModule(AWSInventoryBase):
         boto_filters = ansible_dict_to_boto3_filter_list(filters)
         extra = frozenset(self.get_option("extra_hostvars") or ())
         every = "all" in extra
-        unused = aws.unused_elements_pattern(extra)
+        unused = schema.unused_elements_pattern(extra)
         records = []
         try:
             for region in regions:
-                instances = aws.describe_instances(self.client("ec2", region=region), boto_filters, unused)
+                instances = describe_instances(self.client("ec2", region=region), boto_filters, unused)
                 facts = self._autoscaling_facts(region, instances) if self.get_option("autoscaling") else {}
                 for instance in instances:
                     records.append(self._record(instance, extra, every, facts.get(instance["InstanceId"])))
@@ -391,9 +394,9 @@ class InventoryModule(AWSInventoryBase):
                     types[instance["InstanceId"]] = instance.get("InstanceType")
         if not names:
             return {}
-        groups = aws.describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
-        plan = autoscaling.plan_template_lookups(groups)
-        images = autoscaling.resolve_template_images(self.client("ec2", region=region), plan) if plan else {}
+        groups = describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
+        lookups = template_lookups(groups)
+        images = resolve_images(self.client("ec2", region=region), lookups) if lookups else {}
         return autoscaling.instance_facts(groups, images, types)
 
     @staticmethod

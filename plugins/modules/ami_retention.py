@@ -154,22 +154,23 @@ deleted_snapshot_ids:
 
 import datetime
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.common import AnsibleAMIRetentionError
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.images import delete_snapshot
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.images import deregister_image
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.images import describe_launch_permissions
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.images import describe_own_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.policy import plan_retention
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.policy import shared_description
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.references import find_references
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import deregister_image
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import describe_images
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import describe_launch_permissions
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.snapshots import delete_snapshot
 
 
 def plan(module, ec2, autoscaling, ssm):
     params = module.params
-    images = describe_own_images(ec2)
+    # Every image the account owns: the retention candidates and, for snapshot safety, all the others.
+    images = describe_images(ec2, Owners=["self"])
     references = find_references(ec2, autoscaling, ssm)
     now = datetime.datetime.now(datetime.timezone.utc)
 
@@ -242,7 +243,7 @@ def main():
     ssm = module.client("ssm") if module.params["protect_ssm_selected"] else None
     try:
         changed, diff, result = ensure_retention(module, ec2, autoscaling, ssm)
-    except AnsibleAMIRetentionError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, diff=diff, **camel_dict_to_snake_dict(result))
 

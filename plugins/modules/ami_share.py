@@ -165,14 +165,19 @@ diff:
   type: dict
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import kms
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2 import images
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2 import snapshots
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.tagging import create_tags
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import snapshot_ids
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import tag_dict
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import sharing
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import sts
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.common import AnsibleImageError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._kms import keys
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._kms.common import AnsibleKMSError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._sts.roles import assume_role
 
 
 class ShareError(Exception):
@@ -180,7 +185,7 @@ class ShareError(Exception):
 
 
 def load_image(ec2, image_id):
-    image = amis.get_image(ec2, image_id)
+    image = images.get_image(ec2, image_id)
     if not image:
         raise ShareError("AMI {0} does not exist in this region or is not visible to this account".format(image_id))
     return image
@@ -197,8 +202,8 @@ def check_kms(kms_client, snapshots, accounts):
             problems.append("snapshot {0} is encrypted but reports no KMS key".format(snapshot_id))
             continue
         try:
-            metadata = kms.describe_key(kms_client, key_id)
-        except AnsibleImageError as e:
+            metadata = keys.describe_key(kms_client, key_id)
+        except AnsibleKMSError as e:
             problems.append(
                 "snapshot {0} is encrypted with KMS key {1}, which this account cannot read ({2}); the key's owner "
                 "must allow the target accounts {3} on it".format(
@@ -208,8 +213,8 @@ def check_kms(kms_client, snapshots, accounts):
             continue
         policy, grants = {}, []
         if metadata.get("KeyManager") != "AWS" and accounts:
-            policy = kms.get_key_policy(kms_client, metadata["KeyId"])
-            grants = kms.list_grants(kms_client, metadata["KeyId"])
+            policy = keys.get_key_policy(kms_client, metadata["KeyId"])
+            grants = keys.list_grants(kms_client, metadata["KeyId"])
         problem = sharing.kms_key_problem(snapshot_id, key_id, metadata, policy, grants, accounts)
         if problem:
             problems.append(problem)
@@ -220,7 +225,9 @@ def check_kms(kms_client, snapshots, accounts):
 def ensure_snapshot_permissions(ec2, snapshot_list, accounts, state, purge, check_mode):
     before, after, changed = {}, {}, False
     for snapshot_id in snapshot_list:
-        current, public = sharing.volume_permission_accounts(amis.describe_create_volume_permissions(ec2, snapshot_id))
+        current, public = sharing.volume_permission_accounts(
+            snapshots.describe_create_volume_permissions(ec2, snapshot_id)
+        )
         desired = sharing.desired_set(current, accounts, state, purge)
         add = [{"UserId": a} for a in sorted(desired - current)]
         remove = [{"UserId": a} for a in sorted(current - desired)]
@@ -230,14 +237,14 @@ def ensure_snapshot_permissions(ec2, snapshot_list, accounts, state, purge, chec
         if add or remove:
             changed = True
             if not check_mode:
-                amis.modify_create_volume_permissions(ec2, snapshot_id, add=add, remove=remove)
+                snapshots.modify_create_volume_permissions(ec2, snapshot_id, add=add, remove=remove)
     return changed, before, after
 
 
 def copy_tags(module, image, accounts, check_mode):
     """Create the AMI's tags in each destination account the role template covers."""
     wanted_keys = module.params["copy_tags"]
-    tags = {k: v for k, v in amis.image_tags(image).items() if not k.startswith("aws:")}
+    tags = {k: v for k, v in tag_dict(image).items() if not k.startswith("aws:")}
     if wanted_keys:
         tags = {k: v for k, v in tags.items() if k in wanted_keys}
     sts_client = module.client("sts")
@@ -246,10 +253,10 @@ def copy_tags(module, image, accounts, check_mode):
         role_arn = sharing.tag_role_arn(module.params["copy_tags_role_arn"], account)
         if not role_arn or not tags:
             continue
-        credentials = sts.assume_role(sts_client, role_arn, "jenkins-ha-ami-share")
+        credentials = assume_role(sts_client, role_arn, "jenkins-ha-ami-share")
         target = module.client("ec2", **credentials)
-        shared = amis.get_image(target, image["ImageId"])
-        current = amis.image_tags(shared) if shared else {}
+        shared = images.get_image(target, image["ImageId"])
+        current = tag_dict(shared) if shared else {}
         if not shared and not check_mode:
             raise ShareError(
                 "AMI {0} is not visible in account {1} after sharing; cannot copy its tags there".format(
@@ -261,7 +268,7 @@ def copy_tags(module, image, accounts, check_mode):
             changed = True
             copied[account] = missing
             if not check_mode:
-                amis.create_tags(target, [image["ImageId"]], missing)
+                create_tags(target, [image["ImageId"]], missing)
     return changed, copied
 
 
@@ -271,19 +278,19 @@ def ensure(module, ec2):
     accounts = sorted(set(params["accounts"]))
     image = load_image(ec2, params["image_id"])
 
-    current = sharing.launch_permission_sets(amis.describe_launch_permissions(ec2, image["ImageId"]))
+    current = sharing.launch_permission_sets(images.describe_launch_permissions(ec2, image["ImageId"]))
     desired, add, remove = sharing.plan_launch_permissions(
         current, accounts, params["organization_arns"], params["organizational_unit_arns"], state, purge
     )
-    snapshot_list = amis.snapshot_ids(image)
+    snapshot_list = snapshot_ids(image)
     if state == "present" and params["check_kms_access"] and snapshot_list:
-        check_kms(module.client("kms"), amis.describe_snapshots(ec2, snapshot_list), sorted(desired["accounts"]))
+        check_kms(module.client("kms"), snapshots.describe_snapshots(ec2, snapshot_list), sorted(desired["accounts"]))
         if desired["organization_arns"] or desired["organizational_unit_arns"]:
             module.warn("KMS key access for organizations and OUs is not checked; the key policy must allow them")
 
     changed = bool(add or remove)
     if changed and not module.check_mode:
-        amis.modify_launch_permissions(ec2, image["ImageId"], add=add, remove=remove)
+        images.modify_launch_permissions(ec2, image["ImageId"], add=add, remove=remove)
 
     result = {"image_id": image["ImageId"], "launch_permissions": sharing.sorted_permissions(desired)}
     before = {"launch_permissions": sharing.sorted_permissions(current)}
@@ -337,7 +344,7 @@ def main():
         changed, result = ensure(module, ec2)
     except ShareError as e:
         module.fail_json(msg=str(e))
-    except AnsibleImageError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)
 

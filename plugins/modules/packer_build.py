@@ -232,8 +232,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import packer
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.common import AnsibleEC2Error
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import get_image
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.tagging import create_tags
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import tag_dict
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.common import AnsibleImageError
 
 # Variables the module sets itself; callers must not pass them in variables/build_variables.
 OWN_VARIABLES = ("role", "base", "region", "kms_key_id", "input_hash", "commit", "version", "build_time")
@@ -289,11 +292,11 @@ def image_manifest(module, image_id, tags):
 
 def reuse(module, ec2, image):
     params = module.params
-    tags = amis.image_tags(image)
+    tags = tag_dict(image)
     wanted = {contract.AMI_TAG_COMMIT: params["commit"], contract.AMI_TAG_VERSION: params["version"]}
     retagged = {k: v for k, v in wanted.items() if tags.get(k) != v} if params["retag"] else {}
     if retagged and not module.check_mode:
-        amis.create_tags(ec2, [image["ImageId"]], retagged)
+        create_tags(ec2, [image["ImageId"]], retagged)
     tags.update(retagged)
     return bool(retagged), {
         "action": "reuse",
@@ -356,14 +359,14 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         os.unlink(manifest_path)
     image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
     if manifest_tags:
-        amis.create_tags(ec2, [image_id], manifest_tags)
-    image = amis.get_image(ec2, image_id)
+        create_tags(ec2, [image_id], manifest_tags)
+    image = get_image(ec2, image_id)
     return True, {
         "action": "build",
         "built": True,
         "image_id": image_id,
         "amis": run.amis,
-        "tags": amis.image_tags(image) if image else {},
+        "tags": tag_dict(image) if image else {},
         "manifest": manifest,
         "duration": round(duration, 3),
     }
@@ -431,7 +434,7 @@ def main():
             rc=e.rc,
             log_path=e.log_path,
         )
-    except AnsibleImageError as e:
+    except AnsibleEC2Error as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)
 

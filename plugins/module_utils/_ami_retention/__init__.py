@@ -5,6 +5,6 @@
 
 """AMI retention for jenkins_ha.aws.ami_retention.
 
-common: error type; images/usage: boto3 calls (EC2, Auto Scaling, SSM); references: which AMIs are in use and
-why; policy: the pure keep/delete decision.
+references: which AMIs are in use and why (through the calls of _ec2/ and _autoscaling/, and ssm: the stacks'
+AMI selections); policy: the pure keep/delete decision.
 """

@@ -15,22 +15,14 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import AMI
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import AMI_TAG_BUILD_TIME
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import AMI_TAG_ROLE
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import TAG_STACK
-
-
-def tag_dict(image):
-    return {tag["Key"]: tag["Value"] for tag in image.get("Tags") or []}
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import snapshot_ids
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import tag_dict
 
 
 def parse_creation_date(value):
     """EC2's CreationDate (2024-05-01T10:20:30.000Z) as an aware datetime."""
     text = value.rstrip("Z").split(".")[0]
     return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
-
-
-def snapshot_ids(image):
-    return [
-        m["Ebs"]["SnapshotId"] for m in image.get("BlockDeviceMappings") or [] if m.get("Ebs", {}).get("SnapshotId")
-    ]
 
 
 def is_candidate(image, roles=None, stack=None):

@@ -12,6 +12,7 @@ can be asked for by name (``extra_hostvars``) and is converted like aws_ec2 does
 from __future__ import annotations
 
 import datetime
+import re
 
 from ansible.module_utils.common.dict_transformations import _camel_to_snake
 
@@ -100,3 +101,47 @@ def build_hostvars(instance, extra=frozenset(), every=False):
     if profile is not None:
         hostvars["iam_instance_profile"] = {snake_key(k): v for k, v in profile.items()}
     return hostvars
+
+
+# DescribeInstances elements (EC2 query protocol names) of fields outside the default host variables, with the
+# host variable each would become. Network interfaces and block devices are most of every instance's XML.
+UNUSED_INSTANCE_ELEMENTS = {
+    "networkInterfaceSet": "network_interfaces",
+    "blockDeviceMapping": "block_device_mappings",
+    "metadataOptions": "metadata_options",
+    "cpuOptions": "cpu_options",
+    "capacityReservationSpecification": "capacity_reservation_specification",
+    "enclaveOptions": "enclave_options",
+    "maintenanceOptions": "maintenance_options",
+    "privateDnsNameOptions": "private_dns_name_options",
+    "hibernationOptions": "hibernation_options",
+    "stateReason": "state_reason",
+    "productCodes": "product_codes",
+    "networkPerformanceOptions": "network_performance_options",
+}
+
+
+def instance_hostvar_names():
+    """The host variable name (snake_case, as aws_ec2 converts it) of every field of an EC2 Instance, from the
+    service model botocore ships, plus the reservation's owner and id describe_instances copies in: what
+    extra_hostvars can name."""
+    import botocore.session  # pylint: disable=import-outside-toplevel
+
+    members = botocore.session.get_session().get_service_model("ec2").shape_for("Instance").members
+    return sorted({snake_key(name) for name in members} | {"owner_id", "reservation_id"})
+
+
+def unused_elements_pattern(wanted):
+    """A regex matching the elements of fields no host variable needs, or None when every field is wanted: for
+    module_utils/_ec2/instances.py's describe_instances(strip_elements=...).
+
+    ``wanted`` holds the extra host variables asked for (``all`` for every field).
+    """
+    if "all" in wanted:
+        return None
+    names = sorted(tag for tag, hostvar in UNUSED_INSTANCE_ELEMENTS.items() if hostvar not in wanted)
+    if not names:
+        return None
+    alternatives = "|".join(names).encode()
+    # None of these elements nests inside itself, so the first closing tag ends the element.
+    return re.compile(rb"<(" + alternatives + rb")(?:\s[^>/]*)?(?:/>|>.*?</\1>)", re.S)

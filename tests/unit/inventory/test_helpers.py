@@ -10,6 +10,8 @@ from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import _MI
 from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import lifecycle_group
 from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import lookup_path
 from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import parse_path
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import template_lookups
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import autoscaling
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostnames
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars
@@ -174,8 +176,8 @@ def test_template_versions_resolved_in_one_call_per_template():
         group("agents-pinned", {"LaunchTemplateName": "agent", "Version": "2"}, members=[member("i-2", "Pending")]),
         group("controller", {"LaunchTemplateId": "lt-c"}, members=[member("i-3")]),  # no version: $Default
     ]
-    plan = autoscaling.plan_template_lookups(groups)
-    images = autoscaling.resolve_template_images(ec2, plan)
+    plan = template_lookups(groups)
+    images = resolve_images(ec2, plan)
     assert len(ec2.calls) == 3  # lt-a by id, "agent" by name, lt-c: one call each, all versions at once
     facts = autoscaling.instance_facts(groups, images, {})
     assert facts["i-1"]["jenkins_ha_desired_image_id"] == "ami-3"
@@ -198,7 +200,7 @@ def test_many_templates_use_one_account_wide_call():
         )
         for n in range(6)
     ]
-    images = autoscaling.resolve_template_images(ec2, autoscaling.plan_template_lookups(groups))
+    images = resolve_images(ec2, template_lookups(groups))
     assert ec2.calls == [(None, ("$Latest", "$Default"))]
     facts = autoscaling.instance_facts(groups, images, {})
     assert [facts["i-{0}".format(n)]["jenkins_ha_desired_image_id"] for n in range(6)] == [
@@ -216,7 +218,7 @@ def test_mixed_instances_override_per_instance_type():
         ],
     }
     groups = [group("agents", mixed=mixed, members=[member("i-arm"), member("i-x86")])]
-    images = autoscaling.resolve_template_images(ec2, autoscaling.plan_template_lookups(groups))
+    images = resolve_images(ec2, template_lookups(groups))
     facts = autoscaling.instance_facts(groups, images, {"i-arm": "m6g.large", "i-x86": "m6i.large"})
     assert facts["i-arm"]["jenkins_ha_desired_image_id"] == "ami-arm"
     assert facts["i-x86"]["jenkins_ha_desired_image_id"] == "ami-x86"
@@ -232,7 +234,7 @@ def test_is_stale(image, desired, stale):
 
 def test_launch_configuration_groups_are_not_resolved():
     groups = [{"AutoScalingGroupName": "legacy", "LaunchConfigurationName": "lc", "Instances": [member("i-1")]}]
-    assert autoscaling.plan_template_lookups(groups) == {}
+    assert template_lookups(groups) == {}
     assert autoscaling.instance_facts(groups, {}, {})["i-1"]["jenkins_ha_desired_image_id"] is None
 
 
@@ -284,15 +286,13 @@ def test_extra_hostvars_are_converted_like_camel_dict_to_snake_dict():
     ],
 )
 def test_unused_elements_are_stripped_before_decoding(wanted, kept):
-    from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import aws
-
     xml = (
         b"<item><stateReason/><stateReason><code/><message/></stateReason><tagSet/>"
         b"<networkInterfaceSet><item><groupSet/></item></networkInterfaceSet><blockDeviceMapping/>"
         b"<groupSet><item>sg</item></groupSet><productCodesX>k</productCodesX></item>"
     )
-    stripped = aws.unused_elements_pattern(wanted).sub(b"", xml)
+    stripped = hostvars.unused_elements_pattern(wanted).sub(b"", xml)
     assert b"stateReason" not in stripped and b"blockDeviceMapping" not in stripped
     for element in kept:
         assert element in stripped
-    assert aws.unused_elements_pattern(frozenset(["all"])) is None
+    assert hostvars.unused_elements_pattern(frozenset(["all"])) is None

@@ -7,10 +7,10 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.common import ImageErrorHandler
+from .common import STSErrorHandler
 
 
-@ImageErrorHandler.common_error_handler("assume role")
+@STSErrorHandler.common_error_handler("assume role")
 @AWSRetry.jittered_backoff()
 def assume_role(client, role_arn, session_name):
     creds = client.assume_role(RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
