@@ -177,3 +177,32 @@ def test_follow_lists_each_status_once_and_stops_at_until_or_timeout(statuses, u
     )
     assert [step["status"] for step in history] == expected and len(calls) == polls
     assert refresh["Status"] == expected[-1]
+
+
+def test_scale_in_protection_of_new_and_running_instances_then_idempotent(group, capsys):
+    from ansible_collections.jenkins_ha.aws.plugins.modules import autoscaling_scale_in_protection as protection
+
+    autoscaling, _unused, _unused = group
+    ids, _unused = _ids(autoscaling)
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName="agents", NewInstancesProtectedFromScaleIn=False)
+    autoscaling.set_instance_protection(AutoScalingGroupName="agents", InstanceIds=ids, ProtectedFromScaleIn=False)
+    checked = run_module(
+        protection.main, capsys, name="agents", new_instances_protected=True, protected=True, _ansible_check_mode=True
+    )
+    assert checked["changed"] and checked["changed_instances"] == ids
+    assert not _ids(autoscaling)[1]["NewInstancesProtectedFromScaleIn"]
+    done = run_module(protection.main, capsys, name="agents", new_instances_protected=True, protected=True)
+    assert done["changed"] and done["diff"]["after"]["protected_instances"] == ids
+    described = _ids(autoscaling)[1]
+    assert described["NewInstancesProtectedFromScaleIn"] and all(
+        i["ProtectedFromScaleIn"] for i in described["Instances"]
+    )
+    again = run_module(protection.main, capsys, name="agents", new_instances_protected=True, protected=True)
+    assert again["changed"] is False
+
+    one = run_module(
+        protection.main, capsys, name="agents", protected=False, instance_ids=[ids[0], "i-0000000000000000f"]
+    )
+    assert one["changed_instances"] == [ids[0]] and one["not_in_group"] == ["i-0000000000000000f"]
+    missing = run_module(protection.main, capsys, name="nope", protected=True)
+    assert missing["failed"] and "run playbooks/asgs.yml first" in missing["msg"]
