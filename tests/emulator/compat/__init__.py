@@ -36,6 +36,7 @@ PATCHES: tuple[str, ...] = (
     "acm_imported_chain",
     "elbv2_alb_default_attributes",
     "ec2_security_group_rule_descriptions_return",
+    "ec2_network_acl_id_filter",
     "backup_plan_deleted_name",
     "kms_key_deletion_by_arn",
     "iam_ssm_parameter_resources",
