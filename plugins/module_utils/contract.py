@@ -47,6 +47,7 @@ SSM_PREFIX = "/jenkins-ha"
 SSM_NAMES = {
     "ami_controller": "ami/controller",
     "ami_agent": "ami/agent",
+    "ami_controller_jenkins": "ami/controller-jenkins",
     "region": "stack/region",
     "kms_key_arn": "kms/key-arn",
     "efs_file_system_id": "efs/file-system-id",

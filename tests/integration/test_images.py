@@ -78,11 +78,46 @@ def build_host(tmp_path_factory):
         yield host
 
 
+# What the stand-in bake records for the controller image: the real role writes the resolved set the same way
+# (roles/jenkins_controller/tasks/plugins.yml) and playbooks/files/packer/bake.yml fetches it the same way.
+STAND_IN_MANIFEST = {
+    "format": 1,
+    "jenkins": "2.568.2",
+    "java": 21,
+    "plugins": {"configuration-as-code": "2117.vc05a_0b_e6b_f4e", "structs": "353.v261ea_40a_80fb_"},
+}
+MANIFEST_BAKE_TASKS = """\
+    - name: Write the image's manifest as the controller role does
+      ansible.builtin.copy:
+        dest: /var/lib/jenkins-ha-bake/manifest.json
+        content: {manifest}
+        mode: "0644"
+      when: jenkins_ha_bake_role == 'controller'
+    - name: Hand the controller image's manifest to packer_build (as bake.yml does)
+      ansible.builtin.fetch:
+        src: /var/lib/jenkins-ha-bake/manifest.json
+        dest: "{{{{ lookup('ansible.builtin.env', 'JENKINS_HA_BAKE_MANIFEST') }}}}"
+        flat: true
+      when: jenkins_ha_bake_role == 'controller'
+"""
+
+
 @pytest.fixture(scope="module")
 def bake_inputs(tmp_path_factory):
     mode = bake_mode()
     roles_dir, variables = write_bake_inputs(tmp_path_factory.mktemp("bake"), mode, ROOT)
+    if mode == "minimal":
+        # The stand-in bake also leaves a controller manifest, so the record path runs without the real roles.
+        bake = Path(variables["bake_playbook"])
+        bake.write_text(
+            bake.read_text() + MANIFEST_BAKE_TASKS.format(manifest=json.dumps(json.dumps(STAND_IN_MANIFEST)))
+        )
     return mode, roles_dir, variables
+
+
+def recorded_manifest(ssm):
+    name = "/jenkins-ha/{0}/ami/controller-jenkins".format(STACK)
+    return json.loads(ssm.get_parameter(Name=name)["Parameter"]["Value"])
 
 
 def run_images(playbook, tmp, env, base_variables, bake_variables, roles_dir, commit, check=False):
@@ -166,12 +201,25 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
         if mode == "minimal":
             assert build_host.exec("cat", "/var/lib/jenkins-ha-bake/" + role).stdout.strip() == "one"
     assert tags_differ(ec2, first["controller"][1], first["agent"][1])
+    # The controller image's manifest: on the AMI's tags and recorded beside its id; the agent has none.
+    manifest = recorded_manifest(ssm)
+    assert manifest.pop("image_id") == first["controller"][1]
+    if mode == "minimal":
+        assert manifest == STAND_IN_MANIFEST
+    else:
+        assert (
+            set(manifest) == {"format", "jenkins", "java", "plugins"} and "configuration-as-code" in manifest["plugins"]
+        )
+    assert any(k.startswith("jenkins-ha:manifest-") for k in image_tags(ec2, first["controller"][1]))
+    assert not any(k.startswith("jenkins-ha:manifest-") for k in image_tags(ec2, first["agent"][1]))
     logs_after_build = log_sizes(tmp_path)
 
     # 2. Unchanged inputs, new commit: no Packer run, same AMIs, commit tag moved ("retag"). The controller's
     # recorded id has drifted meanwhile: only that parameter is written again, the agent's is left alone.
     controller_parameter = "/jenkins-ha/{0}/ami/controller".format(STACK)
     ssm.put_parameter(Name=controller_parameter, Value="ami-00000000000000000", Overwrite=True)
+    # The manifest record is lost too: Packer does not run, so it comes back from the reused AMI's tags.
+    ssm.delete_parameter(Name="/jenkins-ha/{0}/ami/controller-jenkins".format(STACK))
     agent_version = ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"]
     result, second, reuse_seconds = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee2")
     assert second == {r: ("reuse", first[r][1]) for r in ROLES}
@@ -180,7 +228,8 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
         assert image_tags(ec2, first[role][1])["jenkins-ha:commit"] == "c0ffee2"
     assert ssm.get_parameter(Name=controller_parameter)["Parameter"]["Value"] == first["controller"][1]
     assert ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"] == agent_version
-    assert result.changed() == 2  # the retag and the drifted controller parameter
+    assert recorded_manifest(ssm) == dict(manifest, image_id=first["controller"][1])
+    assert result.changed() == 3  # the retag, the drifted controller parameter and the lost manifest record
     print("images: build run {0:.1f} s, reuse run {1:.1f} s".format(build_seconds, reuse_seconds))
 
     # 3. A change in the agent role: check mode predicts a rebuild of the agent only and builds nothing.

@@ -49,6 +49,7 @@ def test_ssm_names_match(table):
         ("demo", "ami_controller", "/jenkins-ha/demo/ami/controller"),
         ("prod-eu", "efs_file_system_id", "/jenkins-ha/prod-eu/efs/file-system-id"),
         ("demo", "ssh_private_key", "/jenkins-ha/demo/keys/ssh-private-key"),
+        ("demo", "ami_controller_jenkins", "/jenkins-ha/demo/ami/controller-jenkins"),
         ("demo", "jenkins_settings", "/jenkins-ha/demo/jenkins/settings"),
         ("demo", "oidc_client_secret", "/jenkins-ha/demo/jenkins/oidc-client-secret"),
     ],
