@@ -205,3 +205,53 @@ def test_a_missing_kms_key_is_an_error_naming_kms_yml(emulator, playbook, step):
     check = playbook(step, inventory=DEMO, extra_vars=[{"jenkins_ha_stack_name": name}], check=True)
     assert check.rc == 0, check.output[-3000:]
     assert parameters(emulator, name) == {}
+
+
+def seed_image(emulator, name, manifest, image_id="ami-0123456789abcdef0"):
+    """What images.yml records for the stack's controller image: its id and, beside it, its manifest."""
+    ssm = emulator.client("ssm")
+    ssm.put_parameter(Name="/jenkins-ha/{0}/ami/controller".format(name), Value=image_id, Type="String")
+    if manifest is not None:
+        record = dict(manifest, image_id=manifest.get("image_id", image_id))
+        ssm.put_parameter(
+            Name="/jenkins-ha/{0}/ami/controller-jenkins".format(name), Value=json.dumps(record), Type="String"
+        )
+
+
+def test_settings_the_image_in_use_cannot_load_are_not_published(emulator, playbook, tmp_path):
+    """Pre-flight: the ldap settings are rendered as the controller renders them and held against the recorded
+    manifest of the controller image in use; an image without the ldap plugin refuses them, naming the key, and
+    nothing is written. The same settings on an image that has it are published."""
+    from tests.unit.filter.test_jenkins_preflight import manifest
+
+    name = "jp-" + uuid.uuid4().hex[:6]
+    stack_key(emulator, name)
+    extra = [ldap_stack(name), vault_file(tmp_path, {"jenkins_ha_ldap_manager_password": "bind-" + uuid.uuid4().hex})]
+    seed_image(emulator, name, manifest(drop=["ldap"]))
+    refused = playbook(CONFIGURE, inventory=DEMO, extra_vars=extra)
+    assert refused.rc != 0
+    output = " ".join(refused.output.split())
+    assert "The controller image ami-0123456789abcdef0 would not start with these Jenkins settings" in output, output[
+        -3000:
+    ]
+    assert "jenkins.securityRealm" in output and "Nothing was changed." in output
+    assert set(parameters(emulator, name)) == {"ami/controller", "ami/controller-jenkins"}
+
+    # The image has the ldap plugin, but a fragment sets an attribute its core deprecates: refused, naming it.
+    emulator.client("ssm").put_parameter(
+        Name="/jenkins-ha/{0}/ami/controller-jenkins".format(name),
+        Value=json.dumps(dict(manifest(), image_id="ami-0123456789abcdef0")),
+        Type="String",
+        Overwrite=True,
+    )
+    protocols = ldap_stack(name, jenkins_ha_casc_fragments=[{"jenkins": {"agentProtocols": ["JNLP4-connect"]}}])
+    deprecated = playbook(CONFIGURE, inventory=DEMO, extra_vars=[protocols, extra[1]])
+    assert deprecated.rc != 0
+    assert "jenkins.agentProtocols" in deprecated.output, deprecated.output[-3000:]
+    assert "jenkins/settings" not in parameters(emulator, name)
+
+    # The image has the ldap plugin: the settings go out.
+    published = playbook(CONFIGURE, inventory=DEMO, extra_vars=extra)
+    assert published.rc == 0, published.output[-4000:]
+    assert "Checked against the manifest of controller image ami-0123456789abcdef0." in published.output
+    assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["security_realm"] == "ldap"
