@@ -319,6 +319,29 @@ def packer_env(module):
     return packer.packer_environment(extra=extra)
 
 
+def run_bake(module, binary, variables):
+    """Run Packer; (machine-readable result, seconds, the manifest the bake left)."""
+    params = module.params
+    # Where the bake play leaves its manifest (playbooks/files/packer/bake.yml fetches it there): a file of ours,
+    # mode 0600, read once Packer is done and removed.
+    handle, manifest_path = tempfile.mkstemp(prefix="jenkins-ha-manifest-", suffix=".json")
+    os.close(handle)
+    env = packer_env(module)
+    env[packer.MANIFEST_ENVIRONMENT] = manifest_path
+    try:
+        run, duration = packer.run_packer_build(
+            binary,
+            params["template"],
+            variables,
+            log_path=params["log_path"],
+            env=env,
+            timeout=params["timeout"],
+        )
+        return run, duration, packer.read_manifest_file(manifest_path)
+    finally:
+        os.unlink(manifest_path)
+
+
 def build(module, ec2, input_hash, base_image_id, filter_variables):
     params = module.params
     binary = packer.find_packer(params["packer_path"])
@@ -336,27 +359,8 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         version=params["version"],
         build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    # Where the bake play leaves its manifest (playbooks/files/packer/bake.yml fetches it there): a file of ours,
-    # mode 0600, read once Packer is done and removed.
-    handle, manifest_path = tempfile.mkstemp(prefix="jenkins-ha-manifest-", suffix=".json")
-    os.close(handle)
-    env = packer_env(module)
-    env[packer.MANIFEST_ENVIRONMENT] = manifest_path
-    try:
-        run, duration = packer.run_packer_build(
-            binary,
-            params["template"],
-            variables,
-            log_path=params["log_path"],
-            env=env,
-            timeout=params["timeout"],
-        )
-        manifest = packer.read_manifest_file(manifest_path)
-        manifest_tags = packer.manifest_tags(manifest)
-    except packer.ManifestError as e:
-        module.fail_json(msg="the image was built but its manifest cannot be recorded: {0}".format(e))
-    finally:
-        os.unlink(manifest_path)
+    run, duration, manifest = run_bake(module, binary, variables)
+    manifest_tags = packer.manifest_tags(manifest)
     image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
     if manifest_tags:
         create_tags(ec2, [image_id], manifest_tags)
@@ -434,6 +438,8 @@ def main():
             rc=e.rc,
             log_path=e.log_path,
         )
+    except packer.ManifestError as e:
+        module.fail_json(msg="the image was built but its manifest cannot be recorded: {0}".format(e))
     except AnsibleEC2Error as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)
