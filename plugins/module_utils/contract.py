@@ -66,6 +66,7 @@ SSM_NAMES = {
     "jenkins_settings": "jenkins/settings",
     "ldap_manager_password": "jenkins/ldap-manager-password",
     "oidc_client_secret": "jenkins/oidc-client-secret",
+    "metrics_remote_scrape": "metrics/remote-scrape",
 }
 SSM_SECURE = (
     "admin_password",

@@ -41,7 +41,7 @@ STACK = "demo"
 PATH = "/jenkins-ha/demo/"
 PLUGIN_TAG = "ec2-fleet-plugin:cloud-name"
 # Every parameter each role reads at boot (playbooks/boot.yml, roles/jenkins_controller/tasks/ssm.yml).
-AGENT_READS = ("keys/ssh-public-key", "agent/log-group")
+AGENT_READS = ("keys/ssh-public-key", "metrics/remote-scrape", "agent/log-group")
 CONTROLLER_READS = (
     "efs/file-system-id",
     "efs/access-point-id",

@@ -52,6 +52,7 @@ def test_ssm_names_match(table):
         ("demo", "ami_controller_jenkins", "/jenkins-ha/demo/ami/controller-jenkins"),
         ("demo", "jenkins_settings", "/jenkins-ha/demo/jenkins/settings"),
         ("demo", "oidc_client_secret", "/jenkins-ha/demo/jenkins/oidc-client-secret"),
+        ("demo", "metrics_remote_scrape", "/jenkins-ha/demo/metrics/remote-scrape"),
     ],
 )
 def test_ssm_parameter_name(stack, key, expected):

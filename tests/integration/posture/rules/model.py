@@ -41,6 +41,8 @@ class Expectations:
     efs_tls: bool = False
     alarm_sns_topic: bool = False
     alb_access_logs: bool = True
+    metrics_scraper_cidrs: tuple = ()
+    metrics_scraper_security_group_id: str = ""
 
     @classmethod
     def from_stack_vars(cls, stack_vars):
@@ -55,6 +57,8 @@ class Expectations:
             efs_tls=bool(stack_vars.get("jenkins_ha_efs_tls", False)),
             alarm_sns_topic=bool(stack_vars.get("jenkins_ha_alarm_sns_topic", False)),
             alb_access_logs=bool(stack_vars.get("jenkins_ha_alb_access_logs", True)),
+            metrics_scraper_cidrs=tuple(stack_vars.get("jenkins_ha_metrics_scraper_cidrs", ())),
+            metrics_scraper_security_group_id=stack_vars.get("jenkins_ha_metrics_scraper_security_group_id", ""),
         )
 
     @classmethod

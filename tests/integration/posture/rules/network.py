@@ -7,6 +7,8 @@ WORLD = ("0.0.0.0/0", "::/0")
 # callers: boot.yml reads SSM; the EC2 Fleet plugin calls EC2 and Auto Scaling). A replacement controller in a
 # surviving zone needs each of them without the NAT gateway of another zone.
 BOOT_PATH_SERVICES = ("ssm", "ec2", "autoscaling")
+# roles/node_exporter's port on both images (playbooks/network.yml opens it to the stack's scraper only).
+NODE_EXPORTER_PORT = 9100
 
 
 def _sources(permission):
@@ -53,10 +55,12 @@ def security_group_findings(state, expect):
             tcp(expect.inbound_agent_port, "sg", ids["agent"]),
             tcp(expect.jenkins_port, "sg", ids["agent"]),
         }
+    scraper = _scraper_sources(expect)
+    controller_allowed |= scraper
     allowed_ingress = {
         "alb": alb_sources,
         "controller": controller_allowed,
-        "agent": {tcp(22, "sg", ids["controller"])} | admin,
+        "agent": {tcp(22, "sg", ids["controller"])} | admin | scraper,
         "efs": {tcp(2049, "sg", ids["controller"])},
         "endpoints": {tcp(443, "sg", ids["controller"]), tcp(443, "sg", ids["agent"])},
     }
@@ -64,6 +68,7 @@ def security_group_findings(state, expect):
     # packages, the build's sources) via NAT.
     allowed_egress = {"alb": {tcp(expect.jenkins_port, "sg", ids["controller"])}, "efs": set(), "endpoints": set()}
 
+    findings += _missing_scraper_findings(state, ids, scraper)
     for group in state.security_groups:
         role = next((r for r, gid in ids.items() if gid and gid == group["GroupId"]), None)
         where = "security group {0} ({1})".format(group["GroupId"], group["GroupName"])
@@ -85,6 +90,31 @@ def security_group_findings(state, expect):
                     findings.append(
                         "{0}: {1} rule not in the least-privilege design: {2}".format(where, direction, text)
                     )
+    return findings
+
+
+def _scraper_sources(expect):
+    """Node exporter's sources on the instance groups: exactly the stack's scraper networks and group, none without."""
+    sources = {("tcp", NODE_EXPORTER_PORT, NODE_EXPORTER_PORT, "cidr", c) for c in expect.metrics_scraper_cidrs}
+    if expect.metrics_scraper_security_group_id:
+        sources.add(("tcp", NODE_EXPORTER_PORT, NODE_EXPORTER_PORT, "sg", expect.metrics_scraper_security_group_id))
+    return sources
+
+
+def _missing_scraper_findings(state, ids, scraper):
+    """A scraper the description names but a group does not admit: Prometheus would see the instances as down."""
+    findings = []
+    for role in ("controller", "agent"):
+        group = next((g for g in state.security_groups if ids[role] and g["GroupId"] == ids[role]), None)
+        if group is None:
+            continue
+        present = {rule[:5] for rule in _rules(group.get("IpPermissions"))}
+        for rule in sorted(scraper - present):
+            findings.append(
+                "security group {0} ({1}): node exporter not open to the metrics scraper {2}".format(
+                    group["GroupId"], group["GroupName"], rule[4]
+                )
+            )
     return findings
 
 
