@@ -7,6 +7,7 @@ behaviour comes from the compatibility layer (autoscaling_unhealthy_replacement,
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -134,3 +135,56 @@ def test_drill_follows_the_replacement_and_reports(playbook, controller, tmp_pat
     assert new != old and new == report["new_instance_id"] and report["old_instance_id"] == old
     assert (lifecycle, health) == ("InService", "Healthy")
     assert targets.get(new) == "healthy"
+
+
+WARM_POOL_PLAY = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: The controller's warm pool
+      jenkins_ha.aws.autoscaling_warm_pool:
+        region: us-east-1
+        auto_scaling_group: {group}
+        state: {state}
+        min_size: 1
+        pool_state: Stopped
+      register: pool
+    - name: Show it
+      ansible.builtin.debug:
+        msg: "warm pool changed={{{{ pool.changed }}}}"
+"""
+
+
+def test_warm_pool_module_converges_and_the_drill_models_it(playbook, controller, tmp_path):
+    autoscaling, _unused, _unused = controller
+    group = f"{STACK}-controller"
+
+    def run(state, check=False):
+        path = tmp_path / f"warm-{state}.yml"
+        path.write_text(WARM_POOL_PLAY.format(group=group, state=state))
+        result = playbook(path, check=check, diff=True)
+        assert result.rc == 0, result.output[-3000:]
+        return result.changed()
+
+    assert run("present") == 1
+    configuration = autoscaling.describe_warm_pool(AutoScalingGroupName=group)["WarmPoolConfiguration"]
+    assert (configuration["MinSize"], configuration["PoolState"]) == (1, "Stopped")
+    assert run("present") == 0
+
+    result = _drill(playbook, f"jenkins_ha_drill_confirm={STACK}", check=True)
+    assert result.rc == 0, result.output[-3000:]
+    # The model reads the pool from the group: the stack's column is the warm-pool column now (terminate: 165/115).
+    expected = failover_rto(dict(SETTINGS, warm_pool=True), kill="terminate")["modelled"]
+    totals = re.search(r"total\s+(\d+)\s+(\d+)\s+(\d+)", result.output)
+    assert totals and [int(x) for x in totals.groups()] == [
+        expected["aws_defaults"],
+        expected["stack"],
+        expected["warm_pool"],
+    ]
+    assert (
+        expected["stack"] == expected["warm_pool"] < failover_rto(dict(SETTINGS), kill="terminate")["modelled"]["stack"]
+    )
+
+    assert run("absent") == 1
+    assert not autoscaling.describe_warm_pool(AutoScalingGroupName=group).get("WarmPoolConfiguration")
