@@ -76,6 +76,25 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@echo "    $(BIN)/python -c \"import boto3; print(boto3.client('ec2','us-east-1').describe_vpcs()['Vpcs'])\""
 	@echo "Stop it with 'make emulator-stop'."
 
+.PHONY: demo-drills
+DRILLS_DIR ?= tests/output/drills
+
+demo-drills: ## Failover drill (and restore drill) against the running demo stack; prints the tables, JSON in $(DRILLS_DIR)
+	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
+	  { echo "The emulator is not running: run 'make demo' first." >&2; exit 1; }
+	@mkdir -p $(DRILLS_DIR)
+	$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/failover_drill.yml \
+	  -e jenkins_ha_drill_confirm=demo -e jenkins_ha_drill_kill=$${KILL:-terminate} -e jenkins_ha_drill_poll_interval=1 \
+	  -e jenkins_ha_drill_report=$(abspath $(DRILLS_DIR))/failover.json
+	@# The restore drill writes its marker on the controller over SSH: the demo's emulated controller has no host, so
+	@# it runs only when DEMO_CONTROLLER_INVENTORY names an inventory with a reachable `controller` group.
+	@if [ ! -f playbooks/restore_drill.yml ]; then echo "No playbooks/restore_drill.yml: restore drill skipped."; \
+	elif [ -z "$${DEMO_CONTROLLER_INVENTORY:-}" ]; then \
+	  echo "Restore drill skipped: set DEMO_CONTROLLER_INVENTORY=<jenkins_ec2 inventory of a reachable controller>."; \
+	else $(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo -i "$$DEMO_CONTROLLER_INVENTORY" \
+	  playbooks/restore_drill.yml -e jenkins_ha_drill_confirm=demo \
+	  -e jenkins_ha_drill_report=$(abspath $(DRILLS_DIR))/restore.json; fi
+
 posture: venv ## Security posture check of the demo stack on the running emulator (after `make demo`)
 	@$(EMULATOR_ENV) $(BIN)/python -m tests.integration.posture --stack demo --vars inventory/demo/group_vars/all.yml
 
