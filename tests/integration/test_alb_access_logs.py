@@ -1,8 +1,8 @@
 """alb.yml (issue 20 items 10 and 13): run alone before network.yml it fails naming the playbook to run first and
 creates nothing (check mode notes the skip); after it, the load balancer writes access logs to the stack's bucket:
 SSE-S3 (the only encryption ELB log delivery supports), ACLs off, public access blocked, a policy that lets only the
-region's ELB log writer put objects under the stack's prefix and denies every request without TLS, and a lifecycle
-rule expiring the logs after the stack's log retention. A rerun changes nothing; the posture check passes on it."""
+region's ELB log writer put objects under the stack's prefix and denies every request without TLS, versioning, and a
+lifecycle rule expiring the logs after the stack's log retention and their noncurrent versions 30 days later. A rerun changes nothing; the posture check passes on it."""
 
 import json
 
@@ -84,6 +84,9 @@ def test_access_logs_go_to_a_private_tls_only_expiring_bucket(emulator, playbook
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
     assert rule["Status"] == "Enabled" and rule["Expiration"] == {"Days": 365}
+    # Versioned: an overwritten or deleted log stays 30 days as a noncurrent version, then goes.
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
 
     rerun = playbook(ALB, inventory=DEMO, extra_vars=STACK)
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-3000:]
