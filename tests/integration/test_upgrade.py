@@ -1,0 +1,212 @@
+"""playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the two groups on an old image, the new
+image recorded with its manifest, launch template versions for both, and the Jenkins stand-in as the controller
+with an EC2 Fleet cloud over the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
+Order matters (one stack, --dist loadfile): check mode, an agent roll aborted on a busy agent, the agents rolled
+with a busy one drained then replaced, the controller rolled, the idle rerun.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from tests.integration.harness import ROOT
+from tests.integration.test_standin_fleet import casc, fake, fleet_nodes, get, start
+from tests.unit.fakes.test_jenkins_standin_jcasc import PASSWORD
+from tests.unit.jenkins_controller.test_casc_template import pinned_plugins
+
+DEMO = ROOT / "inventory" / "demo"
+UPGRADE = ROOT / "playbooks" / "upgrade.yml"
+STACK = "upgrade"
+CONTROLLER, AGENT = f"{STACK}-controller", f"{STACK}-agent"
+
+
+def manifest(image_id):
+    """The controller image's manifest as images.yml records it: the role's core, Java 21, the pinned plugins and
+    every plugin they require (at a placeholder version: their minimums are BOM-managed)."""
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import jcasc
+
+    plugins = {}
+    for name, version in pinned_plugins().items():
+        with open("{0}/{1}/{2}.json".format(jcasc.SCHEMA_DIR, name, version), encoding="utf-8") as handle:
+            plugins.update(dict.fromkeys(json.load(handle)["requires"]["plugins"], "1.0"))
+    plugins.update(pinned_plugins())
+    return {"format": 1, "jenkins": "2.568.2", "java": 21, "plugins": plugins, "image_id": image_id}
+
+
+@pytest.fixture(scope="module")
+def stack(emulator, standin_war, tmp_path_factory):
+    ec2, autoscaling, ssm = emulator.client("ec2"), emulator.client("autoscaling"), emulator.client("ssm")
+    old, new = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
+    vpc_id = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
+    for name, size in ((CONTROLLER, 1), (AGENT, 2)):
+        ec2.create_launch_template(
+            LaunchTemplateName=name, LaunchTemplateData={"ImageId": old, "InstanceType": "t3.small"}
+        )
+        ec2.create_launch_template_version(
+            LaunchTemplateName=name, LaunchTemplateData={"ImageId": new, "InstanceType": "t3.small"}
+        )
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateName": name, "Version": "1"},
+            MinSize=size if name == CONTROLLER else 0,
+            MaxSize=size if name == CONTROLLER else 4,
+            DesiredCapacity=size,
+            VPCZoneIdentifier=subnet_id,
+            NewInstancesProtectedFromScaleIn=name == AGENT,
+        )
+    standin = start(standin_war, tmp_path_factory.mktemp("upgrade-standin"), emulator, casc(group=AGENT))
+    path = f"/jenkins-ha/{STACK}"
+    records = {
+        "ami/controller": new,
+        "ami/agent": new,
+        "ami/controller-jenkins": json.dumps(manifest(new)),
+        "controller/url": standin.url + "/",
+        "controller/admin-username": "admin",
+    }
+    for key, value in records.items():
+        ssm.put_parameter(Name=f"{path}/{key}", Value=value, Type="String")
+    ssm.put_parameter(Name=f"{path}/controller/admin-password", Value=PASSWORD, Type="SecureString")
+    assert fake(standin, "/fake/fleet/update")[0] == 200
+    yield {"old": old, "new": new, "standin": standin}
+    standin.stop()
+
+
+def group(emulator, name):
+    return emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
+        "AutoScalingGroups"
+    ][0]
+
+
+def images_of(emulator, name):
+    ids = [i["InstanceId"] for i in group(emulator, name)["Instances"]]
+    reservations = emulator.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]
+    return {i["InstanceId"]: i["ImageId"] for r in reservations for i in r["Instances"]}
+
+
+def upgrade(playbook, *extra, check=False):
+    return playbook(
+        UPGRADE,
+        inventory=DEMO,
+        extra_vars=[f"jenkins_ha_stack_name={STACK}", "jenkins_ha_upgrade_poll_interval=1", *extra],
+        check=check,
+    )
+
+
+def flat(output):
+    return " ".join(output.split())
+
+
+def test_check_mode_says_what_would_be_replaced_and_why(playbook, emulator, stack):
+    before = (images_of(emulator, CONTROLLER), images_of(emulator, AGENT))
+    result = upgrade(playbook, check=True)
+    assert result.rc == 0, result.output[-4000:]
+    output = flat(result.output)
+    [controller] = before[0]
+    assert (
+        f"Would quiet down Jenkins" in output
+        and f"then replace {controller} with launch template {CONTROLLER} version 2" in output
+    )
+    assert f"run {stack['old']}, not the recorded {stack['new']}" in output
+    assert "Would take " + ", ".join(sorted(before[1])) + " offline in Jenkins" in output
+    assert (images_of(emulator, CONTROLLER), images_of(emulator, AGENT)) == before
+    assert not get(stack["standin"], "/api/json")["quietingDown"]
+
+
+def test_a_busy_agent_past_the_drain_timeout_aborts_and_nothing_is_replaced(playbook, emulator, stack):
+    standin = stack["standin"]
+    before = images_of(emulator, AGENT)
+    busy = sorted(before)[0]
+    assert fake(standin, f"/fake/computer/{busy}/startBuild")[0] == 200
+    result = upgrade(playbook, "jenkins_ha_upgrade_only=agents", "jenkins_ha_upgrade_drain_timeout=2")
+    assert result.rc != 0
+    output = flat(result.output)
+    assert f"Agents {busy} still run builds after 2 s: upgrade of the agents aborted" in output, result.output[-4000:]
+    assert images_of(emulator, AGENT) == before
+    nodes = fleet_nodes(standin)
+    assert not any(node["offline"] for node in nodes.values()) and not nodes[busy]["idle"]
+    assert all(i["ProtectedFromScaleIn"] for i in group(emulator, AGENT)["Instances"])
+
+
+def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator, stack, tmp_path):
+    standin = stack["standin"]
+    before = images_of(emulator, AGENT)
+    busy = sorted(before)[0]
+    assert not fleet_nodes(standin)[busy]["idle"]  # still running the previous test's build
+    seen = {}
+
+    def finish_once_drained():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if fleet_nodes(standin)[busy]["offline"]:
+                time.sleep(2)
+                live = {i["InstanceId"]: i["LifecycleState"] for i in group(emulator, AGENT)["Instances"]}
+                seen["at_finish"] = live.get(busy)
+                seen["finished"] = fake(standin, f"/fake/computer/{busy}/finishBuild")[0]
+                return
+            time.sleep(0.5)
+
+    finisher = threading.Thread(target=finish_once_drained)
+    finisher.start()
+    report = tmp_path / "agents.json"
+    try:
+        result = upgrade(
+            playbook,
+            "jenkins_ha_upgrade_only=agents",
+            "jenkins_ha_upgrade_drain_timeout=60",
+            f"jenkins_ha_upgrade_report={report}",
+        )
+    finally:
+        finisher.join()
+    assert result.rc == 0, result.output[-4000:]
+    # The busy agent was still in its group, running its build, while the upgrade waited for it.
+    assert seen == {"at_finish": "InService", "finished": 200}
+    assert get(standin, "/fake/state")["abortedBuilds"] == 0
+    after = images_of(emulator, AGENT)
+    assert len(after) == 2 and not set(after) & set(before) and set(after.values()) == {stack["new"]}
+    described = group(emulator, AGENT)
+    assert described["LaunchTemplate"]["Version"] == "2"
+    assert all(i["ProtectedFromScaleIn"] for i in described["Instances"])
+    data = json.loads(report.read_text())
+    assert set(data) == {"groups", "controller_downtime_seconds", "rolled_back"}
+    assert data["rolled_back"] is False and data["controller_downtime_seconds"] is None
+    [agents] = data["groups"]
+    assert (agents["name"], agents["from_image"], agents["to_image"]) == (AGENT, stack["old"], stack["new"])
+    assert [p["name"] for p in agents["phases"]] == ["agents offline and drained", "instance refresh"]
+    assert agents["phases"][0]["seconds"] >= 2 and all(set(p) == {"name", "seconds"} for p in agents["phases"])
+
+
+def test_the_controller_rolls_after_quiet_down_one_instance_at_any_time(playbook, emulator, stack, tmp_path):
+    [old] = images_of(emulator, CONTROLLER)
+    report = tmp_path / "controller.json"
+    result = upgrade(playbook, f"jenkins_ha_upgrade_report={report}")
+    assert result.rc == 0, result.output[-4000:]
+    assert get(stack["standin"], "/api/json")["quietingDown"]
+    [(new, image)] = images_of(emulator, CONTROLLER).items()
+    assert new != old and image == stack["new"]
+    described = group(emulator, CONTROLLER)
+    assert described["LaunchTemplate"]["Version"] == "2" and len(described["Instances"]) == 1
+    [refresh] = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
+        "InstanceRefreshes"
+    ]
+    assert refresh["Preferences"]["MinHealthyPercentage"] == 0 and refresh["Preferences"]["MaxHealthyPercentage"] == 100
+    data = json.loads(report.read_text())
+    [controller] = data["groups"]
+    assert [p["name"] for p in controller["phases"]] == [
+        "quiet-down and drain",
+        "instance refresh",
+        "new controller answers /login",
+    ]
+    assert data["controller_downtime_seconds"] >= controller["phases"][1]["seconds"]
+    assert "controller downtime:" in result.output
+
+
+def test_an_idle_rerun_changes_nothing(playbook, emulator, stack):
+    result = upgrade(playbook)
+    assert result.rc == 0, result.output[-4000:]
+    assert result.recap["localhost"]["changed"] == 0, result.output[-4000:]
+    assert "Nothing to roll: every group runs its recorded image." in result.output
