@@ -93,16 +93,6 @@ def test_refuses_without_the_stack_name(playbook, controller):
     assert _state(controller) == before
 
 
-def test_check_mode_says_what_it_would_kill(playbook, controller):
-    before = _state(controller)
-    [(old, _unused, _unused)] = before[1]
-    result = _drill(playbook, f"jenkins_ha_drill_confirm={STACK}", check=True)
-    assert result.rc == 0, result.output[-3000:]
-    output = " ".join(result.output.split())
-    assert f"the drill would terminate the controller {old} of {STACK}-controller" in output, result.output[-3000:]
-    assert _state(controller) == before
-
-
 @pytest.mark.parametrize("kill", ["terminate", "unhealthy"])
 def test_drill_follows_the_replacement_and_reports(playbook, controller, tmp_path, kill):
     definition, [(old, _unused, _unused)], _unused = _state(controller)
@@ -156,7 +146,7 @@ WARM_POOL_PLAY = """
 """
 
 
-def test_warm_pool_module_converges_and_the_drill_models_it(playbook, controller, tmp_path):
+def test_warm_pool_module_and_check_mode_of_the_drill(playbook, controller, tmp_path):
     autoscaling, _unused, _unused = controller
     group = f"{STACK}-controller"
 
@@ -172,8 +162,14 @@ def test_warm_pool_module_converges_and_the_drill_models_it(playbook, controller
     assert (configuration["MinSize"], configuration["PoolState"]) == (1, "Stopped")
     assert run("present") == 0
 
+    # Check mode says what it would kill and kills nothing.
+    before = _state(controller)
+    [(old, _unused, _unused)] = before[1]
     result = _drill(playbook, f"jenkins_ha_drill_confirm={STACK}", check=True)
     assert result.rc == 0, result.output[-3000:]
+    output = " ".join(result.output.split())
+    assert f"the drill would terminate the controller {old} of {STACK}-controller" in output, result.output[-3000:]
+    assert _state(controller) == before
     # The model reads the pool from the group: the stack's column is the warm-pool column now (terminate: 165/115).
     expected = failover_rto(dict(SETTINGS, warm_pool=True), kill="terminate")["modelled"]
     totals = re.search(r"total\s+(\d+)\s+(\d+)\s+(\d+)", result.output)
