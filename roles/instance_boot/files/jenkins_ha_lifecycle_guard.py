@@ -76,7 +76,14 @@ def target_lifecycle_state(endpoint, attempts=ATTEMPTS, pause=1.0):
 
 def main():
     endpoint = os.environ.get(ENDPOINT_ENV, DEFAULT_ENDPOINT).rstrip("/")
-    code, reason = decide(target_lifecycle_state(endpoint))
+    try:
+        state = target_lifecycle_state(endpoint)
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        # An uncaught exception exits 1, which ExecCondition= reads as "skip": a bug here would silently keep
+        # Jenkins down on every controller. Fail open instead, like an instance without metadata.
+        print("jenkins-ha lifecycle guard: run: cannot read the target lifecycle state ({0!r})".format(error))
+        return RUN
+    code, reason = decide(state)
     print("jenkins-ha lifecycle guard: {0}: {1}".format("run" if code == RUN else "skip", reason))
     return code
 

@@ -146,3 +146,14 @@ def test_units_declare_the_guard_as_systemd_parses_it(tmp_path):
         problems = [line for line in (proc.stdout + proc.stderr).splitlines() if "Unknown" in line or "Invalid" in line]
         assert problems == [], proc.stdout + proc.stderr
     assert "ExecCondition=/opt/jenkins-ha/venv/bin/python /opt/jenkins-ha/bin/jenkins-ha-lifecycle-guard" in drop_in
+
+
+def test_an_unexpected_error_runs_the_unit(monkeypatch, capsys):
+    """Python exits 1 on an uncaught exception, which ExecCondition= reads as skip: the guard must not crash."""
+
+    def broken(endpoint):
+        raise ValueError("unexpected " + endpoint)
+
+    monkeypatch.setattr(guard, "target_lifecycle_state", broken)
+    assert guard.main() == guard.RUN
+    assert "run: cannot read the target lifecycle state" in capsys.readouterr().out
