@@ -39,7 +39,13 @@ options:
     description: Tags of the recovery point.
     type: dict
     default: {}
+  wait:
+    description: Wait until the job ends.
+    type: bool
+    default: true
   wait_timeout:
+    description: How many seconds to wait for, at most.
+    type: int
     default: 3600
   wait_delay:
     description: Seconds between two looks at the job.
@@ -50,7 +56,6 @@ notes:
   - With O(wait=false) the job is returned as started.
 extends_documentation_fragment:
   - jenkins_ha.aws.attributes
-  - jenkins_ha.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -50,7 +50,13 @@ options:
         can report it and clean up what it left.
     type: bool
     default: true
+  wait:
+    description: Wait until the job ends.
+    type: bool
+    default: true
   wait_timeout:
+    description: How many seconds to wait for, at most.
+    type: int
     default: 14400
   wait_delay:
     description: Seconds between two looks at the job.
@@ -62,7 +68,6 @@ notes:
   - A restore that runs past O(wait_timeout) fails the module with the job as it was; the restore goes on in AWS.
 extends_documentation_fragment:
   - jenkins_ha.aws.attributes
-  - jenkins_ha.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
