@@ -1,8 +1,9 @@
 """playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the two groups on an old image, the new
 image recorded with its manifest, launch template versions for both, and the Jenkins stand-in as the controller
 with an EC2 Fleet cloud over the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
-Order matters (one stack, --dist loadfile): check mode, an agent roll aborted on a busy agent, the agents rolled
-with a busy one drained then replaced, the controller rolled, the idle rerun.
+Order matters (one stack, --dist loadfile): check mode, the agents rolled with a busy one drained then replaced,
+the controller rolled, the idle rerun. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py
+(what the module reports) and the playbook's branch is not run here, to keep the file short.
 """
 
 from __future__ import annotations
@@ -117,26 +118,11 @@ def test_check_mode_says_what_would_be_replaced_and_why(playbook, emulator, stac
     assert not get(stack["standin"], "/api/json")["quietingDown"]
 
 
-def test_a_busy_agent_past_the_drain_timeout_aborts_and_nothing_is_replaced(playbook, emulator, stack):
-    standin = stack["standin"]
-    before = images_of(emulator, AGENT)
-    busy = sorted(before)[0]
-    assert fake(standin, f"/fake/computer/{busy}/startBuild")[0] == 200
-    result = upgrade(playbook, "jenkins_ha_upgrade_only=agents", "jenkins_ha_upgrade_drain_timeout=2")
-    assert result.rc != 0
-    output = flat(result.output)
-    assert f"Agents {busy} still run builds after 2 s: upgrade of the agents aborted" in output, result.output[-4000:]
-    assert images_of(emulator, AGENT) == before
-    nodes = fleet_nodes(standin)
-    assert not any(node["offline"] for node in nodes.values()) and not nodes[busy]["idle"]
-    assert all(i["ProtectedFromScaleIn"] for i in group(emulator, AGENT)["Instances"])
-
-
 def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator, stack, tmp_path):
     standin = stack["standin"]
     before = images_of(emulator, AGENT)
     busy = sorted(before)[0]
-    assert not fleet_nodes(standin)[busy]["idle"]  # still running the previous test's build
+    assert fake(standin, f"/fake/computer/{busy}/startBuild")[0] == 200
     seen = {}
 
     def finish_once_drained():
