@@ -2,7 +2,8 @@
 creates nothing (check mode notes the skip); after it, the load balancer writes access logs to the stack's bucket:
 SSE-S3 (the only encryption ELB log delivery supports), ACLs off, public access blocked, a policy that lets only the
 region's ELB log writer put objects under the stack's prefix and denies every request without TLS, versioning, and a
-lifecycle rule expiring the logs after the stack's log retention and their noncurrent versions 30 days later. A rerun changes nothing; the posture check passes on it."""
+lifecycle rule expiring the logs after the stack's log retention and their noncurrent versions 30 days later. A rerun
+changes nothing; the posture check passes on it."""
 
 import json
 
