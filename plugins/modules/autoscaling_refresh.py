@@ -97,6 +97,7 @@ attributes:
     description: Reports the refresh it would start, cancel or roll back, without calling it.
   diff_mode:
     support: none
+    description: The status history is the record of what changed.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -10,14 +10,14 @@ module: jenkins_drain
 version_added: 0.2.0
 short_description: Drain a Jenkins controller (quiet-down) or agents (temporarily offline) and wait for their builds
 description:
-  - O(target=controller) puts Jenkins into quiet-down (C(POST /quietDown)): no new build starts, running ones go on;
-    O(state=resumed) cancels it (C(POST /cancelQuietDown)).
+  - O(target=controller) puts Jenkins into quiet-down (C(POST /quietDown)), so no new build starts and running ones
+    go on; O(state=resumed) cancels it (C(POST /cancelQuietDown)).
   - O(target=agents) takes the agents named in O(names) temporarily offline (C(POST /computer/<name>/toggleOffline)
-    with O(message)): no new build is given to them; O(state=resumed) brings back only those this module took
-    offline (their offline reason is O(message)).
+    with O(reason)), so no new build is given to them; O(state=resumed) brings back only those this module took
+    offline (their offline reason is O(reason)).
   - With O(state=drained), waits up to O(wait_timeout) seconds for the builds of the drained scope to end (the
-    controller: every executor of every node; agents: the named ones), and says which are still busy. A timeout is
-    not a failure: RV(timed_out) and RV(busy) say what is left, the caller decides.
+    controller - every executor of every node; agents - the named ones), and says which are still busy. A timeout is
+    not a failure - RV(timed_out) and RV(busy) say what is left, the caller decides.
 author:
   - jenkins_ha.aws contributors (@jenkins-ha)
 options:
@@ -38,8 +38,8 @@ options:
     type: list
     elements: str
     default: []
-  message:
-    description: The quiet-down reason, or the offline reason of the agents (how O(state=resumed) recognises them).
+  reason:
+    description: The quiet-down message, or the offline reason of the agents (how O(state=resumed) recognises them).
     type: str
     default: jenkins_ha.aws upgrade
   wait_timeout:
@@ -56,6 +56,7 @@ attributes:
     description: Reports what it would drain or resume and what is busy now, without posting or waiting.
   diff_mode:
     support: none
+    description: RV(changed_nodes) lists the agents it took offline or brought back.
 extends_documentation_fragment:
   - jenkins_ha.aws.jenkins_api
   - amazon.aws.common.modules
@@ -133,7 +134,7 @@ def argument_spec():
         target=dict(type="str", choices=["controller", "agents"], required=True),
         state=dict(type="str", choices=["drained", "resumed"], default="drained"),
         names=dict(type="list", elements="str", default=[]),
-        message=dict(type="str", default="jenkins_ha.aws upgrade"),
+        reason=dict(type="str", default="jenkins_ha.aws upgrade"),
         wait_timeout=dict(type="int", default=0),
         wait_delay=dict(type="int", default=5),
     )
@@ -188,17 +189,15 @@ def run(api, params, check_mode):
         changed = quieting != (params["state"] == "drained")
         if changed and not check_mode:
             if params["state"] == "drained":
-                api.post("quietDown", params={"message": params["message"]})
+                api.post("quietDown", params={"message": params["reason"]})
             else:
                 api.post("cancelQuietDown")
     else:
-        changed_nodes, missing = agent_changes(list_computers(api), params["names"], params["state"], params["message"])
+        changed_nodes, missing = agent_changes(list_computers(api), params["names"], params["state"], params["reason"])
         changed = bool(changed_nodes)
         if not check_mode:
             for name in changed_nodes:
-                api.post(
-                    "computer/%s/toggleOffline" % quote_segment(name), params={"offlineMessage": params["message"]}
-                )
+                api.post("computer/%s/toggleOffline" % quote_segment(name), params={"offlineMessage": params["reason"]})
     wait = params["state"] == "drained" and not check_mode and params["wait_timeout"] > 0
     if wait:
         busy, seconds = wait_idle(api, names, params["wait_timeout"], params["wait_delay"])

@@ -109,7 +109,7 @@ def test_check_mode_says_what_would_be_replaced_and_why(playbook, emulator, stac
     output = flat(result.output)
     [controller] = before[0]
     assert (
-        f"Would quiet down Jenkins" in output
+        "Would quiet down Jenkins" in output
         and f"then replace {controller} with launch template {CONTROLLER} version 2" in output
     )
     assert f"run {stack['old']}, not the recorded {stack['new']}" in output

@@ -38,7 +38,7 @@ class API:
 
 
 def params(**overrides):
-    base = dict(target="agents", state="drained", names=[], message="upgrade", wait_timeout=0, wait_delay=0)
+    base = dict(target="agents", state="drained", names=[], reason="upgrade", wait_timeout=0, wait_delay=0)
     base.update(overrides)
     return base
 
