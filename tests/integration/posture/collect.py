@@ -52,6 +52,7 @@ def collect(client, stack):
         # DescribeNatGateways names its parameter Filter, not Filters.
         state.nat_gateways = _pages(ec2, "describe_nat_gateways", "NatGateways", Filter=vpc_filter)
         state.vpc_endpoints = _pages(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter)
+        state.network_acls = _pages(ec2, "describe_network_acls", "NetworkAcls", Filters=vpc_filter)
         state.flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [state.vpc_id]}])[
             "FlowLogs"
         ]

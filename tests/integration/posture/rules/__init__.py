@@ -15,6 +15,7 @@ from .network import (
     security_group_findings,
     zone_outage_findings,
 )
+from .network_acls import network_acl_findings
 from .storage import backup_vault_findings, efs_findings
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "launch_template_findings",
     "load_balancer_findings",
     "log_group_findings",
+    "network_acl_findings",
     "parameter_findings",
     "placement_findings",
     "policy_findings",
@@ -50,6 +52,7 @@ def findings_of(state, expect, account_id=""):
         + default_security_group_findings(state)
         + flow_log_findings(state)
         + zone_outage_findings(state)
+        + network_acl_findings(state)
         + iam_findings(state, account_id)
         + launch_template_findings(state)
         + placement_findings(state)

@@ -87,6 +87,7 @@ class StackState:
     route_tables: list = field(default_factory=list)
     nat_gateways: list = field(default_factory=list)
     vpc_endpoints: list = field(default_factory=list)
+    network_acls: list = field(default_factory=list)  # DescribeNetworkAcls of the VPC, the default ACL included
     roles: list = field(default_factory=list)
     instance_profiles: list = field(default_factory=list)
     launch_templates: list = field(default_factory=list)
