@@ -2,7 +2,7 @@
 image recorded with its manifest, launch template versions for both, and the Jenkins stand-in as the controller
 with an EC2 Fleet cloud over the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
 Order matters (one stack, --dist loadfile): check mode, the agents rolled with a busy one drained then replaced,
-the controller rolled, the idle rerun. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py
+a controller that never answers rolled back, the controller rolled, the idle rerun. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py
 (what the module reports) and the playbook's branch is not run here, to keep the file short.
 """
 
@@ -166,6 +166,58 @@ def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator,
     assert agents["phases"][0]["seconds"] >= 2 and all(set(p) == {"name", "seconds"} for p in agents["phases"])
 
 
+def test_a_controller_that_never_answers_is_rolled_back(playbook, emulator, stack, tmp_path):
+    """The stand-in stops when the refresh has terminated the old controller and stays down (a new controller that
+    never serves /login), then comes back for the next test: the group returns to version 1 and the old image."""
+    standin = stack["standin"]
+    [old] = images_of(emulator, CONTROLLER)
+
+    def stop_once_replaced():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if old not in images_of(emulator, CONTROLLER):
+                standin.stop()
+                return
+            time.sleep(0.5)
+
+    stopper = threading.Thread(target=stop_once_replaced)
+    stopper.start()
+    report = tmp_path / "rollback.json"
+    try:
+        result = upgrade(
+            playbook,
+            "jenkins_ha_upgrade_only=controller",
+            "jenkins_ha_upgrade_health_timeout=3",
+            f"jenkins_ha_upgrade_report={report}",
+        )
+    finally:
+        stopper.join()
+        standin.start(extra_env={k: v for k, v in emulator.env().items() if k.startswith("AWS_")})
+        emulator.client("ssm").put_parameter(
+            Name=f"/jenkins-ha/{STACK}/controller/url", Value=standin.url + "/", Type="String", Overwrite=True
+        )
+    assert result.rc != 0
+    output = flat(result.output)
+    assert "did not answer /login within 3 s: rolled back to version 1" in output, result.output[-4000:]
+    described = group(emulator, CONTROLLER)
+    assert described["LaunchTemplate"]["Version"] == "1" and len(described["Instances"]) == 1
+    assert set(images_of(emulator, CONTROLLER).values()) == {stack["old"]}
+    [latest] = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
+        "InstanceRefreshes"
+    ][:1]
+    assert latest["Status"] == "RollbackSuccessful"
+    data = json.loads(report.read_text())
+    assert data["rolled_back"] is True
+    [controller] = data["groups"]
+    assert [p["name"] for p in controller["phases"]] == [
+        "quiet-down and drain",
+        "instance refresh",
+        "new controller never answered /login",
+        "rollback",
+    ]
+    assert "ROLLED BACK" in result.output
+
+
 def test_the_controller_rolls_after_quiet_down_one_instance_at_any_time(playbook, emulator, stack, tmp_path):
     [old] = images_of(emulator, CONTROLLER)
     report = tmp_path / "controller.json"
@@ -176,9 +228,9 @@ def test_the_controller_rolls_after_quiet_down_one_instance_at_any_time(playbook
     assert new != old and image == stack["new"]
     described = group(emulator, CONTROLLER)
     assert described["LaunchTemplate"]["Version"] == "2" and len(described["Instances"]) == 1
-    [refresh] = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
+    refresh = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
         "InstanceRefreshes"
-    ]
+    ][0]
     assert refresh["Preferences"]["MinHealthyPercentage"] == 0 and refresh["Preferences"]["MaxHealthyPercentage"] == 100
     data = json.loads(report.read_text())
     [controller] = data["groups"]
