@@ -14,8 +14,9 @@ description:
     C(Baking) when O(wait_until=replaced); cancels or rolls back the group's active refresh.
   - Unlike M(amazon.aws.autoscaling_instance_refresh) (amazon.aws 10), it sends C(ScaleInProtectedInstances),
     C(StandbyInstances), C(AutoRollback), C(MaxHealthyPercentage) and C(BakeTime), and returns the statuses it saw.
-  - With O(state=started), an active refresh of the group is followed instead of starting another one
-    (C(changed=false)); AWS allows one active refresh per group.
+  - With O(state=started), an active refresh of the group toward the same launch template version is followed
+    instead of starting another one (C(changed=false)); one toward another version is refused, naming it (AWS allows
+    one active refresh per group).
   - Preferences AWS refuses are refused before any call (C(MaxHealthyPercentage) without C(MinHealthyPercentage), a
     range over 100, C(AutoRollback) without a numbered O(launch_template_version)).
 author:
@@ -158,6 +159,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh as refreshes
 
 
+class OtherRefreshActive(Exception):
+    pass
+
+
 def argument_spec():
     return dict(
         name=dict(type="str", required=True),
@@ -226,6 +231,18 @@ def run(module, client, sleep=None):
             client, name, refresh_id, params, follow_args, "%s refresh %s of %s" % (verb, refresh_id, name)
         )
 
+    desired = refreshes.desired_configuration(params["launch_template_name"], params["launch_template_version"])
+    if active is not None and not refreshes.same_target(active, desired):
+        raise OtherRefreshActive(
+            "Refresh %s of %s is %s toward %s, not the requested %s: wait for it to end or cancel it (state=cancelled)."
+            % (
+                active["InstanceRefreshId"],
+                name,
+                active["Status"],
+                refreshes.target_of(active) or "the group's own configuration",
+                refreshes.target_of({"DesiredConfiguration": desired}) or "the group's own configuration",
+            )
+        )
     if active is not None:
         refresh_id = active["InstanceRefreshId"]
         if module.check_mode or not params["wait"]:
@@ -240,7 +257,6 @@ def run(module, client, sleep=None):
         )
 
     preferences = refreshes.preferences_from({key: params[key] for key in refreshes.PREFERENCE_KEYS})
-    desired = refreshes.desired_configuration(params["launch_template_name"], params["launch_template_version"])
     if module.check_mode:
         request = dict(auto_scaling_group_name=name, preferences=preferences, desired_configuration=desired)
         return True, dict(
@@ -296,6 +312,8 @@ def main():
         changed, result = run(module, client)
     except refreshes.AnsibleInstanceRefreshError as e:
         module.fail_json_aws_error(e)
+    except OtherRefreshActive as e:
+        module.fail_json(msg=str(e))
     status = result["status"]
     until = refreshes.REPLACED if params["wait_until"] == "replaced" else refreshes.FINISHED
     message = result.pop("msg")

@@ -2,8 +2,9 @@
 image recorded with its manifest, launch template versions for both, and the Jenkins stand-in as the controller
 with an EC2 Fleet cloud over the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
 Order matters (one stack, --dist loadfile): check mode, the agents rolled with a busy one drained then replaced,
-a controller that never answers rolled back, the controller rolled, the idle rerun. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py
-(what the module reports) and the playbook's branch is not run here, to keep the file short.
+a controller that never answers rolled back, the controller rolled, the idle rerun. The abort on a drain timeout is
+covered by tests/unit/modules/test_jenkins_drain.py (what the module reports); the playbook's branch is not run here,
+to keep the file short.
 """
 
 from __future__ import annotations

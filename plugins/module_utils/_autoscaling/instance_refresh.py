@@ -75,6 +75,19 @@ def desired_configuration(template_name, template_version):
     return {"LaunchTemplate": {"LaunchTemplateName": template_name, "Version": str(template_version)}}
 
 
+def target_of(refresh):
+    """'<template> version <n>' of a refresh's desired configuration, or '' when it has none."""
+    template = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate") or {}
+    name = template.get("LaunchTemplateName") or template.get("LaunchTemplateId")
+    return "%s version %s" % (name, template.get("Version")) if name else ""
+
+
+def same_target(refresh, desired):
+    """Whether an active refresh moves the group where the caller wants it (both without a desired configuration,
+    or the same template and version)."""
+    return target_of(refresh) == target_of({"DesiredConfiguration": desired})
+
+
 @AutoScalingErrorHandler.list_error_handler("describe instance refreshes", default_value=[])
 @AWSRetry.jittered_backoff()
 def describe_instance_refreshes(client, group_name, refresh_ids=None):
