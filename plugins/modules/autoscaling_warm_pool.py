@@ -75,9 +75,11 @@ diff:
   type: dict
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils import _warm_pool as warm_pool
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import warm_pool
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_auto_scaling_groups
 
 
 def argument_spec():
@@ -94,7 +96,7 @@ def argument_spec():
 def ensure(module, client):
     params = module.params
     name = params["auto_scaling_group"]
-    exists = warm_pool.group_exists(client, name)
+    exists = bool(describe_auto_scaling_groups(client, [name]))
     if not exists:
         if params["state"] == "absent":
             return False, None, None
@@ -122,7 +124,7 @@ def main():
     client = module.client("autoscaling")
     try:
         changed, before, after = ensure(module, client)
-    except warm_pool.AnsibleWarmPoolError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, warm_pool=after, diff=dict(before=before or {}, after=after or {}))
 

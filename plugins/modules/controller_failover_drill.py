@@ -106,9 +106,16 @@ would:
 
 import time
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._failover import aws
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_auto_scaling_groups
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import set_instance_health
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.warm_pool import describe_warm_pool
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import instance_state
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import terminate_instance
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._elbv2.target_groups import describe_target_group
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._elbv2.target_groups import target_health
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._failover.timeline import phases
 
 
@@ -116,14 +123,20 @@ class NotSettled(Exception):
     pass
 
 
+def describe_group(autoscaling, name):
+    """The group (DescribeAutoScalingGroups' shape), or None."""
+    groups = describe_auto_scaling_groups(autoscaling, [name])
+    return groups[0] if groups else None
+
+
 def read_settings(autoscaling, elbv2, group_name, target_group_arn):
-    group = aws.describe_group(autoscaling, group_name)
+    group = describe_group(autoscaling, group_name)
     if group is None:
         raise NotSettled("Auto Scaling group {0} not found: run playbooks/asgs.yml first".format(group_name))
-    target_group = aws.describe_target_group(elbv2, target_group_arn)
+    target_group = describe_target_group(elbv2, target_group_arn)
     if target_group is None:
         raise NotSettled("target group {0} not found: run playbooks/alb.yml first".format(target_group_arn))
-    warm_pool = aws.describe_warm_pool(autoscaling, group_name)
+    warm_pool = describe_warm_pool(autoscaling, group_name)
     settings = {
         "health_check_interval": target_group["HealthCheckIntervalSeconds"],
         "healthy_threshold": target_group["HealthyThresholdCount"],
@@ -161,14 +174,14 @@ def settled_instance(group, targets):
 
 
 def observe(autoscaling, ec2, elbv2, group_name, target_group_arn, old_id, elapsed):
-    group = aws.describe_group(autoscaling, group_name) or {"Instances": []}
+    group = describe_group(autoscaling, group_name) or {"Instances": []}
     return {
         "t": elapsed,
         "instances": {
             i["InstanceId"]: {"lifecycle": i["LifecycleState"], "health": i["HealthStatus"]} for i in group["Instances"]
         },
-        "old_state": aws.instance_state(ec2, old_id),
-        "targets": aws.target_health(elbv2, target_group_arn),
+        "old_state": instance_state(ec2, old_id),
+        "targets": target_health(elbv2, target_group_arn),
     }
 
 
@@ -178,9 +191,11 @@ def follow(module, clients, old_id, clock=time.monotonic, sleep=time.sleep):
     params = module.params
     start = clock()
     if params["kill"] == "terminate":
-        aws.terminate_instance(ec2, old_id)
+        terminate_instance(ec2, old_id)
     else:
-        aws.set_unhealthy(autoscaling, old_id)
+        # What the ELB health check does once the target failed the unhealthy threshold's checks; the grace period
+        # is over for a running controller, and the drill must not depend on it.
+        set_instance_health(autoscaling, old_id, "Unhealthy", respect_grace_period=False)
     observations = []
     while True:
         elapsed = round(clock() - start, 1)
@@ -220,7 +235,7 @@ def main():
         group, settings = read_settings(
             autoscaling, elbv2, module.params["auto_scaling_group"], module.params["target_group_arn"]
         )
-        old_id = settled_instance(group, aws.target_health(elbv2, module.params["target_group_arn"]))
+        old_id = settled_instance(group, target_health(elbv2, module.params["target_group_arn"]))
         if module.check_mode:
             module.exit_json(
                 changed=False,
@@ -236,7 +251,7 @@ def main():
         result = follow(module, clients, old_id)
     except NotSettled as e:
         module.fail_json(msg=str(e))
-    except aws.AnsibleFailoverError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=True, settings=settings, old_instance_id=old_id, **result)
 

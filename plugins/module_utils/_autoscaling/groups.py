@@ -54,3 +54,11 @@ def describe_launch_configurations(client, names):
             _describe_launch_configurations(client, names[start : start + LAUNCH_CONFIGURATION_NAMES_PER_CALL])
         )
     return configs
+
+
+@AutoScalingErrorHandler.common_error_handler("set the instance's health")
+@AWSRetry.jittered_backoff()
+def set_instance_health(client, instance_id, status, respect_grace_period):
+    client.set_instance_health(
+        InstanceId=instance_id, HealthStatus=status, ShouldRespectGracePeriod=respect_grace_period
+    )

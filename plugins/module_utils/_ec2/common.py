@@ -13,6 +13,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 # of something already gone is not an error. A launch template (version) deleted between two calls no longer
 # references anything; InvalidAMIID.Malformed is how DescribeImages answers an id that cannot exist.
 MISSING_ERROR_CODES = (
+    "InvalidInstanceID.NotFound",
     "InvalidAMIID.NotFound",
     "InvalidAMIID.Malformed",
     "InvalidAMIID.Unavailable",

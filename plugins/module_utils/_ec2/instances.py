@@ -41,3 +41,18 @@ def describe_instances(client, filters, strip_elements=None):
                 instance["ReservationId"] = reservation_id
                 instances.append(instance)
     return instances
+
+
+@EC2ErrorHandler.list_error_handler("describe the instance")
+@AWSRetry.jittered_backoff()
+def instance_state(client, instance_id):
+    """The instance's EC2 state name, or None once EC2 no longer knows it."""
+    reservations = client.describe_instances(InstanceIds=[instance_id])["Reservations"]
+    instances = [instance for reservation in reservations for instance in reservation["Instances"]]
+    return instances[0]["State"]["Name"] if instances else None
+
+
+@EC2ErrorHandler.common_error_handler("terminate the instance")
+@AWSRetry.jittered_backoff()
+def terminate_instance(client, instance_id):
+    client.terminate_instances(InstanceIds=[instance_id])

@@ -1,33 +1,16 @@
 # -*- coding: utf-8 -*-
+
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Auto Scaling warm pools: the API calls (retries, one error type) and the pure comparison."""
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+"""Auto Scaling warm pools: the API calls and the pure comparison of a described pool with the desired one."""
+
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-
-class AnsibleWarmPoolError(AnsibleAWSError):
-    pass
+from .common import AutoScalingErrorHandler
 
 
-class WarmPoolErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleWarmPoolError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ValidationError")
-
-
-@WarmPoolErrorHandler.list_error_handler("describe the Auto Scaling group")
-@AWSRetry.jittered_backoff()
-def group_exists(client, name):
-    return bool(client.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"])
-
-
-@WarmPoolErrorHandler.common_error_handler("describe the warm pool")
+@AutoScalingErrorHandler.common_error_handler("describe the warm pool")
 @AWSRetry.jittered_backoff()
 def describe_warm_pool(client, name):
     """The group's WarmPoolConfiguration, or None when it has none (or one being deleted)."""
@@ -37,13 +20,13 @@ def describe_warm_pool(client, name):
     return configuration
 
 
-@WarmPoolErrorHandler.common_error_handler("put the warm pool")
+@AutoScalingErrorHandler.common_error_handler("put the warm pool")
 @AWSRetry.jittered_backoff(catch_extra_error_codes=["ResourceContention"])
 def put_warm_pool(client, name, configuration):
     client.put_warm_pool(AutoScalingGroupName=name, **configuration)
 
 
-@WarmPoolErrorHandler.common_error_handler("delete the warm pool")
+@AutoScalingErrorHandler.common_error_handler("delete the warm pool")
 @AWSRetry.jittered_backoff(catch_extra_error_codes=["ResourceContention"])
 def delete_warm_pool(client, name):
     client.delete_warm_pool(AutoScalingGroupName=name, ForceDelete=True)
