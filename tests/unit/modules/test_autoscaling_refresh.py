@@ -90,7 +90,7 @@ def test_wait_on_protected_instances_times_out_as_a_failure_naming_them(group, c
     result = run_module(autoscaling_refresh.main, capsys, wait_timeout=0, scale_in_protected_instances="Wait", **FAST)
     assert result["failed"] and ("still InProgress" in result["msg"] or "still Pending" in result["msg"])
     # A run toward another version is refused, naming the active refresh; the same target follows it instead.
-    to_version_one = dict(FAST, launch_template_version="1")
+    to_version_one = {key: "1" if key == "launch_template_version" else value for key, value in FAST.items()}
     other = run_module(autoscaling_refresh.main, capsys, **to_version_one)
     assert other["failed"] and "toward agents version 2, not the requested agents version 1" in other["msg"]
     again = run_module(autoscaling_refresh.main, capsys, wait_timeout=0, **FAST)
