@@ -157,6 +157,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh as refreshes
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.common import AnsibleAutoScalingError
 
 
 class OtherRefreshActive(Exception):
@@ -310,7 +311,7 @@ def main():
     client = module.client("autoscaling")
     try:
         changed, result = run(module, client)
-    except refreshes.AnsibleInstanceRefreshError as e:
+    except AnsibleAutoScalingError as e:
         module.fail_json_aws_error(e)
     except OtherRefreshActive as e:
         module.fail_json(msg=str(e))

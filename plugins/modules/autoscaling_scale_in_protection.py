@@ -74,7 +74,9 @@ not_in_group:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh as refreshes
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import protection
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.common import AnsibleAutoScalingError
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_group
 
 
 def argument_spec():
@@ -97,18 +99,18 @@ def main():
     params = module.params
     client = module.client("autoscaling")
     try:
-        group = refreshes.describe_group(client, params["name"])
+        group = describe_group(client, params["name"])
         if group is None:
             module.fail_json(msg="Auto Scaling group %s not found: run playbooks/asgs.yml first." % params["name"])
-        set_new, to_change = refreshes.protection_changes(
+        set_new, to_change = protection.protection_changes(
             group, params["new_instances_protected"], params["instance_ids"], params["protected"]
         )
         if not module.check_mode:
             if set_new is not None:
-                refreshes.set_new_instances_protected(client, params["name"], set_new)
+                protection.set_new_instances_protected(client, params["name"], set_new)
             if to_change:
-                refreshes.set_instance_protection(client, params["name"], to_change, params["protected"])
-    except refreshes.AnsibleInstanceRefreshError as e:
+                protection.set_instance_protection(client, params["name"], to_change, params["protected"])
+    except AnsibleAutoScalingError as e:
         module.fail_json_aws_error(e)
     members = {i["InstanceId"] for i in group.get("Instances", [])}
     before_protected = protected_set(group)

@@ -109,7 +109,7 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_auto_scaling_groups
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_group
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import set_instance_health
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.warm_pool import describe_warm_pool
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import instance_state
@@ -121,12 +121,6 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._failover.timeline 
 
 class NotSettled(Exception):
     pass
-
-
-def describe_group(autoscaling, name):
-    """The group (DescribeAutoScalingGroups' shape), or None."""
-    groups = describe_auto_scaling_groups(autoscaling, [name])
-    return groups[0] if groups else None
 
 
 def read_settings(autoscaling, elbv2, group_name, target_group_arn):

@@ -62,3 +62,9 @@ def set_instance_health(client, instance_id, status, respect_grace_period):
     client.set_instance_health(
         InstanceId=instance_id, HealthStatus=status, ShouldRespectGracePeriod=respect_grace_period
     )
+
+
+def describe_group(client, name):
+    """One group (DescribeAutoScalingGroups' shape, with its instances), or None."""
+    groups = describe_auto_scaling_groups(client, [name])
+    return groups[0] if groups else None

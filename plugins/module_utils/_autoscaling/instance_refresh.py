@@ -11,20 +11,9 @@ AutoRollback, MaxHealthyPercentage nor BakeTime, which an upgrade that must not 
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-
-class AnsibleInstanceRefreshError(AnsibleAWSError):
-    pass
-
-
-class AutoScalingErrorHandler(AWSErrorHandler):
-    """Kept here rather than in the package's shared module, so this file stands on its own."""
-
-    _CUSTOM_EXCEPTION = AnsibleInstanceRefreshError
-
+from .common import AutoScalingErrorHandler
 
 # InstanceRefreshStatus (botocore autoscaling model): the states a refresh ends in ...
 FINISHED = ("Successful", "Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed")
@@ -151,61 +140,3 @@ def follow(client, group_name, refresh_id, until, timeout, delay, sleep=time.sle
         if refresh["Status"] in until or elapsed >= timeout:
             return refresh, history
         sleep(delay)
-
-
-# Scale-in protection decides what a refresh with ScaleInProtectedInstances=Ignore takes, and the EC2 Fleet plugin
-# protects every instance it launches; the calls that read and set it live with the refresh for that reason.
-
-
-@AutoScalingErrorHandler.common_error_handler("describe the auto scaling group")
-@AWSRetry.jittered_backoff()
-def describe_group(client, group_name):
-    """The group (with its instances), or None."""
-    groups = client.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])["AutoScalingGroups"]
-    return groups[0] if groups else None
-
-
-@AutoScalingErrorHandler.common_error_handler("protect new instances from scale-in")
-@AWSRetry.jittered_backoff()
-def set_new_instances_protected(client, group_name, protected):
-    client.update_auto_scaling_group(AutoScalingGroupName=group_name, NewInstancesProtectedFromScaleIn=protected)
-
-
-# SetInstanceProtection takes at most 50 instance ids a call (botocore model: "You can specify up to 50 instances").
-PROTECTION_IDS_PER_CALL = 50
-
-
-@AutoScalingErrorHandler.common_error_handler("set scale-in protection")
-@AWSRetry.jittered_backoff()
-def _set_instance_protection(client, group_name, instance_ids, protected):
-    client.set_instance_protection(
-        AutoScalingGroupName=group_name, InstanceIds=instance_ids, ProtectedFromScaleIn=protected
-    )
-
-
-def set_instance_protection(client, group_name, instance_ids, protected):
-    ids = sorted(instance_ids)
-    for start in range(0, len(ids), PROTECTION_IDS_PER_CALL):
-        _set_instance_protection(client, group_name, ids[start : start + PROTECTION_IDS_PER_CALL], protected)
-
-
-def protection_changes(group, new_instances_protected, instance_ids, protected):
-    """(set_new, to_change): the group flag to set (None: leave it) and the instances whose protection differs.
-
-    instance_ids None means every instance of the group that is not terminating."""
-    set_new = None
-    if (
-        new_instances_protected is not None
-        and bool(group.get("NewInstancesProtectedFromScaleIn")) != new_instances_protected
-    ):
-        set_new = new_instances_protected
-    to_change = []
-    if protected is not None:
-        live = {
-            i["InstanceId"]: bool(i.get("ProtectedFromScaleIn"))
-            for i in group.get("Instances", [])
-            if not i.get("LifecycleState", "").startswith("Terminat")
-        }
-        wanted = live if instance_ids is None else {i: live[i] for i in instance_ids if i in live}
-        to_change = sorted(i for i, current in wanted.items() if current != protected)
-    return set_new, to_change
