@@ -5,7 +5,8 @@
 
 """Packer helpers for packer_build: the image input hash, the var file and a `packer build -machine-readable` run.
 
-Nothing here talks to AWS; the EC2 side (finding and retagging images) lives in module_utils/_images/.
+Nothing here talks to AWS: the EC2 calls (finding and retagging images) live in module_utils/_ec2/, the choice of
+which image to reuse or build on in module_utils/_images/amis.py.
 """
 
 import base64
