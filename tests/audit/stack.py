@@ -13,6 +13,8 @@ templates) and their snapshots, the log groups under /jenkins-ha/<stack>/ and th
 
 from __future__ import annotations
 
+import json
+
 STACK_TAG = "jenkins-ha:stack"
 
 
@@ -113,6 +115,13 @@ def _ec2(ec2, stack, region, account, found):
             found.add("launch-template " + template["LaunchTemplateName"], tid, arn("launch-template", tid))
 
 
+def _recorded_image_id(value):
+    """An image record is a bare AMI id, or (images.yml's record format 1) a JSON document with its image_id."""
+    if value.lstrip().startswith("{"):
+        return json.loads(value)["image_id"]
+    return value
+
+
 def _images(client, stack, region, account, found):
     """The AMIs the stack runs and their snapshots. An image is stack-agnostic (no stack tag, a name with its build
     time): it is the stack's when /jenkins-ha/<stack>/ami/<role> records it (images.yml) or a launch template of the
@@ -121,7 +130,7 @@ def _images(client, stack, region, account, found):
     labels = {}
     path = "/jenkins-ha/{0}/ami/".format(stack)
     for parameter in _pages(client("ssm"), "get_parameters_by_path", "Parameters", Path=path, Recursive=True):
-        labels[parameter["Value"]] = "image " + parameter["Name"]
+        labels[_recorded_image_id(parameter["Value"])] = "image " + parameter["Name"]
     templates = _pages(ec2, "describe_launch_templates", "LaunchTemplates")
     for template in sorted(templates, key=lambda t: t["LaunchTemplateName"]):
         if template["LaunchTemplateName"].startswith(stack + "-"):
