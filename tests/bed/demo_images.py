@@ -96,17 +96,13 @@ def stage_offline_sources(host, bake_vars):
 def bake_inputs(mode):
     """(jenkins_ha_images_role_paths, extra packer variables, jenkins_ha_images_bake_vars) for the bake mode."""
     if mode == "roles":
-        # The offline sources are inputs of the controller image too: a changed stand-in or update center rebuilds.
-        role_paths = {
-            "controller": [
-                str(ROOT / "roles" / "jenkins_controller"),
-                str(ROOT / "roles" / "efs_mount"),
-                str(ROOT / "roles" / "instance_boot"),
-                str(FAKE_JENKINS / "src"),
-                str(FAKE_UPDATE_CENTER.parent),
-            ],
-            "agent": [str(ROOT / "roles" / "jenkins_agent"), str(ROOT / "roles" / "instance_boot")],
+        # images.yml's baked roles, plus the offline sources: a changed stand-in or update center rebuilds too.
+        baked = {
+            "controller": ["jenkins_controller", "efs_mount", "node_exporter", "cloudwatch_agent", "instance_boot"],
+            "agent": ["jenkins_agent", "node_exporter", "cloudwatch_agent", "instance_boot"],
         }
+        role_paths = {role: [str(ROOT / "roles" / name) for name in names] for role, names in baked.items()}
+        role_paths["controller"] += [str(FAKE_JENKINS / "src"), str(FAKE_UPDATE_CENTER.parent)]
         return role_paths, {}, yaml.safe_load(BAKE_VARS.read_text())
     roles_dir, variables = buildhost.write_bake_inputs(STATE_DIR / "demo-stand-in", "minimal", ROOT)
     return {r: [str(roles_dir / ("jenkins_" + r))] for r in buildhost.ROLES}, variables, {}
