@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +44,7 @@ EMULATOR_VARS = ROOT / "tests" / "integration" / "files" / "images-emulator.yml"
 BAKE_VARS = ROOT / "tests" / "bed" / "demo-bake-vars.yml"
 FAKE_JENKINS = ROOT / "tests" / "fakes" / "jenkins"
 FAKE_UPDATE_CENTER = ROOT / "molecule" / "jenkins_controller" / "files" / "make_fake_update_center.py"
+SCHEMAS = ROOT / "plugins" / "module_utils" / "jcasc" / "schemas"
 SUMMARY = re.compile(r"(controller|agent): (build|reuse) (ami-[0-9a-f]+)")
 # The base the demo bakes on, images.yml's default; the build hosts run its release.
 BASE = "debian13"
@@ -75,6 +77,19 @@ def stand_in_war():
     return war
 
 
+def fake_update_center_archive(base_url):
+    """A tar of the fake update center, written here with the collection's JCasC schemas (as molecule's prepare
+    does): each pinned plugin then requires the dependencies and core its pom names, so the image's manifest holds
+    the plugin set a real resolution gives and configure.yml's pre-flight judges the demo image as a real one."""
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(
+            [sys.executable, str(FAKE_UPDATE_CENTER), scratch, base_url, str(SCHEMAS)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return subprocess.run(["tar", "-C", scratch, "-c", "."], check=True, capture_output=True).stdout
+
+
 def stage_offline_sources(host, bake_vars):
     """Put the stand-in jenkins.war and the fake update center where the bake variables say, on the build host."""
     war_path = bake_vars["jenkins_controller_war_path"]
@@ -82,9 +97,9 @@ def stage_offline_sources(host, bake_vars):
     commands = [
         ["mkdir", "-p", os.path.dirname(war_path), update_center],
         ["sh", "-c", 'cat > "$1"', "sh", war_path],
-        ["python3", "-", update_center, "file://" + update_center],
+        ["tar", "-C", update_center, "-x"],
     ]
-    inputs = [b"", stand_in_war().read_bytes(), FAKE_UPDATE_CENTER.read_bytes()]
+    inputs = [b"", stand_in_war().read_bytes(), fake_update_center_archive("file://" + update_center)]
     for command, data in zip(commands, inputs):
         proc = subprocess.run(
             ["podman", "exec", "-i", host.name, *command], input=data, capture_output=True, check=False
