@@ -11,6 +11,7 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 # Terminal states (API reference: BackupJob.State, DescribeRestoreJob.Status).
 BACKUP_DONE = ("COMPLETED", "FAILED", "ABORTED", "EXPIRED", "PARTIAL")
@@ -72,4 +73,64 @@ def iso_dates(record):
             )
             value = value.isoformat()
         result[key] = value
+    return result
+
+
+# What differs between the two kinds of job: their calls, their id and state keys, their terminal states.
+JOBS = {
+    "backup": {
+        "title": "Backup",
+        "id_key": "BackupJobId",
+        "state_key": "State",
+        "done": BACKUP_DONE,
+        "start": start_backup_job,
+        "describe": describe_backup_job,
+    },
+    "restore": {
+        "title": "Restore",
+        "id_key": "RestoreJobId",
+        "state_key": "Status",
+        "done": RESTORE_DONE,
+        "start": start_restore_job,
+        "describe": describe_restore_job,
+    },
+}
+
+
+def run_job(module, kind, request, fail_on_job_failure=True):
+    """Start a backup or restore job, follow it when module.params["wait"], and return it in snake case.
+
+    Fails the module (changed=True: the job was started) when the wait times out, or when the job ends other than
+    COMPLETED and fail_on_job_failure; the job is in the result under `<kind>_job` either way."""
+    job_kind = JOBS[kind]
+    params = module.params
+    client = module.client("backup")
+    try:
+        job_id = job_kind["start"](client, **request)[job_kind["id_key"]]
+        job, timed_out = job_kind["describe"](client, job_id), False
+        job.pop("ResponseMetadata", None)
+        if params["wait"]:
+            job, timed_out = wait_for(
+                lambda: job_kind["describe"](client, job_id),
+                job_kind["state_key"],
+                job_kind["done"],
+                params["wait_timeout"],
+                params["wait_delay"],
+            )
+    except AnsibleBackupJobError as e:
+        module.fail_json_aws_error(e)
+    result = camel_dict_to_snake_dict(iso_dates(job))
+    state = job.get(job_kind["state_key"])
+    if timed_out:
+        module.fail_json(
+            msg="{0} job {1} still {2} after {3} s".format(job_kind["title"], job_id, state, params["wait_timeout"]),
+            changed=True,
+            **{kind + "_job": result},
+        )
+    if params["wait"] and fail_on_job_failure and state != "COMPLETED":
+        module.fail_json(
+            msg="{0} job {1} ended {2}: {3}".format(job_kind["title"], job_id, state, job.get("StatusMessage", "")),
+            changed=True,
+            **{kind + "_job": result},
+        )
     return result

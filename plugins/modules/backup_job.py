@@ -94,12 +94,7 @@ backup_job:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import BACKUP_DONE
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import AnsibleBackupJobError
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import describe_backup_job
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import iso_dates
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import start_backup_job
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import wait_for
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import run_job
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import wait_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 
@@ -141,38 +136,7 @@ def main():
     diff = {"before": {}, "after": camel_dict_to_snake_dict(request)}
     if module.check_mode:
         module.exit_json(changed=True, backup_job={}, diff=diff)
-    client = module.client("backup")
-    try:
-        started = start_backup_job(client, **request)
-        job, timed_out = describe_backup_job(client, started["BackupJobId"]), False
-        job.pop("ResponseMetadata", None)
-        if module.params["wait"]:
-            job, timed_out = wait_for(
-                lambda: describe_backup_job(client, started["BackupJobId"]),
-                "State",
-                BACKUP_DONE,
-                module.params["wait_timeout"],
-                module.params["wait_delay"],
-            )
-    except AnsibleBackupJobError as e:
-        module.fail_json_aws_error(e)
-    result = camel_dict_to_snake_dict(iso_dates(job))
-    if timed_out:
-        module.fail_json(
-            msg="Backup job {0} still {1} after {2} s".format(
-                job["BackupJobId"], job.get("State"), module.params["wait_timeout"]
-            ),
-            changed=True,
-            backup_job=result,
-        )
-    if module.params["wait"] and job.get("State") != "COMPLETED":
-        module.fail_json(
-            msg="Backup job {0} ended {1}: {2}".format(
-                job["BackupJobId"], job.get("State"), job.get("StatusMessage", "")
-            ),
-            changed=True,
-            backup_job=result,
-        )
+    result = run_job(module, "backup", request)
     module.exit_json(changed=True, backup_job=result, diff=diff)
 
 

@@ -116,12 +116,7 @@ restore_job:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import RESTORE_DONE
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import AnsibleBackupJobError
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import describe_restore_job
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import iso_dates
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import start_restore_job
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import wait_for
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._backup_jobs import run_job
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.argument_specs import wait_argument_spec
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.identifiers import check_identifiers
 
@@ -162,38 +157,7 @@ def main():
     diff = {"before": {}, "after": camel_dict_to_snake_dict(request, ignore_list=["Metadata"])}
     if module.check_mode:
         module.exit_json(changed=True, restore_job={}, diff=diff)
-    client = module.client("backup")
-    try:
-        started = start_restore_job(client, **request)
-        job, timed_out = describe_restore_job(client, started["RestoreJobId"]), False
-        job.pop("ResponseMetadata", None)
-        if module.params["wait"]:
-            job, timed_out = wait_for(
-                lambda: describe_restore_job(client, started["RestoreJobId"]),
-                "Status",
-                RESTORE_DONE,
-                module.params["wait_timeout"],
-                module.params["wait_delay"],
-            )
-    except AnsibleBackupJobError as e:
-        module.fail_json_aws_error(e)
-    result = camel_dict_to_snake_dict(iso_dates(job))
-    if timed_out:
-        module.fail_json(
-            msg="Restore job {0} still {1} after {2} s".format(
-                job["RestoreJobId"], job.get("Status"), module.params["wait_timeout"]
-            ),
-            changed=True,
-            restore_job=result,
-        )
-    if module.params["wait"] and module.params["fail_on_job_failure"] and job.get("Status") != "COMPLETED":
-        module.fail_json(
-            msg="Restore job {0} ended {1}: {2}".format(
-                job["RestoreJobId"], job.get("Status"), job.get("StatusMessage", "")
-            ),
-            changed=True,
-            restore_job=result,
-        )
+    result = run_job(module, "restore", request, module.params["fail_on_job_failure"])
     module.exit_json(changed=True, restore_job=result, diff=diff)
 
 

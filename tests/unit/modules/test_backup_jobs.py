@@ -165,3 +165,48 @@ def test_wait_for_stops_at_a_terminal_state_or_the_timeout(states, timeout, expe
 )
 def test_metadata_is_strings(metadata, expected):
     assert backup_restore_job.metadata_of(metadata) == expected
+
+
+class Failed(Exception):
+    pass
+
+
+class FakeModule:
+    def __init__(self, wait, wait_timeout=0):
+        self.params = {"wait": wait, "wait_timeout": wait_timeout, "wait_delay": 0}
+
+    def client(self, service):
+        return service
+
+    def fail_json(self, **kwargs):
+        raise Failed(kwargs)
+
+
+@pytest.mark.parametrize(
+    "kind, states, wait, fail_on_job_failure, verdict",
+    [
+        ("backup", ["RUNNING"], True, True, "Backup job j-1 still RUNNING after 0 s"),
+        ("restore", ["PENDING"], True, True, "Restore job j-1 still PENDING after 0 s"),
+        ("restore", ["FAILED"], True, True, "Restore job j-1 ended FAILED: boom"),
+        ("restore", ["FAILED"], True, False, None),
+        ("backup", ["ABORTED"], True, True, "Backup job j-1 ended ABORTED: boom"),
+        ("backup", ["CREATED"], False, True, None),
+        ("backup", ["COMPLETED"], True, True, None),
+    ],
+)
+def test_run_job_verdicts(monkeypatch, kind, states, wait, fail_on_job_failure, verdict):
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils import _backup_jobs
+
+    job = _backup_jobs.JOBS[kind]
+    described = {job["id_key"]: "j-1", job["state_key"]: states[0], "StatusMessage": "boom"}
+    monkeypatch.setitem(job, "start", lambda client, **request: {job["id_key"]: "j-1"})
+    monkeypatch.setitem(job, "describe", lambda client, job_id: dict(described))
+    module = FakeModule(wait)
+    if verdict is None:
+        result = _backup_jobs.run_job(module, kind, {}, fail_on_job_failure)
+        assert result[job["state_key"].lower()] == states[0]
+        return
+    with pytest.raises(Failed) as failed:
+        _backup_jobs.run_job(module, kind, {}, fail_on_job_failure)
+    assert failed.value.args[0]["msg"] == verdict
+    assert failed.value.args[0]["changed"] is True and kind + "_job" in failed.value.args[0]
