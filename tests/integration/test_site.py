@@ -152,7 +152,7 @@ def test_no_secret_reaches_the_output(emulator, runs):
 
 def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook):
     """The network, IAM, log, Auto Scaling and alarm tasks skip converged items after one in-process read (the
-    unconverged_* filters, asg_converged.j2): drift made behind the playbooks' back must still reach the module and
+    unconverged_* filters, the unconverged_auto_scaling_groups filter): drift made behind the playbooks' back must still reach the module and
     be corrected."""
     ec2, logs, cloudwatch = emulator.client("ec2"), emulator.client("logs"), emulator.client("cloudwatch")
     groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["demo-controller", "default"]}])
@@ -198,7 +198,7 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
     ][0]
     association = next(a for a in private_table["Associations"] if not a.get("Main"))
     ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
-    # IAM and the Auto Scaling groups are compared in the controller too (iam_roles lookup, asg_converged.j2).
+    # IAM and the Auto Scaling groups are compared in the controller too (iam_roles lookup, the unconverged_auto_scaling_groups filter).
     iam, autoscaling = emulator.client("iam"), emulator.client("autoscaling")
     agent_policy = iam.get_role_policy(RoleName="demo-agent", PolicyName="jenkins-ha")["PolicyDocument"]
     iam.put_role_policy(
