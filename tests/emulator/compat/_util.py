@@ -102,3 +102,20 @@ def json_response(data, status=200):
 
 def now():
     return datetime.now(timezone.utc)
+
+
+def hook_answer(status, data):
+    """A /moto-api/ test hook's answer, (status, headers, body), as moto's own views return it."""
+    return status, {"Content-Type": "application/json"}, json.dumps(data)
+
+
+def hook_request(request, path):
+    """What was POSTed to the test hook at path: (parsed JSON or None when it is not JSON, None), or (None, the 405
+    answer) for another method. Each hook then checks the body's shape itself."""
+    if request.method != "POST":
+        return None, hook_answer(405, {"error": "MethodNotAllowed", "message": f"POST to {path}"})
+    raw = request.get_data() if hasattr(request, "get_data") else request.body
+    try:
+        return json.loads(raw or b"{}"), None
+    except ValueError:
+        return None, None

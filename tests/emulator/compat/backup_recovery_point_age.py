@@ -23,11 +23,10 @@ vault's or the resource's creation, so a test can age a point it has just made.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta
 
-from ._util import Patcher, now
+from ._util import Patcher, hook_answer, hook_request, now
 from .backup_jobs import _store
 
 GAP = "Recovery points are always stamped now; RPO and age checks need old ones (test hook, not an AWS API)"
@@ -119,19 +118,11 @@ def backdate_recovery_point(recovery_point_arn, creation_date, completion_date=N
     }
 
 
-def _answer(status, data):
-    return status, {"Content-Type": "application/json"}, json.dumps(data)
-
-
 def recovery_point_age(request, full_url, headers):
     """The /moto-api/ view: moto calls it with (request, url, headers) and sends back (status, headers, body)."""
-    if request.method != "POST":
-        return _answer(405, {"error": "MethodNotAllowed", "message": f"POST to {PATH}"})
-    raw = request.get_data() if hasattr(request, "get_data") else request.body
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        body = None
+    body, refused = hook_request(request, PATH)
+    if refused:
+        return refused
     try:
         if not isinstance(body, dict):
             raise HookError(400, "ValidationError", "the body must be a JSON object")
@@ -143,8 +134,8 @@ def recovery_point_age(request, full_url, headers):
                 raise HookError(400, "ValidationError", f"{key} is required")
         result = backdate_recovery_point(body["recovery_point_arn"], body["creation_date"], body.get("completion_date"))
     except HookError as error:
-        return _answer(error.status, {"error": error.code, "message": error.message})
-    return _answer(200, result)
+        return hook_answer(error.status, {"error": error.code, "message": error.message})
+    return hook_answer(200, result)
 
 
 def apply():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from ._util import Patcher
+from ._util import Patcher, hook_answer, hook_request
 
 GAP = "Restore jobs always complete; a drill's failure path needs failed ones (test hook, not an AWS API)"
 MOTO_VERSION = "5.2.5"
@@ -60,24 +60,18 @@ def _wrap_start_restore_job(original):
     return start_restore_job
 
 
-def _answer(status, data):
-    return status, {"Content-Type": "application/json"}, json.dumps(data)
-
-
 def restore_failure(request, full_url, headers):  # pylint: disable=unused-argument
-    if request.method != "POST":
-        return _answer(405, {"error": "MethodNotAllowed", "message": f"POST to {PATH}"})
-    raw = request.get_data() if hasattr(request, "get_data") else request.body
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        body = None
+    body, refused = hook_request(request, PATH)
+    if refused:
+        return refused
     if not isinstance(body, dict) or not set(body) <= {"count", "status_message", "leave_file_system"}:
-        return _answer(400, {"error": "ValidationError", "message": "keys: count, status_message, leave_file_system"})
+        return hook_answer(
+            400, {"error": "ValidationError", "message": "keys: count, status_message, leave_file_system"}
+        )
     try:
-        return _answer(200, fail_next_restores(**body))
+        return hook_answer(200, fail_next_restores(**body))
     except (TypeError, ValueError) as error:
-        return _answer(400, {"error": "ValidationError", "message": str(error)})
+        return hook_answer(400, {"error": "ValidationError", "message": str(error)})
 
 
 def apply():

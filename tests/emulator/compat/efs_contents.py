@@ -29,7 +29,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ._util import Patcher, now
+from ._util import Patcher, hook_answer, hook_request, now
 
 GAP = "EFS has no contents, so recovery points and restores copy nothing (test-bed model of the data, not an AWS API)"
 MOTO_VERSION = "5.2.5"
@@ -130,25 +130,19 @@ def _wrap_delete_file_system(original):
     return delete_file_system
 
 
-def _answer(status, data):
-    return status, {"Content-Type": "application/json"}, json.dumps(data)
-
-
 def data_root(request, full_url, headers):  # pylint: disable=unused-argument
     """The /moto-api/ view: (request, url, headers) -> (status, headers, body)."""
-    if request.method != "POST":
-        return _answer(405, {"error": "MethodNotAllowed", "message": f"POST to {PATH}"})
-    raw = request.get_data() if hasattr(request, "get_data") else request.body
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        body = None
+    body, refused = hook_request(request, PATH)
+    if refused:
+        return refused
     if not isinstance(body, dict) or set(body) != {"directory"}:
-        return _answer(400, {"error": "ValidationError", "message": 'the body must be {"directory": <path or null>}'})
+        return hook_answer(
+            400, {"error": "ValidationError", "message": 'the body must be {"directory": <path or null>}'}
+        )
     try:
-        return _answer(200, {"directory": set_data_root(body["directory"])})
+        return hook_answer(200, {"directory": set_data_root(body["directory"])})
     except ValueError as error:
-        return _answer(400, {"error": "ValidationError", "message": str(error)})
+        return hook_answer(400, {"error": "ValidationError", "message": str(error)})
 
 
 def apply():
