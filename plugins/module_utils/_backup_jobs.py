@@ -107,8 +107,6 @@ def run_job(module, kind, request, fail_on_job_failure=True):
     client = module.client("backup")
     try:
         job_id = job_kind["start"](client, **request)[job_kind["id_key"]]
-        job, timed_out = job_kind["describe"](client, job_id), False
-        job.pop("ResponseMetadata", None)
         if params["wait"]:
             job, timed_out = wait_for(
                 lambda: job_kind["describe"](client, job_id),
@@ -117,6 +115,9 @@ def run_job(module, kind, request, fail_on_job_failure=True):
                 params["wait_timeout"],
                 params["wait_delay"],
             )
+        else:
+            job, timed_out = job_kind["describe"](client, job_id), False
+            job.pop("ResponseMetadata", None)
     except AnsibleBackupJobError as e:
         module.fail_json_aws_error(e)
     result = camel_dict_to_snake_dict(iso_dates(job))
