@@ -9,5 +9,7 @@ AnsibleAutoScalingError (re-exported by amazon.aws for general use, as _ec2/ reu
 The describes used here answer an unknown name with an empty list, not an error, so nothing counts as "missing".
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.autoscaling import AnsibleAutoScalingError  # noqa: F401
-from ansible_collections.amazon.aws.plugins.module_utils.autoscaling import AutoScalingErrorHandler  # noqa: F401
+from ansible_collections.amazon.aws.plugins.module_utils.autoscaling import AnsibleAutoScalingError
+from ansible_collections.amazon.aws.plugins.module_utils.autoscaling import AutoScalingErrorHandler
+
+__all__ = ["AnsibleAutoScalingError", "AutoScalingErrorHandler"]
