@@ -46,7 +46,8 @@ def group_differences(item, group, latest_versions, subnet_ids, tags, component_
     have_keys = [tag.get("key") for tag in have_tags]
     checks = {
         "launch_template": template.get("launch_template_name", "") == item["launch_template"],
-        "launch_template_version": template.get("version", "") == latest_versions.get(item["launch_template"], "none"),
+        "launch_template_version": template.get("version", "")
+        == str(item.get("launch_template_version") or latest_versions.get(item["launch_template"], "none")),
         "subnets": group.get("vpc_zone_identifier", "") == ",".join(subnet_ids),
         "health_check_type": group.get("health_check_type") == item["health_check_type"],
         "health_check_period": _int(group.get("health_check_grace_period")) == _int(item["health_check_period"]),
