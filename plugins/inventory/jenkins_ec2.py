@@ -10,8 +10,11 @@ author:
   - jenkins_ha.aws contributors (@jenkins-ha)
 description:
   - Lists EC2 instances of the given regions as hosts, grouped by stack, component (C(controller), C(agent)),
-    Auto Scaling group, availability zone, Auto Scaling lifecycle state, and C(stale_image) for instances that
-    run another AMI than the one their Auto Scaling group launches today.
+    agent pool, Auto Scaling group, availability zone, Auto Scaling lifecycle state, and C(stale_image) for
+    instances that run another AMI than the one their Auto Scaling group launches today.
+  - An agent's pool is its C(jenkins-ha:pool) tag (every pool's Auto Scaling group propagates it), or C(default)
+    for an untagged instance of the stack's C(<stack>-agent) group (launched before pools existed); it is the host
+    variable C(jenkins_ha_pool) (C(null) for hosts of no pool) and the group C(pool_<pool>).
   - Accepts the options of M(amazon.aws.aws_ec2) that make sense here (O(regions), O(filters), O(hostnames),
     O(compose), O(groups), O(keyed_groups), the cache options, credentials) and sets host variables with the same
     snake_case names and shapes, so an aws_ec2 configuration and its playbooks move over by changing the
@@ -106,8 +109,9 @@ options:
   default_groups:
     description:
       - Add hosts to the built-in groups C(stack_<stack>), C(<component>) (for example C(controller) and C(agent)),
-        C(asg_<group>), C(az_<zone>), C(lifecycle_<state>) (for example C(lifecycle_in_service)) and
-        C(stale_image). Names are sanitised to valid group names.
+        C(pool_<pool>) (for example C(pool_default), C(pool_spot)), C(asg_<group>), C(az_<zone>),
+        C(lifecycle_<state>) (for example C(lifecycle_in_service)) and C(stale_image). Names are sanitised to
+        valid group names.
     type: bool
     default: true
   host_group:
@@ -163,14 +167,10 @@ cache_connection: ~/.cache/jenkins_ec2
 cache_timeout: 300
 """
 
-import difflib
-import re
-
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.errors import AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
-from ansible.module_utils.parsing.convert_bool import boolean
 
 try:
     from ansible.template import trust_as_template
@@ -187,77 +187,14 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transf
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import describe_instances
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import autoscaling
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import groups
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostnames as hostname_sources
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars as schema
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import options
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import paths
 
-CACHE_FORMAT = 1
-# aws_ec2 options with no meaning here: refuse them rather than ignore them silently.
-UNSUPPORTED_AWS_EC2_OPTIONS = (
-    "include_filters",
-    "exclude_filters",
-    "allow_duplicated_hosts",
-    "hostvars_prefix",
-    "hostvars_suffix",
-    "use_ssm_inventory",
-    "use_contrib_script_compatible_sanitization",
-    "use_contrib_script_compatible_ec2_tag_keys",
-    "route53_enabled",
-    "route53_hostnames",
-    "route53_excluded_zones",
-    "strict_permissions",
-)
-# us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ...
-REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-# A Jinja2 expression that is only a variable path: name, .attr, ['key'] or [index].
-SIMPLE_PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(?:'[^'\\]*'|\"[^\"\\]*\"|\d+)\s*\])*)\s*")
-PATH_PART = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(?:'([^'\\]*)'|\"([^\"\\]*)\"|(\d+))\s*\]")
-JINJA_LITERALS = frozenset(("true", "false", "none", "True", "False", "None"))
-_MISSING = object()
-
-
-def parse_path(expression):
-    """The parts of a plain variable path (strings for keys, ints for indexes), or None for anything else."""
-    if not isinstance(expression, str):
-        return None
-    match = SIMPLE_PATH.fullmatch(expression)
-    if not match or match.group(1) in JINJA_LITERALS:
-        return None
-    parts = [match.group(1)]
-    for attr, single, double, index in PATH_PART.findall(match.group(2)):
-        if attr:
-            if hasattr(dict, attr):  # Jinja2 would return the dict method (items, keys, ...), not an item
-                return None
-            parts.append(attr)
-        elif index:
-            parts.append(int(index))
-        else:
-            parts.append(single or double)
-    return parts
-
-
-def lookup_path(variables, parts):
-    """Follow a parsed path through dicts and lists; _MISSING when any step is absent (left to Jinja2)."""
-    value = variables
-    for part in parts:
-        if isinstance(part, int):
-            if isinstance(value, list) and -len(value) <= part < len(value):
-                value = value[part]
-                continue
-            if isinstance(value, dict) and part in value:
-                value = value[part]
-                continue
-            return _MISSING
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            return _MISSING
-    return value
-
-
-def lifecycle_group(state):
-    """InService -> lifecycle_in_service, Terminating:Wait -> lifecycle_terminating_wait."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", state.replace(":", "_"))
-    return "lifecycle_" + re.sub(r"_+", "_", words).lower()
+# 2: records carry jenkins_ha_pool (a cache written before would lack it).
+CACHE_FORMAT = 2
 
 
 class InventoryModule(AWSInventoryBase):
@@ -289,28 +226,24 @@ class InventoryModule(AWSInventoryBase):
         return self._templated(option, super(AWSInventoryBase, self).get_option(option, hostvars))
 
     def get_options(self, *args):
-        options = super(AWSInventoryBase, self).get_options(*args)
-        return {name: self._templated(name, value) for name, value in options.items()}
+        values = super(AWSInventoryBase, self).get_options(*args)
+        return {name: self._templated(name, value) for name, value in values.items()}
 
     # --- configuration -------------------------------------------------------------------------------------------
 
     def _validated_config(self, config):
-        unsupported = sorted(set(config) & set(UNSUPPORTED_AWS_EC2_OPTIONS))
-        if unsupported:
-            raise AnsibleParserError(
-                "{0} does not support the aws_ec2 option(s) {1}: see docs/inventory.md for the equivalents".format(
-                    self.NAME, ", ".join(unsupported)
-                )
-            )
-        self._refuse_unknown_and_loose(config)
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
         regions = self.get_option("regions")
-        if not regions or not all(isinstance(r, str) and r for r in regions):
-            raise AnsibleParserError("{0}: 'regions' must list at least one region".format(self.NAME))
-        malformed = [r for r in regions if not REGION_NAME.match(r)]
-        if malformed:
-            raise AnsibleParserError(
-                "{0}: 'regions' holds {1}, not region names like eu-west-1".format(self.NAME, ", ".join(malformed))
-            )
+        extra = self.get_option("extra_hostvars") or []
+        problem = (
+            options.unsupported_options(config)
+            or (options.unknown_option(config, definitions) if definitions else None)
+            or options.loose_boolean(config, definitions)
+            or (options.unknown_extra_hostvars(extra, schema.instance_hostvar_names()) if extra else None)
+            or options.bad_regions(regions)
+        )
+        if problem:
+            raise AnsibleParserError("{0}: {1}".format(self.NAME, problem))
         try:
             preferences = hostname_sources.parse_preferences(self.get_option("hostnames") or ["instance-id"])
             address = self.get_option("ansible_host_source")
@@ -321,39 +254,6 @@ class InventoryModule(AWSInventoryBase):
         if not isinstance(keyed, list) or not all(isinstance(k, dict) and k.get("key") for k in keyed if k):
             raise AnsibleParserError("{0}: every keyed_groups entry needs a 'key'".format(self.NAME))
         return regions, preferences, address
-
-    def _refuse_unknown_and_loose(self, config):
-        """Ansible ignores an unknown key (a typo of stacks lists every instance of the account) and reads any
-        string as a boolean (autoscaling: sometimes is false): refuse both, and extra host variables that no
-        DescribeInstances field has."""
-        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
-        if definitions:
-            known = set(definitions)
-            for definition in definitions.values():
-                known.update(definition.get("aliases") or ())
-            for key in sorted(set(config) - known):
-                close = difflib.get_close_matches(key, sorted(known), n=1)
-                raise AnsibleParserError(
-                    "{0}: unknown option '{1}'{2}".format(
-                        self.NAME, key, " (did you mean '{0}'?)".format(close[0]) if close else ""
-                    )
-                )
-        for key, value in config.items():
-            if definitions.get(key, {}).get("type") in ("bool", "boolean") and value is not None:
-                try:
-                    boolean(value, strict=True)
-                except TypeError:
-                    raise AnsibleParserError(
-                        "{0}: '{1}' must be true or false, got {2!r}".format(self.NAME, key, value)
-                    )
-        extra = self.get_option("extra_hostvars") or []
-        unknown = sorted(set(extra) - set(schema.instance_hostvar_names()) - {"all"})
-        if unknown:
-            raise AnsibleParserError(
-                "{0}: extra_hostvars {1} are not DescribeInstances fields (snake_case, as aws_ec2 names them)".format(
-                    self.NAME, ", ".join(unknown)
-                )
-            )
 
     def _filters(self):
         filters = dict(self.get_option("filters") or {})
@@ -394,10 +294,10 @@ class InventoryModule(AWSInventoryBase):
                     types[instance["InstanceId"]] = instance.get("InstanceType")
         if not names:
             return {}
-        groups = describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
-        lookups = template_lookups(groups)
+        asg_groups = describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
+        lookups = template_lookups(asg_groups)
         images = resolve_images(self.client("ec2", region=region), lookups) if lookups else {}
-        return autoscaling.instance_facts(groups, images, types)
+        return autoscaling.instance_facts(asg_groups, images, types)
 
     @staticmethod
     def _record(instance, extra, every, facts):
@@ -410,6 +310,7 @@ class InventoryModule(AWSInventoryBase):
             record.update(facts)
         elif schema.TAG_ASG_NAME in tags:
             record["jenkins_ha_asg_name"] = tags[schema.TAG_ASG_NAME]
+        record["jenkins_ha_pool"] = groups.pool_of(tags, record.get("jenkins_ha_asg_name"))
         record["jenkins_ha_stale_image"] = autoscaling.is_stale(
             record.get("image_id"), record.get("jenkins_ha_desired_image_id")
         )
@@ -464,69 +365,32 @@ class InventoryModule(AWSInventoryBase):
             try:
                 parts = self._paths[template]
             except KeyError:
-                parts = self._paths[template] = parse_path(template)
+                parts = self._paths[template] = paths.parse_path(template)
             except TypeError:  # unhashable: not a path
                 parts = None
             if parts is not None:
-                value = lookup_path(variables, parts)
-                if value is not _MISSING:
+                value = paths.lookup_path(variables, parts)
+                if value is not paths.MISSING:
                     return value
         return super()._compose(template, variables)
 
     def _add_builtin_groups(self, host, record):
-        names = []
-        stack = record.get("jenkins_ha_stack")
-        if stack:
-            names.append("stack_" + stack)
-        component = record.get("jenkins_ha_component")
-        if component:
-            names.append(component)
-        asg = record.get("jenkins_ha_asg_name")
-        if asg:
-            names.append("asg_" + asg)
-        zone = (record.get("placement") or {}).get("availability_zone")
-        if zone:
-            names.append("az_" + zone)
-        state = record.get("jenkins_ha_lifecycle_state")
-        if state:
-            names.append(lifecycle_group(state))
-        if record.get("jenkins_ha_stale_image"):
-            names.append("stale_image")
-        for name in names:
+        for name in groups.builtin_group_names(record):
             group = self._safe(name)
             self.inventory.add_group(group)
             self.inventory.add_child(group, host)
 
-    @staticmethod
-    def _controllers(records):
-        """{stack: address facts of its controller}: the jump host of the stack's private hosts.
-
-        With several listed (a replacement coming up), the one in service wins, then the lowest instance id.
-        """
-        best = {}
-        for record in records:
-            stack = record.get("jenkins_ha_stack")
-            if stack and record.get("jenkins_ha_component") == "controller":
-                rank = (record.get("jenkins_ha_lifecycle_state") not in (None, "InService"), record["instance_id"])
-                if stack not in best or rank < best[stack][0]:
-                    best[stack] = (rank, record)
-        controllers = {}
-        for stack, (dummy, record) in best.items():
-            keys = ("instance_id", "private_ip_address", "public_ip_address", "public_dns_name", "private_dns_name")
-            controllers[stack] = {key: record[key] for key in keys if record.get(key)}
-        return controllers
-
     def _populate(self, records, preferences, address):
         strict = self.get_option("strict")
         compose = self.get_option("compose") or {}
-        groups = self.get_option("groups") or {}
+        composed_groups = self.get_option("groups") or {}
         keyed_groups = self.get_option("keyed_groups") or []
         default_groups = self.get_option("default_groups")
         self._fast_compose = not self.get_option("use_extra_vars")
         host_group = self.inventory.add_group(self._safe(self.get_option("host_group")))
         self.inventory.add_child("all", host_group)
         inventory = self.inventory
-        controllers = self._controllers(records)
+        controllers = groups.controllers(records)
 
         for record in records:
             host = self._hostname(record, preferences)
@@ -557,7 +421,7 @@ class InventoryModule(AWSInventoryBase):
                     continue
                 inventory.set_variable(host, varname, value)
                 variables[varname] = value
-            self._add_host_to_composed_groups(groups, variables, host, strict=strict, fetch_hostvars=False)
+            self._add_host_to_composed_groups(composed_groups, variables, host, strict=strict, fetch_hostvars=False)
             self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict, fetch_hostvars=False)
 
     # --- entry points --------------------------------------------------------------------------------------------

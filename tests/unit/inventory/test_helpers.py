@@ -6,15 +6,15 @@ import datetime
 
 import pytest
 
-from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import _MISSING
-from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import lifecycle_group
-from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import lookup_path
-from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import parse_path
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import template_lookups
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import autoscaling
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostnames
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory.groups import lifecycle_group
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory.paths import MISSING as _MISSING
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory.paths import lookup_path
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory.paths import parse_path
 
 HOST = {
     "tags": {"Role": "agent", "jenkins-ha:stack": "prod", "Empty": ""},

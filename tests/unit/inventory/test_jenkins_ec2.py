@@ -84,6 +84,47 @@ class TestGroups:
         assert agent["jenkins_ha_stale_image"] is False
         assert "jenkins_ha_asg_name" not in hostvars(inventory, loose[0])
 
+    def test_pools_from_the_pool_tag_or_the_default_group(self, aws, run_inventory):
+        image = images(aws)[0]
+        # The default pool's group as it was before pools: no pool tag on it or its instances.
+        stack_asg(aws, "prod", "agent", image)
+        spot, dummy = stack_asg(aws, "prod", "agent-spot", image, size=1)
+        aws.client("autoscaling").create_or_update_tags(
+            Tags=[
+                {
+                    "ResourceId": spot,
+                    "ResourceType": "auto-scaling-group",
+                    "Key": "jenkins-ha:pool",
+                    "Value": "spot",
+                    "PropagateAtLaunch": True,
+                }
+            ]
+        )
+        aws.client("autoscaling").set_desired_capacity(AutoScalingGroupName=spot, DesiredCapacity=2)
+        stack_asg(aws, "prod", "controller", image, size=1)
+        # A pool tag on a loose instance counts too (autoscaling off or not: the tag alone decides).
+        loose = run_instances(aws, instance_tags=tags(jenkins_ha__stack="dev", jenkins_ha__pool="big"))
+        for autoscaling in (True, False):
+            inventory = run_inventory({"regions": ["us-east-1"], "autoscaling": autoscaling})
+            default = hosts_of(inventory, "pool_default")
+            assert default == hosts_of(inventory, "asg_prod_agent") and len(default) == 2
+            spotted = [
+                h
+                for h in hosts_of(inventory, "asg_prod_agent_spot")
+                if "jenkins-ha:pool" in hostvars(inventory, h)["tags"]
+            ]
+            assert hosts_of(inventory, "pool_spot") == spotted and len(spotted) == 1
+            assert hosts_of(inventory, "pool_big") == loose
+            assert {hostvars(inventory, h)["jenkins_ha_pool"] for h in default} == {"default"}
+            assert hostvars(inventory, spotted[0])["jenkins_ha_pool"] == "spot"
+            (controller,) = hosts_of(inventory, "controller")
+            assert hostvars(inventory, controller)["jenkins_ha_pool"] is None
+            assert not [
+                g
+                for g in inventory.groups
+                if g.startswith("pool_") and g not in ("pool_default", "pool_spot", "pool_big")
+            ]
+
     def test_stale_image_after_a_new_launch_template_version(self, aws, run_inventory):
         old, new = images(aws)
         stack_asg(aws, "prod", "agent", old)
