@@ -5,6 +5,12 @@
 jenkins/settings SSM parameter (jenkins_settings_document), and turned back into jenkins_controller role variables
 on the controller at boot (jenkins_settings_role_vars).
 
+Since issue 18 the document also lists the agent pools (agent_pools: name, labels, group, bounds, idle minutes,
+executors, uses per agent), and the controller renders one EC2 Fleet cloud per pool (filter jenkins_fleet_clouds).
+It keeps fleet_min_size/fleet_max_size (the `default` pool's bounds), which a controller image from before pools
+reads to render its one cloud on agent/asg-name; a document without agent_pools (published before pools existed)
+gives a new controller that one cloud too.
+
 The document holds no secret: the LDAP bind password and the OIDC client secret travel in their own SecureString
 parameters and are joined to the role variables only on the controller.
 """
@@ -16,6 +22,11 @@ import json
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.jcasc_merge import JcascMergeError, merge_fragments
+from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_fleet_clouds import (
+    DEFAULT_POOL,
+    POOL_KEYS,
+    fleet_cloud_errors,
+)
 
 FORMAT = 1
 REALMS = ("local", "ldap", "oidc")
@@ -46,8 +57,14 @@ ROLE_VARS = (
     "build_discarder",
     "fleet_min_size",
     "fleet_max_size",
+    "fleet_pools",
     "casc_fragments",
 )
+# Where a role variable's value is in the document when the names differ.
+DOCUMENT_KEYS = {"fleet_pools": "agent_pools"}
+# The controller role's cloud name for the pool `default` (jenkins_controller_fleet_cloud_name's default): kept so
+# that the agents running before pools existed keep their cloud.
+DEFAULT_CLOUD_NAME = "agents"
 
 
 def _names(value):
@@ -136,6 +153,14 @@ def _fleet_errors(stack):
     return []
 
 
+def _pool_errors(stack):
+    if "agent_pools" not in stack:
+        return []
+    fleet = {"cloud_name": DEFAULT_CLOUD_NAME, "asg_name": None}
+    errors = fleet_cloud_errors(stack["agent_pools"], fleet, stack.get("casc_fragments", []))
+    return ["jenkins_ha_agent_pools: {0}".format(error) for error in errors]
+
+
 def _fragment_errors(stack):
     fragments = stack.get("casc_fragments", [])
     try:
@@ -154,6 +179,7 @@ def settings_errors(stack):
         + _authorization_errors(stack)
         + _discarder_errors(stack)
         + _fleet_errors(stack)
+        + _pool_errors(stack)
         + _fragment_errors(stack)
     )
     if not errors:
@@ -161,7 +187,9 @@ def settings_errors(stack):
         if size > MAX_DOCUMENT_BYTES:
             errors.append(
                 "the Jenkins settings take {0} bytes as JSON, more than an SSM String parameter holds ({1}):"
-                " shorten jenkins_ha_casc_fragments".format(size, MAX_DOCUMENT_BYTES)
+                " shorten jenkins_ha_casc_fragments or list fewer jenkins_ha_agent_pools".format(
+                    size, MAX_DOCUMENT_BYTES
+                )
             )
     return errors
 
@@ -171,7 +199,12 @@ def _document(stack):
     authorization = stack.get("authorization", {})
     discarder = stack.get("build_discarder", {})
     limits = {key: ("" if discarder[key] == 0 else discarder[key]) for key in DISCARDER_LIMITS if key in discarder}
-    return {
+    pools = stack.get("agent_pools")
+    default = next((pool for pool in pools or [] if pool["name"] == DEFAULT_POOL), None)
+    bounds = (
+        (default["min_size"], default["max_size"]) if default else (stack["agent_min_size"], stack["agent_max_size"])
+    )
+    document = {
         "format": FORMAT,
         "security_realm": realm,
         # Only the chosen realm's settings: a change to an unused realm's settings is no change of Jenkins.
@@ -180,11 +213,16 @@ def _document(stack):
         "authorization": {key: list(authorization.get(key, [])) for key in AUTHORIZATION_KEYS},
         "build_discarder": dict(limits, enabled=bool(discarder.get("enabled", True))),
         # One source of truth: the agent ASG's bounds are the EC2 Fleet cloud's (the plugin sets the group's
-        # min/max from them, ec2-fleet AutoScalingGroupFleet.java:51-61).
-        "fleet_min_size": stack["agent_min_size"],
-        "fleet_max_size": stack["agent_max_size"],
+        # min/max from them, ec2-fleet AutoScalingGroupFleet.java:51-61). With pools: the `default` pool's, for a
+        # controller image from before pools (it renders one cloud on agent/asg-name from these).
+        "fleet_min_size": bounds[0],
+        "fleet_max_size": bounds[1],
         "casc_fragments": list(stack.get("casc_fragments", [])),
     }
+    if pools is not None:
+        # Only what the controller's clouds are made of: a pool's instance types or Spot mix is no change of Jenkins.
+        document["agent_pools"] = [{key: pool[key] for key in POOL_KEYS} for pool in pools]
+    return document
 
 
 def settings_document(stack):
@@ -220,7 +258,10 @@ def jenkins_settings_role_vars(document, current, secrets=None):
             )
         )
     secrets = secrets or {}
-    values = {key: document[key] if key in document else current[key] for key in ROLE_VARS}
+    values = {
+        key: document[DOCUMENT_KEYS.get(key, key)] if DOCUMENT_KEYS.get(key, key) in document else current[key]
+        for key in ROLE_VARS
+    }
     values["ldap"] = dict(values["ldap"])
     values["oidc"] = dict(values["oidc"])
     if secrets.get("ldap_manager_password"):

@@ -37,6 +37,45 @@ def stack(**overrides):
     return base
 
 
+# Pools as stack_config's fact __stack_config_agent_pools holds them (normalised: every key of SHARED.md's shape).
+POOL = {
+    "name": "default",
+    "labels": "linux",
+    "asg_name": "demo-agent",
+    "launch_template_name": "demo-agent",
+    "image": "agent",
+    "instance_types": ["t3.large"],
+    "on_demand_base_capacity": 0,
+    "on_demand_percentage_above_base": 100,
+    "spot_allocation_strategy": "price-capacity-optimized",
+    "capacity_rebalance": False,
+    "min_size": 1,
+    "max_size": 5,
+    "desired_capacity": 1,
+    "idle_minutes": 10,
+    "executors": 2,
+    "max_total_uses": -1,
+    "root_volume_size": 30,
+    "tags": {"team": "ci"},
+    "spot": False,
+}
+SPOT = dict(
+    POOL,
+    name="spot",
+    labels="linux spot",
+    asg_name="demo-agent-spot",
+    launch_template_name="demo-agent-spot",
+    instance_types=["m6i.large", "m5.large"],
+    on_demand_percentage_above_base=0,
+    spot=True,
+    min_size=0,
+    max_size=20,
+    idle_minutes=3,
+    executors=1,
+    max_total_uses=1,
+)
+CLOUD_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
+
 ERROR_CASES = [
     pytest.param(stack(), [], id="defaults-ok"),
     pytest.param(stack(security_realm="ldap", ldap=LDAP, authorization={"admin_groups": ["ops"]}), [], id="ldap-ok"),
@@ -108,6 +147,35 @@ ERROR_CASES = [
         ["jenkins_ha_casc_fragments: jenkins.quietPeriod: set twice, the second time in fragment 2"],
         id="fragments-conflict",
     ),
+    pytest.param(stack(agent_pools=[POOL, SPOT]), [], id="pools-ok"),
+    pytest.param(
+        stack(agent_pools=[POOL, dict(SPOT, name="agents")]),
+        ["jenkins_ha_agent_pools: pool default and pool agents are both EC2 Fleet clouds named 'agents'"],
+        id="pool-named-like-the-default-cloud",
+    ),
+    pytest.param(
+        stack(agent_pools=[POOL, dict(SPOT, asg_name="demo-agent")]),
+        ["jenkins_ha_agent_pools: pool default and pool spot both drive the Auto Scaling group 'demo-agent'"],
+        id="pools-on-one-group",
+    ),
+    pytest.param(
+        stack(
+            agent_pools=[POOL, SPOT],
+            casc_fragments=[{"jenkins": {"clouds": [{"eC2Fleet": {"name": "spot", "fleet": "gpu"}}]}}],
+        ),
+        ["jenkins_ha_agent_pools: pool spot and the jenkins.clouds entry 'spot' of the JCasC fragments"],
+        id="fragment-cloud-named-like-a-pool",
+    ),
+    pytest.param(
+        stack(agent_pools=[dict(POOL, executors=0)]),
+        ["jenkins_ha_agent_pools: agent_pools[0] (default): needs executors >= 1"],
+        id="pool-without-executors",
+    ),
+    pytest.param(
+        stack(agent_pools=[dict(SPOT, name="p{0}".format(i), asg_name="demo-agent-p{0}".format(i)) for i in range(30)]),
+        ["more than an SSM String parameter holds (4096): shorten jenkins_ha_casc_fragments or list fewer"],
+        id="too-many-pools-for-ssm",
+    ),
     pytest.param(
         stack(casc_fragments=[{"unclassified": {"x": "y" * 5000}}]),
         ["more than an SSM String parameter holds (4096)"],
@@ -150,6 +218,38 @@ def test_document_is_canonical_and_carries_no_secret():
     }
 
 
+def test_document_lists_each_pool_by_what_its_cloud_is_made_of():
+    text = jenkins_settings_document(stack(agent_pools=[SPOT, POOL]))
+    document = json.loads(text)
+    assert document["agent_pools"] == [{key: pool[key] for key in CLOUD_KEYS} for pool in (SPOT, POOL)]
+    # A controller image from before pools reads these for its one cloud on agent/asg-name: the default pool's.
+    assert (document["fleet_min_size"], document["fleet_max_size"]) == (1, 5)
+    # Instance types, Spot mix, tags and root volumes are the group's, not Jenkins': changing them is no new document.
+    changed = dict(
+        SPOT, instance_types=["c7i.xlarge"], on_demand_percentage_above_base=50, tags={}, root_volume_size=80
+    )
+    assert jenkins_settings_document(stack(agent_pools=[changed, POOL])) == text
+
+
+def test_document_without_a_default_pool_keeps_the_agent_bounds_for_old_controllers():
+    document = json.loads(jenkins_settings_document(stack(agent_pools=[SPOT], agent_min_size=0, agent_max_size=6)))
+    assert (document["fleet_min_size"], document["fleet_max_size"]) == (0, 6)
+    assert [pool["name"] for pool in document["agent_pools"]] == ["spot"]
+
+
+def test_document_without_pools_is_the_document_of_before():
+    assert "agent_pools" not in json.loads(jenkins_settings_document(stack()))
+
+
+def test_role_vars_take_the_pools_and_keep_the_current_ones_without():
+    document = jenkins_settings_document(stack(agent_pools=[POOL, SPOT]))
+    values = jenkins_settings_role_vars(document, CURRENT)
+    assert [pool["name"] for pool in values["fleet_pools"]] == ["default", "spot"]
+    assert values["fleet_pools"][1] == {key: SPOT[key] for key in CLOUD_KEYS}
+    before = jenkins_settings_role_vars(jenkins_settings_document(stack()), dict(CURRENT, fleet_pools=["kept"]))
+    assert before["fleet_pools"] == ["kept"], "a document from before pools leaves the role's value"
+
+
 def test_document_refuses_invalid_settings():
     with pytest.raises(AnsibleFilterError, match="Invalid Jenkins settings: jenkins_ha_security_realm=oidc needs"):
         jenkins_settings_document(stack(security_realm="oidc"))
@@ -169,6 +269,7 @@ CURRENT = {
     },
     "fleet_min_size": 0,
     "fleet_max_size": 4,
+    "fleet_pools": [],
     "casc_fragments": [],
 }
 

@@ -10,6 +10,7 @@ import yaml
 from ansible.plugins.filter.core import FilterModule
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.jcasc_merge import jcasc_merge
+from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_fleet_clouds import jenkins_fleet_clouds
 from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
     ROLE_VARS,
     jenkins_settings_document,
@@ -39,6 +40,7 @@ def render(**overrides):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / "templates")), undefined=jinja2.StrictUndefined)
     env.filters.update(FilterModule().filters())
     env.filters["jenkins_ha.aws.jcasc_merge"] = jcasc_merge
+    env.filters["jenkins_ha.aws.jenkins_fleet_clouds"] = jenkins_fleet_clouds
     text = env.get_template("jenkins.yaml.j2").render(**role_vars(**overrides))
     return text, yaml.safe_load(text)
 
@@ -90,6 +92,31 @@ VARIABLE_SETS = {
                 }
             },
             {"unclassified": {"location": {"adminAddress": "ci@example.com"}}},
+        ]
+    ),
+    # Issue 18: one cloud per agent pool (the jenkins/settings document's agent_pools).
+    "two-pools": dict(
+        jenkins_controller_fleet_pools=[
+            dict(
+                name="default",
+                labels="linux",
+                asg_name="demo-agent",
+                min_size=0,
+                max_size=6,
+                idle_minutes=10,
+                executors=2,
+                max_total_uses=-1,
+            ),
+            dict(
+                name="spot",
+                labels="linux spot",
+                asg_name="demo-agent-spot",
+                min_size=0,
+                max_size=20,
+                idle_minutes=3,
+                executors=1,
+                max_total_uses=1,
+            ),
         ]
     ),
     "anonymous-read-no-discarder": dict(
@@ -248,6 +275,7 @@ def render_unit(template, **overrides):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / "templates")), undefined=jinja2.StrictUndefined)
     env.filters.update(FilterModule().filters())
     env.filters["jenkins_ha.aws.jcasc_merge"] = jcasc_merge
+    env.filters["jenkins_ha.aws.jenkins_fleet_clouds"] = jenkins_fleet_clouds
     variables = role_vars()
     variables.update(
         __jenkins_controller_java_bin="/usr/lib/jvm/java-21-openjdk-amd64/bin/java",
@@ -357,3 +385,125 @@ def test_the_stack_settings_reach_the_rendered_file(core):
     rotator = casc["unclassified"]["buildDiscarders"]["configuredBuildDiscarders"][1]["simpleBuildDiscarder"]
     assert rotator["discarder"]["logRotator"]["numToKeepStr"] == "20"
     assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_two_pools_render_two_clouds_the_schema_accepts(core):
+    dummy, casc = render(**VARIABLE_SETS["two-pools"])
+    clouds = [c["eC2Fleet"] for c in casc["jenkins"]["clouds"]]
+    assert [(c["name"], c["fleet"], c["labelString"], c["maxSize"]) for c in clouds] == [
+        ("agents", "demo-agent", "linux", 6),
+        ("spot", "demo-agent-spot", "linux spot", 20),
+    ]
+    assert [(c["idleMinutes"], c["numExecutors"], c["maxTotalUses"]) for c in clouds] == [(10, 2, -1), (3, 1, 1)]
+    # One SSH key for every pool's agents: one credential, whatever the number of clouds.
+    assert len(casc["credentials"]["system"]["domainCredentials"][0]["credentials"]) == 1
+    assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_a_wrong_attribute_in_the_second_cloud_is_refused(core):
+    dummy, casc = render(**VARIABLE_SETS["two-pools"])
+    casc["jenkins"]["clouds"][1]["eC2Fleet"]["maxSizee"] = 3
+    casc["jenkins"]["clouds"][1]["eC2Fleet"]["numExecutors"] = "two"
+    errors = schema_errors(casc, core)
+    assert sorted(e.split(":")[0] for e in errors) == [
+        "jenkins.clouds[1].eC2Fleet.maxSizee",
+        "jenkins.clouds[1].eC2Fleet.numExecutors",
+    ], errors
+
+
+def test_a_fragment_cloud_named_like_a_pool_cloud_is_refused_before_rendering():
+    """Jenkins would load it (JCasC appends the fragment's cloud), but the plugin mixes the two clouds' agents up."""
+    from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_fleet_clouds import fleet_cloud_errors
+
+    variables = role_vars(**VARIABLE_SETS["two-pools"])
+    fragments = [{"jenkins": {"clouds": [{"eC2Fleet": {"name": "spot", "fleet": "gpu-asg", "region": "eu-west-1"}}]}}]
+    fleet = {"cloud_name": variables["jenkins_controller_fleet_cloud_name"], "asg_name": ""}
+    errors = fleet_cloud_errors(variables["jenkins_controller_fleet_pools"], fleet, fragments)
+    assert len(errors) == 1 and "both EC2 Fleet clouds named 'spot'" in errors[0], errors
+
+
+STACK_SETTINGS = {
+    "security_realm": "local",
+    "ldap": {},
+    "oidc": {},
+    "authorization": {},
+    "build_discarder": {"enabled": True},
+    "agent_min_size": 0,
+    "agent_max_size": 6,
+    "casc_fragments": [],
+}
+
+
+def rendered_from_document(document):
+    defaults = role_vars()
+    current = {key: defaults["jenkins_controller_" + key] for key in ROLE_VARS}
+    values = jenkins_settings_role_vars(document, current, {})
+    return render(**{"jenkins_controller_" + key: value for key, value in values.items()})
+
+
+def normalised_pool(name, **overrides):
+    """A pool as stack_config's fact __stack_config_agent_pools holds it (SHARED.md's shape)."""
+    value = {
+        "name": name,
+        "labels": "linux" if name == "default" else name,
+        "asg_name": "demo-agent" if name == "default" else "demo-agent-" + name,
+        "launch_template_name": "demo-agent" if name == "default" else "demo-agent-" + name,
+        "image": "agent",
+        "instance_types": ["t3.large"],
+        "on_demand_base_capacity": 0,
+        "on_demand_percentage_above_base": 100,
+        "spot_allocation_strategy": "price-capacity-optimized",
+        "capacity_rebalance": False,
+        "min_size": 0,
+        "max_size": 6,
+        "desired_capacity": 0,
+        "idle_minutes": 10,
+        "executors": 2,
+        "max_total_uses": -1,
+        "root_volume_size": 30,
+        "tags": {},
+        "spot": False,
+    }
+    value.update(overrides)
+    return value
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_the_stack_pools_reach_the_rendered_file(core):
+    """What boot does with pools: document (agent_pools) -> role variables -> one cloud per pool."""
+    pools = [
+        normalised_pool("default"),
+        normalised_pool(
+            "spot",
+            labels="linux spot",
+            instance_types=["m6i.large", "m5.large"],
+            on_demand_percentage_above_base=0,
+            spot=True,
+            max_size=20,
+            max_total_uses=1,
+        ),
+    ]
+    text, casc = rendered_from_document(jenkins_settings_document(dict(STACK_SETTINGS, agent_pools=pools)))
+    clouds = [c["eC2Fleet"] for c in casc["jenkins"]["clouds"]]
+    assert [(c["name"], c["fleet"], c["maxTotalUses"]) for c in clouds] == [
+        ("agents", "demo-agent", -1),
+        ("spot", "demo-agent-spot", 1),
+    ]
+    assert "m6i.large" not in text, "instance types are the group's business, not Jenkins'"
+    assert schema_errors(casc, core) == []
+
+
+def test_a_document_from_before_pools_renders_the_one_cloud_it_did():
+    """A jenkins/settings parameter published before pools (no agent_pools) and one listing the stack's legacy
+    default pool render the same jenkins.yaml: upgrading the collection rewrites the parameter once, and the
+    controller's watcher then renders an unchanged file (no reload, the agents keep their cloud)."""
+    before, dummy = rendered_from_document(jenkins_settings_document(STACK_SETTINGS))
+    after, dummy = rendered_from_document(
+        # The default pool's group is the one agent/asg-name names (role_vars: demo-agents-asg).
+        jenkins_settings_document(
+            dict(STACK_SETTINGS, agent_pools=[normalised_pool("default", asg_name="demo-agents-asg")])
+        )
+    )
+    assert before == after
