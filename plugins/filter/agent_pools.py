@@ -2,14 +2,18 @@
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The stack's agent pools (issue 18): agent_pools normalises jenkins_ha_agent_pools (or the legacy
-jenkins_ha_agent_* variables when it is empty), agent_pool_errors says why it cannot. The logic is in
-module_utils/_pools/model.py."""
+jenkins_ha_agent_* variables when it is empty), agent_pool_errors says why it cannot; agent_pool_groups,
+agent_pool_templates and agent_pool_records give asgs.yml, launch_templates.yml and the SSM records their items, and
+agent_pools_unprotected the groups still lacking the EC2 Fleet plugin's scale-in protection. The logic is in
+module_utils/_pools/ (model.py, provisioning.py)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools import provisioning
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import (
+    NORMALISED_KEYS,
     PoolError,
     normalise_pools,
     pool_errors,
@@ -37,6 +41,35 @@ def agent_pool_errors(pools, stack_name, legacy, spec):
         raise AnsibleFilterError("agent_pool_errors: {0}".format(error))
 
 
+def _pools(pools, what):
+    if not isinstance(pools, list) or not all(isinstance(p, dict) and set(p) == set(NORMALISED_KEYS) for p in pools):
+        raise AnsibleFilterError("{0}: expects the normalised pools (__stack_config_agent_pools)".format(what))
+    return pools
+
+
+def agent_pool_groups(pools, existing):
+    return provisioning.group_items(_pools(pools, "agent_pool_groups"), list(existing or []))
+
+
+def agent_pool_templates(pools):
+    return provisioning.template_items(_pools(pools, "agent_pool_templates"))
+
+
+def agent_pool_records(pools, ssm_names, prefix):
+    return provisioning.record_items(_pools(pools, "agent_pool_records"), ssm_names, prefix)
+
+
+def agent_pools_unprotected(pools, described):
+    return provisioning.unprotected_groups(_pools(pools, "agent_pools_unprotected"), list(described or []))
+
+
 class FilterModule:
     def filters(self):
-        return {"agent_pools": agent_pools, "agent_pool_errors": agent_pool_errors}
+        return {
+            "agent_pools": agent_pools,
+            "agent_pool_errors": agent_pool_errors,
+            "agent_pool_groups": agent_pool_groups,
+            "agent_pool_templates": agent_pool_templates,
+            "agent_pool_records": agent_pool_records,
+            "agent_pools_unprotected": agent_pools_unprotected,
+        }

@@ -32,15 +32,39 @@ def _int(value):
 
 def _wanted_tags(item, tags, component_tag):
     wanted = dict(tags or {})
+    wanted.update(item.get("extra_tags") or {})
     wanted.update({component_tag: item["component"], "Name": item["name"]})
     return {str(key): str(value) for key, value in wanted.items()}
+
+
+def _template(group):
+    """The group's launch template: a group with a mixed instances policy names it there (AWS then describes no
+    top-level LaunchTemplate)."""
+    policy = group.get("mixed_instances_policy") or {}
+    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
+    return spec or group.get("launch_template") or {}
+
+
+def _mixed_instances_policy_same(item, group):
+    """The described policy carries what the item's option sets (AWS adds defaults such as
+    OnDemandAllocationStrategy=prioritized to the distribution; those are not ours to compare)."""
+    wanted, have = item.get("mixed_instances_policy"), group.get("mixed_instances_policy")
+    if not wanted:
+        return not have
+    if not have:
+        return False
+    overrides = (have.get("launch_template") or {}).get("overrides") or []
+    distribution = have.get("instances_distribution") or {}
+    return [o.get("instance_type") for o in overrides] == list(wanted.get("instance_types") or []) and all(
+        distribution.get(key) == value for key, value in (wanted.get("instances_distribution") or {}).items()
+    )
 
 
 def group_differences(item, group, latest_versions, subnet_ids, tags, component_tag, metrics):
     """The names of the fields in which the described group differs from the item ([]: converged)."""
     if group is None:
         return ["missing"]
-    template = group.get("launch_template") or {}
+    template = _template(group)
     enabled = group.get("enabled_metrics") or []
     have_tags = group.get("tags") or []
     have_keys = [tag.get("key") for tag in have_tags]
@@ -60,6 +84,8 @@ def group_differences(item, group, latest_versions, subnet_ids, tags, component_
         "tags": {tag.get("key"): tag.get("value") for tag in have_tags} == _wanted_tags(item, tags, component_tag),
         "tags_propagate": all(tag.get("propagate_at_launch") for tag in have_tags),
         "tag_order": have_keys == sorted(have_keys),
+        "mixed_instances_policy": _mixed_instances_policy_same(item, group),
+        "capacity_rebalance": bool(group.get("capacity_rebalance")) == bool(item.get("capacity_rebalance")),
         "size": bool(item.get("fleet_owns_size"))
         or [group.get("min_size"), group.get("max_size"), group.get("desired_capacity")]
         == [_int(item.get("min_size")), _int(item.get("max_size")), _int(item.get("desired_capacity"))],

@@ -14,6 +14,8 @@ MANAGED_BY_VALUE = "jenkins_ha.aws"
 TAG_STACK = "jenkins-ha:stack"
 TAG_COMPONENT = "jenkins-ha:component"
 TAG_MANAGED_BY = "managed-by"
+# The agent pool of a group and its instances (issue 18).
+TAG_POOL = "jenkins-ha:pool"
 
 COMPONENTS = (
     "network",
@@ -54,6 +56,7 @@ SSM_NAMES = {
     "efs_access_point_id": "efs/access-point-id",
     "efs_tls": "efs/tls",
     "agent_asg_name": "agent/asg-name",
+    "agent_pool_asg_name": "agent/pools/{pool}/asg-name",
     "agent_label": "agent/label",
     "controller_url": "controller/url",
     "controller_log_group": "controller/log-group",
@@ -77,9 +80,15 @@ SSM_SECURE = (
 )
 
 
-def ssm_parameter_name(stack, key):
-    """Full SSM parameter name of a contract key for a stack: /jenkins-ha/<stack>/<name>."""
-    return "{0}/{1}/{2}".format(SSM_PREFIX, stack, SSM_NAMES[key])
+def ssm_parameter_name(stack, key, pool=None):
+    """Full SSM parameter name of a contract key for a stack: /jenkins-ha/<stack>/<name>; a per-pool key
+    (agent_pool_*) needs the pool's name."""
+    name = SSM_NAMES[key]
+    if "{pool}" in name:
+        if not pool:
+            raise ValueError("SSM parameter {0} is per agent pool: give the pool's name".format(key))
+        name = name.replace("{pool}", pool)
+    return "{0}/{1}/{2}".format(SSM_PREFIX, stack, name)
 
 
 def stack_tags(stack, component):

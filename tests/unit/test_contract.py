@@ -20,6 +20,7 @@ def test_tags_match(table):
         "stack": contract.TAG_STACK,
         "component": contract.TAG_COMPONENT,
         "managed_by": contract.TAG_MANAGED_BY,
+        "pool": contract.TAG_POOL,
     }
     assert table["managed_by_value"] == contract.MANAGED_BY_VALUE
     assert tuple(table["components"]) == contract.COMPONENTS
@@ -57,6 +58,15 @@ def test_ssm_names_match(table):
 )
 def test_ssm_parameter_name(stack, key, expected):
     assert contract.ssm_parameter_name(stack, key) == expected
+
+
+def test_per_pool_parameter_names_need_the_pool():
+    assert (
+        contract.ssm_parameter_name("demo", "agent_pool_asg_name", "spot")
+        == "/jenkins-ha/demo/agent/pools/spot/asg-name"
+    )
+    with pytest.raises(ValueError, match="per agent pool"):
+        contract.ssm_parameter_name("demo", "agent_pool_asg_name")
 
 
 def test_ssm_parameter_name_rejects_unknown_key():
