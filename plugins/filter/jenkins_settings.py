@@ -154,7 +154,9 @@ def _fleet_errors(stack):
 
 
 def _pool_errors(stack):
-    if "agent_pools" not in stack:
+    # None: the pools are not derived yet (stack_config checks them with their own rule first); no key: a caller
+    # from before pools. Either way the document has no agent_pools.
+    if stack.get("agent_pools") is None:
         return []
     fleet = {"cloud_name": DEFAULT_CLOUD_NAME, "asg_name": None}
     errors = fleet_cloud_errors(stack["agent_pools"], fleet, stack.get("casc_fragments", []))

@@ -237,8 +237,11 @@ def test_document_without_a_default_pool_keeps_the_agent_bounds_for_old_controll
     assert [pool["name"] for pool in document["agent_pools"]] == ["spot"]
 
 
-def test_document_without_pools_is_the_document_of_before():
-    assert "agent_pools" not in json.loads(jenkins_settings_document(stack()))
+@pytest.mark.parametrize("pools", ["absent", None], ids=["no-key", "not-derived-yet"])
+def test_document_without_pools_is_the_document_of_before(pools):
+    settings = stack() if pools == "absent" else stack(agent_pools=pools)
+    assert settings_errors(settings) == []
+    assert "agent_pools" not in json.loads(jenkins_settings_document(settings))
 
 
 def test_role_vars_take_the_pools_and_keep_the_current_ones_without():
