@@ -47,6 +47,8 @@ PATCHES: tuple[str, ...] = (
     "elbv2_access_log_bucket",
     "autoscaling_replacement_target_groups",
     "autoscaling_unhealthy_replacement",
+    "autoscaling_capacity_rebalance_update",
+    "autoscaling_update_keeps_mixed_instances_policy",
 )
 
 
