@@ -249,3 +249,107 @@ def test_settings_the_image_in_use_cannot_load_are_not_published(emulator, playb
     assert published.rc == 0, published.output[-4000:]
     assert "Checked against the manifest of controller image ami-0123456789abcdef0." in published.output
     assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["security_realm"] == "ldap"
+
+
+# --- agent pools (issue 18): settings -> render -> JCasC reload on a running controller -----------------------------
+
+RELOAD_TOKEN = "pools-reload-token-for-tests"
+
+
+def pool_groups(emulator, stack, names):
+    """The pools' Auto Scaling groups as asgs.yml leaves them (names from the pool model: <stack>-agent[-<pool>])."""
+    ec2 = emulator.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.0.0/20", AvailabilityZone="us-east-1a")["Subnet"]
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    for pool in names:
+        group = stack + "-agent" + ("" if pool == "default" else "-" + pool)
+        template = ec2.create_launch_template(
+            LaunchTemplateName=group, LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"}
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        emulator.client("autoscaling").create_auto_scaling_group(
+            AutoScalingGroupName=group,
+            LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+            MinSize=0,
+            MaxSize=6,
+            DesiredCapacity=1 if pool == "default" else 0,
+            VPCZoneIdentifier=subnet["SubnetId"],
+        )
+
+
+def controller_casc(stack, pools):
+    """What the controller renders at boot or on the watcher's tick: the jenkins/settings document of a stack with
+    these pools, through jenkins_settings_role_vars, into the role's jenkins.yaml.j2 (the values the other records
+    give: region us-east-1, the default pool's group from agent/asg-name)."""
+    from tests.unit.jenkins_controller.test_casc_template import (
+        STACK_SETTINGS,
+        normalised_pool,
+        rendered_from_document,
+    )
+
+    from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import jenkins_settings_document
+
+    described = [
+        normalised_pool(pool, asg_name=stack + "-agent" + ("" if pool == "default" else "-" + pool)) for pool in pools
+    ]
+    document = jenkins_settings_document(dict(STACK_SETTINGS, agent_pools=described))
+    text, dummy = rendered_from_document(
+        document, jenkins_controller_fleet_region="us-east-1", jenkins_controller_fleet_asg_name=stack + "-agent"
+    )
+    return text
+
+
+def token_reload(standin):
+    import urllib.parse
+    import urllib.request
+
+    body = urllib.parse.urlencode({"casc-reload-token": RELOAD_TOKEN}).encode()
+    req = urllib.request.Request(standin.url + "/reload-configuration-as-code/", data=body, method="POST")
+    with urllib.request.urlopen(req, timeout=60) as answer:
+        return answer.status, answer.read().decode()
+
+
+def test_a_new_pool_reaches_the_running_controller_as_a_second_cloud_without_restart(emulator, standin_war, tmp_path):
+    """The path of a pool added to the stack: configure.yml publishes a document with one more pool, the controller's
+    watcher renders jenkins.yaml again and reloads JCasC (the role's token reload). The stand-in (strict schema, the
+    EC2 Fleet constructor's DescribeAutoScalingGroups against the emulator) gets a second cloud on the new group; its
+    process, start time and the default pool's agent stay. While the new group does not exist yet (configure.yml runs
+    before asgs.yml in site.yml) the reload is refused and the running configuration kept: the watcher retries."""
+    from tests.integration.test_standin_fleet import fake, fleet_nodes, start
+    from tests.unit.fakes.test_jenkins_standin_jcasc import state
+
+    stack = "jp" + uuid.uuid4().hex[:6]
+    pool_groups(emulator, stack, ["default"])
+    standin = start(
+        standin_war, tmp_path, emulator, controller_casc(stack, ["default"]), env={"CASC_RELOAD_TOKEN": RELOAD_TOKEN}
+    )
+    try:
+        (standin.secrets / "JENKINS_AGENT_SSH_PRIVATE_KEY").write_text("not a key\n")
+        before = state(standin)
+        assert [f["name"] for f in before["fleets"]] == ["agents"] and before["fleets"][0]["checked"], before
+        assert fake(standin, "/fake/fleet/update")[0] == 200
+        agents = set(fleet_nodes(standin))
+        assert len(agents) == 1, "the default pool's instance is an agent of the cloud 'agents'"
+
+        # The new pool is published before asgs.yml creates its group: JCasC refuses, nothing changes.
+        standin.casc.write_text(controller_casc(stack, ["default", "spot"]))
+        status, body = token_reload(standin)
+        assert status == 200 and json.loads(body)["status"] == "error", body
+        assert "Cannot find auto scaling group with name {0}-agent-spot".format(stack) in body
+        assert [f["name"] for f in state(standin)["fleets"]] == ["agents"]
+
+        pool_groups(emulator, stack, ["spot"])
+        assert token_reload(standin) == (200, "")
+        after = state(standin)
+        assert (after["pid"], after["startedAt"]) == (before["pid"], before["startedAt"]), "no restart"
+        assert after["reloadCount"] == before["reloadCount"] + 1
+        fleets = {f["name"]: f for f in after["fleets"]}
+        assert set(fleets) == {"agents", "spot"} and all(f["checked"] for f in fleets.values()), after["fleets"]
+        assert fleets["spot"]["fleet"] == stack + "-agent-spot"
+        clouds = [c["eC2Fleet"] for c in after["clouds"]]
+        assert [(c["name"], c["labelString"]) for c in clouds] == [("agents", "linux"), ("spot", "spot")]
+        # The default pool's cloud kept its name: its agent still has a cloud, and the next update keeps it.
+        assert fake(standin, "/fake/fleet/update")[0] == 200
+        assert set(fleet_nodes(standin)) == agents
+    finally:
+        standin.stop()

@@ -436,11 +436,12 @@ STACK_SETTINGS = {
 }
 
 
-def rendered_from_document(document):
+def rendered_from_document(document, **others):
+    """jenkins.yaml from a jenkins/settings document, as boot renders it; others: values of the stack's other records."""
     defaults = role_vars()
     current = {key: defaults["jenkins_controller_" + key] for key in ROLE_VARS}
     values = jenkins_settings_role_vars(document, current, {})
-    return render(**{"jenkins_controller_" + key: value for key, value in values.items()})
+    return render(**dict({"jenkins_controller_" + key: value for key, value in values.items()}, **others))
 
 
 def normalised_pool(name, **overrides):
