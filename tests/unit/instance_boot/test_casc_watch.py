@@ -1,18 +1,22 @@
 """The controller's settings watcher (roles/instance_boot/templates/jenkins-ha-casc-watch.py.j2) decides to re-render
 and reload when the settings document or a directory secret (LDAP bind password, OIDC client secret) has a new
-version, and only then; it reads the secrets' versions without decrypting them, and records what it applied only
-when the boot playbook succeeded. The rendered script runs here against a stub SSM client and a stub playbook."""
+version, and only then; it reads the three versions with one GetParameters call per tick, without decrypting the
+secrets, and records what it applied only when the boot playbook succeeded. The rendered script runs here against
+in-process moto (its GetParameters answers a missing name in InvalidParameters, as SSM documents) with every SSM
+call it makes recorded, and a stub playbook."""
 
 import importlib.util
 import types
 from pathlib import Path
 
+import boto3
 import jinja2
 import pytest
-from botocore.exceptions import ClientError
+from moto import mock_aws
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "roles" / "instance_boot" / "templates" / "jenkins-ha-casc-watch.py.j2"
 STACK = "demo"
+REGION = "eu-west-1"
 NAMES = {
     "jenkins_settings": "/jenkins-ha/demo/jenkins/settings",
     "ldap_manager_password": "/jenkins-ha/demo/jenkins/ldap-manager-password",
@@ -20,17 +24,32 @@ NAMES = {
 }
 
 
-class StubSSM:
-    def __init__(self, versions):
-        self.versions = versions  # contract key -> version (absent: the parameter does not exist)
-        self.calls = []
+@pytest.fixture
+def ssm(monkeypatch):
+    """In-process moto's SSM; .calls lists (operation, parameters) of every call the watcher makes."""
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        yield boto3.client("ssm", region_name=REGION)
 
-    def get_parameter(self, Name, WithDecryption=None):  # noqa: N803 - boto3's argument names
-        self.calls.append((Name, WithDecryption))
-        for key, name in NAMES.items():
-            if name == Name and key in self.versions:
-                return {"Parameter": {"Name": Name, "Version": self.versions[key], "Value": "AQICAH-ciphertext"}}
-        raise ClientError({"Error": {"Code": "ParameterNotFound", "Message": Name}}, "GetParameter")
+
+def publish(ssm, versions):
+    """Bring each watched parameter to the given version (absent: deleted); versions only grow, as in SSM."""
+    for key, name in NAMES.items():
+        try:
+            current = ssm.get_parameter(Name=name)["Parameter"]["Version"]
+        except ssm.exceptions.ParameterNotFound:
+            current = 0
+        if key not in versions:
+            if current:
+                ssm.delete_parameter(Name=name)
+            continue
+        kind = "String" if key == "jenkins_settings" else "SecureString"
+        while current < versions[key]:
+            ssm.put_parameter(Name=name, Value="v{0}".format(current + 1), Type=kind, Overwrite=True)
+            current += 1
 
 
 @pytest.fixture
@@ -60,11 +79,20 @@ def watcher(tmp_path, monkeypatch):
     return module
 
 
-def tick(watcher, versions):
-    ssm = StubSSM(versions)
+def tick(watcher, ssm, versions):
+    publish(ssm, versions)
+    calls = []
+
+    def record(model, params, **kwargs):
+        calls.append((model.name, params))
+
+    ssm.meta.events.register("before-parameter-build.ssm", record)
     watcher.boto3 = types.SimpleNamespace(client=lambda service, region_name: ssm)
-    rc = watcher.main()
-    return rc, ssm
+    try:
+        rc = watcher.main()
+    finally:
+        ssm.meta.events.unregister("before-parameter-build.ssm", record)
+    return rc, calls
 
 
 APPLIED = {"jenkins_settings": 3, "ldap_manager_password": 1}
@@ -79,29 +107,36 @@ DECISIONS = [
 
 
 @pytest.mark.parametrize("published, reloads", DECISIONS)
-def test_the_watcher_reloads_when_the_settings_or_a_directory_secret_change(watcher, published, reloads):
-    assert tick(watcher, APPLIED)[0] == 0 and len(watcher.runs) == 1  # first tick on this instance: applies
-    rc, ssm = tick(watcher, published)
+def test_the_watcher_reloads_when_the_settings_or_a_directory_secret_change(watcher, ssm, published, reloads):
+    assert tick(watcher, ssm, APPLIED)[0] == 0 and len(watcher.runs) == 1  # first tick on this instance: applies
+    rc, calls = tick(watcher, ssm, published)
     assert rc == 0
     assert len(watcher.runs) == (2 if reloads else 1)
     assert watcher.runs[-1][-1] == "jenkins_ha.aws.boot"
-    # Every watched parameter is read, none decrypted.
-    assert sorted(name for name, dummy in ssm.calls) == sorted(NAMES.values())
-    assert all(decrypt is False for dummy, decrypt in ssm.calls)
+    # One call per tick reads every watched parameter, none decrypted.
+    assert [(operation, sorted(params["Names"]), params["WithDecryption"]) for operation, params in calls] == [
+        ("GetParameters", sorted(NAMES.values()), False)
+    ]
 
 
-def test_a_failed_apply_is_retried_on_the_next_tick(watcher):
+def test_the_recorded_state_names_each_version(watcher, ssm):
+    """The line an instance wrote before this change must read the same, or every controller would reload once."""
+    publish(ssm, APPLIED)
+    assert watcher.published_state(ssm, STACK) == "jenkins_settings=3 ldap_manager_password=1 oidc_client_secret=none"
+
+
+def test_a_failed_apply_is_retried_on_the_next_tick(watcher, ssm):
     watcher.returncode = 2
-    assert tick(watcher, APPLIED)[0] == 2
-    assert tick(watcher, APPLIED)[0] == 2
+    assert tick(watcher, ssm, APPLIED)[0] == 2
+    assert tick(watcher, ssm, APPLIED)[0] == 2
     assert len(watcher.runs) == 2  # nothing recorded: tried again
     watcher.returncode = 0
-    assert tick(watcher, APPLIED)[0] == 0
-    assert tick(watcher, APPLIED)[0] == 0
+    assert tick(watcher, ssm, APPLIED)[0] == 0
+    assert tick(watcher, ssm, APPLIED)[0] == 0
     assert len(watcher.runs) == 3
 
 
-def test_an_agent_watches_nothing(watcher, monkeypatch):
+def test_an_agent_watches_nothing(watcher, ssm, monkeypatch):
     monkeypatch.setenv("JENKINS_HA_COMPONENT", "agent")
-    rc, ssm = tick(watcher, APPLIED)
-    assert rc == 0 and watcher.runs == [] and ssm.calls == []
+    rc, calls = tick(watcher, ssm, APPLIED)
+    assert rc == 0 and watcher.runs == [] and calls == []
