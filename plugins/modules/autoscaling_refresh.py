@@ -87,6 +87,13 @@ options:
     description: Seconds between two C(DescribeInstanceRefreshes).
     type: int
     default: 15
+  fail_on_timeout:
+    description:
+      - Whether a refresh still active (and not at O(wait_until)) after O(wait_timeout) fails the task.
+      - V(false) returns it with RV(timed_out=true) instead, for a caller that acts on it, for example rolls back
+        a refresh whose new instances never pass their health checks (AWS waits for them without a bound).
+    type: bool
+    default: true
   fail_on_status:
     description: Final statuses reported as a failure (the result still carries the refresh and its history).
     type: list
@@ -147,6 +154,10 @@ history:
   type: list
   elements: dict
   sample: [{"status": "Pending", "status_reason": "", "percentage_complete": 0, "seconds": 0.0}]
+timed_out:
+  description: Whether the refresh was still active, short of O(wait_until), when O(wait_timeout) ran out.
+  returned: always
+  type: bool
 msg:
   description: What was (or in check mode would be) done.
   returned: always
@@ -182,6 +193,7 @@ def argument_spec():
         wait_until=dict(type="str", choices=["finished", "replaced"], default="finished"),
         wait_timeout=dict(type="int", default=3600),
         wait_delay=dict(type="int", default=15),
+        fail_on_timeout=dict(type="bool", default=True),
         fail_on_status=dict(
             type="list", elements="str", default=["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"]
         ),
@@ -213,7 +225,7 @@ def run(module, client, sleep=None):
     follow_args = dict(until=until, timeout=params["wait_timeout"], delay=params["wait_delay"])
     if sleep:
         follow_args["sleep"] = sleep
-    active = refreshes.active_refresh(refreshes.describe_instance_refreshes(client, name))
+    active = refreshes.active_instance_refresh(client, name)
 
     if params["state"] != "started":
         verb = "cancel" if params["state"] == "cancelled" else "roll back"
@@ -318,7 +330,10 @@ def main():
     status = result["status"]
     until = refreshes.REPLACED if params["wait_until"] == "replaced" else refreshes.FINISHED
     message = result.pop("msg")
-    if params["wait"] and not module.check_mode and status in refreshes.ACTIVE and status not in until:
+    result["timed_out"] = bool(params["wait"] and not module.check_mode and status in refreshes.ACTIVE) and (
+        status not in until
+    )
+    if result["timed_out"] and params["fail_on_timeout"]:
         module.fail_json(
             msg="Refresh still %s after %d s: %s" % (status, params["wait_timeout"], message), changed=changed, **result
         )

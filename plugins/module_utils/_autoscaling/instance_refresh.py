@@ -94,8 +94,25 @@ def describe_instance_refreshes(client, group_name, refresh_ids=None):
         args["NextToken"] = page["NextToken"]
 
 
+@AutoScalingErrorHandler.list_error_handler("describe the newest instance refresh", default_value=[])
+@AWSRetry.jittered_backoff()
+def newest_instance_refresh(client, group_name):
+    """The group's newest refresh, or None. DescribeInstanceRefreshes lists them "sorted by creation timestamp in
+    descending order" (botocore's model), and a group has at most one active refresh, which no other can follow:
+    the newest tells whether one is active, without reading six weeks of history."""
+    found = client.describe_instance_refreshes(AutoScalingGroupName=group_name, MaxRecords=1).get(
+        "InstanceRefreshes", []
+    )
+    return found[0] if found else None
+
+
 def active_refresh(refreshes):
     return next((refresh for refresh in refreshes if refresh["Status"] in ACTIVE), None)
+
+
+def active_instance_refresh(client, group_name):
+    """The group's active refresh, or None."""
+    return active_refresh([newest_instance_refresh(client, group_name) or {"Status": "None"}])
 
 
 @AutoScalingErrorHandler.common_error_handler("start an instance refresh")
