@@ -15,6 +15,8 @@ playbooks pass to the module.
 
 from __future__ import annotations
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
 # Tags AWS manages itself (aws:cloudformation:*, aws:autoscaling:*): modules never purge or set them.
@@ -183,7 +185,6 @@ ALARM_STATE_KEYS = {
     "actions_enabled",
     "alarm_arn",
     "alarm_configuration_updated_timestamp",
-    "metrics",
     "state_reason",
     "state_reason_data",
     "state_transitioned_timestamp",
@@ -192,30 +193,66 @@ ALARM_STATE_KEYS = {
 }
 
 
+def _dimensions(dimensions):
+    """Dimensions as a dict or a list of name/value (either case), as a sorted list of name/value strings."""
+    if isinstance(dimensions, dict):
+        dimensions = [{"name": key, "value": value} for key, value in dimensions.items()]
+    return sorted(
+        (
+            {"name": d.get("name", d.get("Name")), "value": str(d.get("value", d.get("Value")))}
+            for d in dimensions or []
+        ),
+        key=lambda d: (d["name"], d["value"]),
+    )
+
+
+def _metric_queries(queries):
+    """The metric data queries of a metric math alarm (module options or described, snake_case) in one form: keys
+    without a value dropped, dimensions sorted, ReturnData's default (true) spelled out."""
+    normalised = []
+    for query in queries or []:
+        entry = {key: query[key] for key in ("id", "expression", "label", "period", "account_id") if query.get(key)}
+        entry["return_data"] = query.get("return_data") is not False
+        stat = query.get("metric_stat")
+        if stat:
+            metric = stat.get("metric") or {}
+            entry["metric_stat"] = {
+                "period": int(stat["period"]) if stat.get("period") is not None else None,
+                "stat": stat.get("stat"),
+                "unit": stat.get("unit") or None,
+                "metric": {
+                    "namespace": metric.get("namespace"),
+                    "metric_name": metric.get("metric_name"),
+                    "dimensions": _dimensions(metric.get("dimensions")),
+                },
+            }
+        normalised.append(entry)
+    return normalised
+
+
 def _alarm_configuration(item):
     """The described (snake_case) configuration that amazon.aws.cloudwatch_metric_alarm writes for these options."""
-    dimensions = item.get("dimensions") or {}
-    if isinstance(dimensions, dict):
-        dimensions = [{"name": key, "value": str(value)} for key, value in dimensions.items()]
-    else:
-        dimensions = [
-            {"name": d.get("name", d.get("Name")), "value": str(d.get("value", d.get("Value")))} for d in dimensions
-        ]
     configuration = {
         "alarm_name": item["name"],
-        "metric_name": item["metric_name"],
-        "namespace": item["namespace"],
-        "statistic": item["statistic"],
         "comparison_operator": item["comparison"],
         "threshold": float(item["threshold"]),
-        "period": int(item["period"]),
         "evaluation_periods": int(item["evaluation_periods"]),
         "treat_missing_data": item.get("treat_missing_data", "missing"),
         "alarm_actions": sorted(item.get("alarm_actions") or []),
         "ok_actions": sorted(item.get("ok_actions") or []),
         "insufficient_data_actions": sorted(item.get("insufficient_data_actions") or []),
-        "dimensions": sorted(dimensions, key=lambda d: (d["name"], d["value"])),
+        "dimensions": _dimensions(item.get("dimensions")),
     }
+    if item.get("metrics"):
+        # A metric math alarm: its metrics replace the single metric's options (the module refuses both).
+        configuration["metrics"] = _metric_queries(item["metrics"])
+    else:
+        configuration.update(
+            metric_name=item["metric_name"],
+            namespace=item["namespace"],
+            statistic=item["statistic"],
+            period=int(item["period"]),
+        )
     if item.get("description") is not None:
         configuration["alarm_description"] = item["description"]
     if item.get("unit") is not None:
@@ -230,10 +267,11 @@ def _live_alarm_configuration(alarm):
     configuration.setdefault("treat_missing_data", "missing")
     for key in ("alarm_actions", "ok_actions", "insufficient_data_actions"):
         configuration[key] = sorted(configuration.get(key) or [])
-    configuration["dimensions"] = sorted(
-        ({"name": d.get("name"), "value": str(d.get("value"))} for d in configuration.get("dimensions") or []),
-        key=lambda d: (d["name"], d["value"]),
-    )
+    configuration["dimensions"] = _dimensions(configuration.get("dimensions"))
+    if configuration.get("metrics"):
+        configuration["metrics"] = _metric_queries(configuration["metrics"])
+    else:
+        configuration.pop("metrics", None)
     if "threshold" in configuration:
         configuration["threshold"] = float(configuration["threshold"])
     return configuration
@@ -253,22 +291,39 @@ def unconverged_metric_alarms(desired, actual):
     for item in desired:
         _required(
             item,
-            (
-                "name",
-                "metric_name",
-                "namespace",
-                "statistic",
-                "comparison",
-                "threshold",
-                "period",
-                "evaluation_periods",
-            ),
+            ("name",)
+            + (() if item.get("metrics") else ("metric_name", "namespace", "statistic", "period"))
+            + ("comparison", "threshold", "evaluation_periods"),
             "unconverged_metric_alarms",
         )
         live = by_name.get(item["name"])
         if live is None or _live_alarm_configuration(live) != _alarm_configuration(item):
             pending.append(item)
     return pending
+
+
+def obsolete_metric_alarms(actual, desired, stack, name_pattern):
+    """Names of the stack's live alarms that match ``name_pattern`` and that no desired alarm names any more (the
+    alarms of a removed agent pool).
+
+    An alarm is the stack's when its description starts with ``jenkins_ha <stack>: `` (monitoring_alarms.j2 writes
+    it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from a stack named ``prod-agents``'s.
+    """
+    _check_list(actual, "obsolete_metric_alarms actual alarms")
+    _check_list(desired, "obsolete_metric_alarms desired alarms")
+    try:
+        pattern = re.compile(name_pattern)
+    except (re.error, TypeError) as e:
+        raise AnsibleFilterError("obsolete_metric_alarms: bad name pattern {0!r}: {1}".format(name_pattern, e))
+    prefix = "jenkins_ha {0}: ".format(stack)
+    wanted = {item.get("name") for item in desired}
+    return sorted(
+        alarm["alarm_name"]
+        for alarm in actual
+        if alarm.get("alarm_name") not in wanted
+        and pattern.fullmatch(alarm.get("alarm_name") or "")
+        and (alarm.get("alarm_description") or "").startswith(prefix)
+    )
 
 
 def _route_target(route):
@@ -351,5 +406,6 @@ class FilterModule:
             "unconverged_security_groups": unconverged_security_groups,
             "unconverged_log_groups": unconverged_log_groups,
             "unconverged_metric_alarms": unconverged_metric_alarms,
+            "obsolete_metric_alarms": obsolete_metric_alarms,
             "unconverged_route_tables": unconverged_route_tables,
         }

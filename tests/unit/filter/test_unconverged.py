@@ -51,6 +51,7 @@ def test_filters_are_registered():
         "unconverged_security_groups",
         "unconverged_log_groups",
         "unconverged_metric_alarms",
+        "obsolete_metric_alarms",
         "unconverged_route_tables",
     }
 
