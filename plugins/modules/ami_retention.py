@@ -154,6 +154,9 @@ deleted_snapshot_ids:
 
 import datetime
 
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import deregister_image
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_image_attribute
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_images
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
@@ -161,9 +164,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import c
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.policy import plan_retention
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.policy import shared_description
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ami_retention.references import find_references
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import deregister_image
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import describe_images
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import describe_launch_permissions
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.snapshots import delete_snapshot
 
 
@@ -192,7 +192,8 @@ def plan(module, ec2, autoscaling, ssm):
     if not params["include_shared"] and result["deleted"]:
         # Launch permissions cost one call per image: only ask about the images that would otherwise go.
         for entry in result["deleted"]:
-            description = shared_description(describe_launch_permissions(ec2, entry["image_id"]))
+            attribute = describe_image_attribute(ec2, entry["image_id"], "launchPermission")
+            description = shared_description(attribute.get("LaunchPermissions", []))
             if description:
                 shared[entry["image_id"]] = description
         result = decide(shared)

@@ -165,6 +165,9 @@ diff:
   type: dict
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_image_attribute
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_snapshot_attribute
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import modify_image_attribute
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -225,9 +228,8 @@ def check_kms(kms_client, snapshots, accounts):
 def ensure_snapshot_permissions(ec2, snapshot_list, accounts, state, purge, check_mode):
     before, after, changed = {}, {}, False
     for snapshot_id in snapshot_list:
-        current, public = sharing.volume_permission_accounts(
-            snapshots.describe_create_volume_permissions(ec2, snapshot_id)
-        )
+        attribute = describe_snapshot_attribute(ec2, snapshot_id, "createVolumePermission")
+        current, public = sharing.volume_permission_accounts(attribute.get("CreateVolumePermissions", []))
         desired = sharing.desired_set(current, accounts, state, purge)
         add = [{"UserId": a} for a in sorted(desired - current)]
         remove = [{"UserId": a} for a in sorted(current - desired)]
@@ -278,7 +280,8 @@ def ensure(module, ec2):
     accounts = sorted(set(params["accounts"]))
     image = load_image(ec2, params["image_id"])
 
-    current = sharing.launch_permission_sets(images.describe_launch_permissions(ec2, image["ImageId"]))
+    attribute = describe_image_attribute(ec2, image["ImageId"], "launchPermission")
+    current = sharing.launch_permission_sets(attribute.get("LaunchPermissions", []))
     desired, add, remove = sharing.plan_launch_permissions(
         current, accounts, params["organization_arns"], params["organizational_unit_arns"], state, purge
     )
@@ -290,7 +293,8 @@ def ensure(module, ec2):
 
     changed = bool(add or remove)
     if changed and not module.check_mode:
-        images.modify_launch_permissions(ec2, image["ImageId"], add=add, remove=remove)
+        change = {k: v for k, v in (("Add", add), ("Remove", remove)) if v}
+        modify_image_attribute(ec2, image["ImageId"], LaunchPermission=change)
 
     result = {"image_id": image["ImageId"], "launch_permissions": sharing.sorted_permissions(desired)}
     before = {"launch_permissions": sharing.sorted_permissions(current)}

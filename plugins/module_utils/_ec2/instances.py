@@ -3,18 +3,28 @@
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""EC2 instance reads: one paginated DescribeInstances, never one call per instance."""
+"""EC2 instances, through amazon.aws's calls: one paginated DescribeInstances, never one call per instance.
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+What is ours is the shape: instances (not reservations) with their reservation's owner and id, the state of one
+instance, and dropping unread fields before botocore decodes them.
+"""
 
-from .common import EC2ErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils import ec2
 
 # DescribeInstances accepts up to 1,000 results a page: API calls grow with pages, not with instances.
 INSTANCES_PAGE_SIZE = 1000
 
 
-@EC2ErrorHandler.common_error_handler("describe instances")
-@AWSRetry.jittered_backoff()
+def _instances(reservations):
+    instances = []
+    for reservation in reservations:
+        for instance in reservation.get("Instances", ()):
+            instance["OwnerId"] = reservation.get("OwnerId")
+            instance["ReservationId"] = reservation.get("ReservationId")
+            instances.append(instance)
+    return instances
+
+
 def describe_instances(client, filters, strip_elements=None):
     """Every instance matching the server-side filters, each with its reservation's owner and id.
 
@@ -29,30 +39,16 @@ def describe_instances(client, filters, strip_elements=None):
                 response_dict["body"] = strip_elements.sub(b"", response_dict["body"])
 
         client.meta.events.register("before-parse.ec2.DescribeInstances", strip)
-    paginator = client.get_paginator("describe_instances")
-    pages = paginator.paginate(Filters=filters, PaginationConfig={"PageSize": INSTANCES_PAGE_SIZE})
-    instances = []
-    for page in pages:
-        for reservation in page.get("Reservations", ()):
-            owner_id = reservation.get("OwnerId")
-            reservation_id = reservation.get("ReservationId")
-            for instance in reservation.get("Instances", ()):
-                instance["OwnerId"] = owner_id
-                instance["ReservationId"] = reservation_id
-                instances.append(instance)
-    return instances
+    reservations = ec2.describe_instances(client, Filters=filters, PaginationConfig={"PageSize": INSTANCES_PAGE_SIZE})
+    return _instances(reservations)
 
 
-@EC2ErrorHandler.list_error_handler("describe the instance")
-@AWSRetry.jittered_backoff()
 def instance_state(client, instance_id):
     """The instance's EC2 state name, or None once EC2 no longer knows it."""
-    reservations = client.describe_instances(InstanceIds=[instance_id])["Reservations"]
-    instances = [instance for reservation in reservations for instance in reservation["Instances"]]
+    instances = _instances(ec2.describe_instances(client, InstanceIds=[instance_id]))
     return instances[0]["State"]["Name"] if instances else None
 
 
-@EC2ErrorHandler.common_error_handler("terminate the instance")
-@AWSRetry.jittered_backoff()
 def terminate_instance(client, instance_id):
-    client.terminate_instances(InstanceIds=[instance_id])
+    """Terminate one instance; one EC2 no longer knows is not an error (amazon.aws's terminate_instances)."""
+    return ec2.terminate_instances(client, [instance_id])

@@ -11,6 +11,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from .common import EC2ErrorHandler
 
 
+# Not amazon.aws's add_ec2_tags: that one takes the module and fails it on an error, one resource at a time; callers
+# here tag with clients of other accounts and regions and report the error themselves.
 @EC2ErrorHandler.common_error_handler("tag resources")
 @AWSRetry.jittered_backoff()
 def create_tags(client, resource_ids, tags):

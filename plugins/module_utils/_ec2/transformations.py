@@ -5,10 +5,12 @@
 
 """Pure helpers on what the EC2 calls return (no AWS calls)."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
 
 def tag_dict(resource):
-    """The Tags list of an EC2 resource (image, instance, snapshot) as a dict."""
-    return {tag["Key"]: tag["Value"] for tag in resource.get("Tags") or ()}
+    """The Tags of an EC2 resource (image, instance, snapshot) as a dict, converted by amazon.aws."""
+    return boto3_tag_list_to_ansible_dict(resource.get("Tags"))
 
 
 def snapshot_ids(image):
