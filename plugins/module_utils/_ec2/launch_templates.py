@@ -6,37 +6,75 @@
 """Launch template versions, and which version (and so which AMI) a set of template specifications launches.
 
 Cost: one DescribeLaunchTemplateVersions call per template (every version asked of it at once), or a single
-account-wide call for $Latest/$Default when more than a few templates need only those.
+account-wide call for $Latest/$Default when more than a few templates need only those. EC2 fails the whole call when
+the template is gone (nothing more is asked of it) or when one version asked for is (one more call lists the
+template's versions and keeps those asked for).
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_launch_template_versions
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 
-from .common import EC2ErrorHandler
 from .transformations import launch_template_image_id
 
 LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE = 200
 # Above this many launch templates that only need $Latest/$Default, one account-wide call is cheaper.
 ACCOUNT_WIDE_TEMPLATE_THRESHOLD = 3
 SYMBOLIC_VERSIONS = ("$Latest", "$Default")
+# How DescribeLaunchTemplateVersions refuses a template that does not exist (asked by id, by name).
+TEMPLATE_GONE_CODES = ("InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateName.NotFoundException")
+# How it refuses a call naming one version the template does not have (deleted, or not visible yet).
+VERSION_GONE_CODE = "InvalidLaunchTemplateId.VersionNotFound"
 
 
-@EC2ErrorHandler.list_error_handler("describe launch template versions", default_value=[])
-@AWSRetry.jittered_backoff()
-def describe_launch_template_versions(client, versions, template_id=None, template_name=None):
-    """Versions of one launch template ([] when it or a version asked for is gone), or with neither id nor name the
-    $Latest/$Default versions of all of them.
+def template_versions(client, versions, template_id=None, template_name=None):
+    """The versions asked for of one launch template, in one call when they all exist.
 
+    [] when the template is gone. When a version asked for is missing, EC2 answers none of them: then every version
+    of the template is listed (one more call, 200 versions a page) and those asked for are kept, by number or as
+    $Latest (the highest number) or $Default.
     ResolveAlias turns an ImageId of the form resolve:ssm:/parameter into the AMI id it points at.
     """
-    params = {"Versions": list(versions), "ResolveAlias": True}
+    params = {"ResolveAlias": True}
     if template_id:
         params["LaunchTemplateId"] = template_id
-    elif template_name:
-        params["LaunchTemplateName"] = template_name
     else:
-        params["PaginationConfig"] = {"PageSize": LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE}
-    paginator = client.get_paginator("describe_launch_template_versions")
-    return paginator.paginate(**params).build_full_result().get("LaunchTemplateVersions", [])
+        params["LaunchTemplateName"] = template_name
+    try:
+        return describe_launch_template_versions(client, Versions=list(versions), **params)
+    except is_ansible_aws_error_code(list(TEMPLATE_GONE_CODES)):
+        return []
+    except is_ansible_aws_error_code(VERSION_GONE_CODE):
+        pass
+    try:
+        every = describe_launch_template_versions(
+            client, PaginationConfig={"PageSize": LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE}, **params
+        )
+    except is_ansible_aws_error_code(list(TEMPLATE_GONE_CODES)):
+        # Deleted between the two calls.
+        return []
+    return requested_versions(every, versions)
+
+
+def requested_versions(every, versions):
+    """Of every version of one template, those asked for by number or as $Latest/$Default."""
+    highest = max((v.get("VersionNumber", 0) for v in every), default=None)
+    return [
+        v
+        for v in every
+        if str(v.get("VersionNumber")) in versions
+        or ("$Latest" in versions and v.get("VersionNumber") == highest)
+        or ("$Default" in versions and v.get("DefaultVersion"))
+    ]
+
+
+def account_versions(client):
+    """The $Latest and $Default versions of every launch template of the account and region."""
+    return describe_launch_template_versions(
+        client,
+        Versions=list(SYMBOLIC_VERSIONS),
+        ResolveAlias=True,
+        PaginationConfig={"PageSize": LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE},
+    )
 
 
 def template_key(spec):
@@ -70,7 +108,7 @@ def resolve_versions(client, lookups):
     account_wide = len(symbolic_only) > ACCOUNT_WIDE_TEMPLATE_THRESHOLD
     if account_wide:
         by_template = {}
-        for version_data in describe_launch_template_versions(client, list(SYMBOLIC_VERSIONS)):
+        for version_data in account_versions(client):
             by_template.setdefault(version_data.get("LaunchTemplateId"), []).append(version_data)
         for found in by_template.values():
             _record_symbolic(record, found, SYMBOLIC_VERSIONS)
@@ -81,15 +119,7 @@ def resolve_versions(client, lookups):
         kind, value = key
         template_id = value if kind == "id" else None
         template_name = value if kind == "name" else None
-        found = describe_launch_template_versions(client, sorted(versions), template_id, template_name)
-        if not found and len(versions) > 1:
-            # One version that is gone fails the whole call: ask for the others one at a time.
-            found = [
-                data
-                for version in sorted(versions)
-                for data in describe_launch_template_versions(client, [version], template_id, template_name)
-            ]
-        _record_symbolic(record, found, versions)
+        _record_symbolic(record, template_versions(client, sorted(versions), template_id, template_name), versions)
     return resolved
 
 

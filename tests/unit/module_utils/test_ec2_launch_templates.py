@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import botocore.exceptions
 import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_launch_configurations
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import launch_template_specs
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import template_lookups
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_images
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import resolve_versions
+from tests.unit.modules.helpers import in_process_moto
 
 LT_A = ("id", "lt-a")
 BY_NAME = ("name", "agent")
 
 
+def refusal(code, message):
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": code, "Message": message}}, "DescribeLaunchTemplateVersions"
+    )
+
+
 class FakeEC2:
-    """DescribeLaunchTemplateVersions over {id: (name, default version, {version number: image})}."""
+    """DescribeLaunchTemplateVersions over {id: (name, default version, {version number: image})}, refusing as EC2
+    and moto do (the moto test below): a template that does not exist fails the call with InvalidLaunchTemplateId.NotFound (by id) or InvalidLaunchTemplateName.NotFoundException (by name), one
+    version it does not have with InvalidLaunchTemplateId.VersionNotFound; no Versions lists every version."""
 
     def __init__(self, templates):
         self.templates = templates
@@ -29,18 +39,22 @@ class FakeEC2:
         assert operation == "describe_launch_template_versions"
         return self
 
-    def paginate(self, Versions, ResolveAlias, LaunchTemplateId=None, LaunchTemplateName=None, PaginationConfig=None):
+    def paginate(self, ResolveAlias, Versions=None, LaunchTemplateId=None, LaunchTemplateName=None, **kwargs):
         assert ResolveAlias is True
-        self.calls.append((LaunchTemplateId or LaunchTemplateName, tuple(Versions)))
+        assert set(kwargs) <= {"PaginationConfig"}
+        self.calls.append((LaunchTemplateId or LaunchTemplateName, tuple(Versions) if Versions is not None else None))
+        wanted = LaunchTemplateId or LaunchTemplateName
+        selected = {t: v for t, v in self.templates.items() if wanted in (None, t, v[0])}
+        if LaunchTemplateId and not selected:
+            raise refusal("InvalidLaunchTemplateId.NotFound", LaunchTemplateId)
+        if LaunchTemplateName and not selected:
+            raise refusal("InvalidLaunchTemplateName.NotFoundException", LaunchTemplateName)
         found = []
-        for template_id, (name, default, images) in self.templates.items():
-            if (LaunchTemplateId or LaunchTemplateName) not in (None, template_id, name):
-                continue
-            for version in Versions:
+        for template_id, (name, default, images) in selected.items():
+            for version in images if Versions is None else Versions:
                 number = {"$Latest": max(images), "$Default": default}.get(version) or int(version)
                 if number not in images:
-                    error = {"Error": {"Code": "InvalidLaunchTemplateId.VersionNotFound", "Message": version}}
-                    raise botocore.exceptions.ClientError(error, "DescribeLaunchTemplateVersions")
+                    raise refusal("InvalidLaunchTemplateId.VersionNotFound", version)
                 found.append(
                     {
                         "LaunchTemplateId": template_id,
@@ -74,18 +88,32 @@ RESOLVE_CASES = [
         [("agent", ("$Default",))],
     ),
     (
-        "a deleted version does not hide the others: one call per version after the refusal",
-        {"lt-a": ("agent", 1, {1: "ami-1", 3: "ami-3"})},
-        {LT_A: {"1", "2", "$Latest"}},
-        {(LT_A, "1"): "ami-1", (LT_A, "$Latest"): "ami-3", (LT_A, "3"): "ami-3"},
-        [("lt-a", ("$Latest", "1", "2")), ("lt-a", ("$Latest",)), ("lt-a", ("1",)), ("lt-a", ("2",))],
+        "a deleted version does not hide the others: one more call lists the template's versions",
+        {"lt-a": ("agent", 1, {1: "ami-1", 3: "ami-3", 4: "ami-4"})},
+        {LT_A: {"1", "2", "$Latest", "$Default"}},
+        {
+            (LT_A, "1"): "ami-1",
+            (LT_A, "$Default"): "ami-1",
+            (LT_A, "$Latest"): "ami-4",
+            (LT_A, "4"): "ami-4",
+            (LT_A, "2"): None,
+            (LT_A, "3"): None,
+        },
+        [("lt-a", ("$Default", "$Latest", "1", "2")), ("lt-a", None)],
     ),
     (
-        "a template that is gone resolves nothing",
+        "a template that is gone resolves nothing, in one call however many versions are asked",
         {},
-        {LT_A: {"$Default"}},
-        {},
-        [("lt-a", ("$Default",))],
+        {LT_A: {"$Default", "$Latest", "1", "2", "3"}},
+        {(LT_A, "$Default"): None, (LT_A, "1"): None},
+        [("lt-a", ("$Default", "$Latest", "1", "2", "3"))],
+    ),
+    (
+        "a template named by a name that is gone: one call",
+        {"lt-a": ("agent", 1, {1: "ami-1"})},
+        {("name", "gone"): {"1", "2"}, LT_A: {"1"}},
+        {(("name", "gone"), "1"): None, (LT_A, "1"): "ami-1"},
+        [("gone", ("1", "2")), ("lt-a", ("1",))],
     ),
     (
         "more than three templates needing only $Latest/$Default: one account-wide call",
@@ -108,6 +136,56 @@ def test_resolve_images(templates, lookups, expected, calls):
     images = resolve_images(ec2, lookups)
     assert {key: images.get(key) for key in expected} == expected
     assert ec2.calls == calls
+
+
+def test_an_error_other_than_gone_is_raised():
+    class Refusing(FakeEC2):
+        def paginate(self, **kwargs):
+            self.calls.append(kwargs)
+            raise refusal("UnauthorizedOperation", "not authorized")
+
+    ec2 = Refusing({})
+    with pytest.raises(AnsibleEC2Error, match="describe launch template versions.*not authorized"):
+        resolve_images(ec2, {LT_A: {"1", "2"}})
+    assert len(ec2.calls) == 1
+
+
+def count_calls(client):
+    calls = []
+    client.meta.events.register(
+        "before-call.ec2.DescribeLaunchTemplateVersions", lambda params, **kwargs: calls.append(params)
+    )
+    return calls
+
+
+def test_against_moto_a_deleted_template_costs_one_call_and_a_deleted_version_two(monkeypatch):
+    """The same refusals from moto (the emulator's EC2): its codes are the ones the fake above uses."""
+    with in_process_moto(monkeypatch) as client:
+        ec2 = client("ec2")
+        data = {"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"}
+        template = ec2.create_launch_template(LaunchTemplateName="agent", LaunchTemplateData=data)["LaunchTemplate"]
+        for image in ("ami-2", "ami-3"):
+            ec2.create_launch_template_version(LaunchTemplateName="agent", LaunchTemplateData=dict(data, ImageId=image))
+        gone = ec2.create_launch_template(LaunchTemplateName="gone", LaunchTemplateData=data)["LaunchTemplate"]
+        ec2.delete_launch_template(LaunchTemplateId=gone["LaunchTemplateId"])
+        calls = count_calls(ec2)
+
+        # moto does not implement DeleteLaunchTemplateVersions: version 7, never made, stands for a deleted one.
+        versions = {"1", "3", "7", "$Latest", "$Default"}
+        assert resolve_images(ec2, {("id", gone["LaunchTemplateId"]): versions, ("name", "gone"): versions}) == {}
+        assert len(calls) == 2
+
+        del calls[:]
+        images = resolve_images(ec2, {("id", template["LaunchTemplateId"]): versions})
+        key = ("id", template["LaunchTemplateId"])
+        assert {v: images.get((key, v)) for v in versions} == {
+            "1": "ami-12c6146b",
+            "3": "ami-3",
+            "7": None,
+            "$Latest": "ami-3",
+            "$Default": "ami-12c6146b",
+        }
+        assert len(calls) == 2
 
 
 def test_resolve_versions_keeps_what_retention_reports():
