@@ -1,6 +1,6 @@
 """The alert rules template's variants that the integration test (tests/integration/test_prometheus.py, default
 settings through the playbook) does not render: no Jenkins scrape (the controller's liveness then comes from the
-lock facts) and no agent label. Rendered here with Jinja as the playbook does ([[ ]] delimiters), checked with
+lock facts) and no agent label, and the agent pools' labels (issue 18). Rendered here with Jinja as the playbook does ([[ ]] delimiters), checked with
 Debian's promtool."""
 
 import shutil
@@ -43,10 +43,22 @@ def promtool(*args):
     return subprocess.run(["promtool", *args], capture_output=True, text=True, timeout=60, check=False)
 
 
+POOLS = [
+    {"name": "default", "labels": "ec2-fleet"},
+    {"name": "spot", "labels": "spot linux.x86"},
+    {"name": "big", "labels": "linux.x86"},
+]
+
+
 @pytest.mark.parametrize(
     "overrides",
-    [{}, {"jenkins_ha_prometheus_jenkins_scrape": False}, {"jenkins_ha_agent_label": ""}],
-    ids=["default", "no-jenkins-scrape", "no-agent-label"],
+    [
+        {},
+        {"jenkins_ha_prometheus_jenkins_scrape": False},
+        {"jenkins_ha_agent_label": ""},
+        {"__stack_config_agent_pools": POOLS},
+    ],
+    ids=["default", "no-jenkins-scrape", "no-agent-label", "pools"],
 )
 def test_promtool_accepts_the_variant(tmp_path, overrides):
     result = promtool("check", "rules", str(render(tmp_path, **overrides)))
@@ -81,6 +93,55 @@ def test_controller_down_from_the_lock_without_jenkins_scrape(tmp_path):
                 "input_series": [],
                 "alert_rule_test": [{"eval_time": "15m", "alertname": "JenkinsControllerDown", "exp_alerts": [exp]}],
             },
+        ],
+    }
+    test_file = tmp_path / "test.yml"
+    test_file.write_text(yaml.safe_dump(tests))
+    result = promtool("test", "rules", str(test_file))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_pools_labels_and_only_those_are_watched(tmp_path):
+    rules = render(tmp_path, __stack_config_agent_pools=POOLS)
+    capacity = {r["alert"]: r for r in yaml.safe_load(rules.read_text())["groups"][2]["rules"]}
+    assert 'label=~"ec2-fleet|spot|linux\\\\.x86"' in capacity["JenkinsAgentPoolSaturated"]["expr"]
+    gauges = 'default_jenkins_executors_{0}{{job="jenkins-ha-jenkins",stack="demo",label="{1}"}}'
+
+    def saturated(label):
+        return [
+            {"series": gauges.format("queue_length", label), "values": "3x20"},
+            {"series": gauges.format("available", label), "values": "0x20"},
+        ]
+
+    def exp(label):
+        return {
+            "exp_labels": {"job": "jenkins-ha-jenkins", "stack": "demo", "label": label, "severity": "ticket"},
+            "exp_annotations": {
+                "summary": "Builds for label {0} of stack demo wait with no executor free".format(label),
+                "description": capacity["JenkinsAgentPoolSaturated"]["annotations"]["description"],
+            },
+        }
+
+    tests = {
+        "rule_files": [str(rules)],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                # Both pools' labels alert; an agent's own name and a label that only looks like one (the dot is
+                # literal) do not.
+                "input_series": saturated("spot")
+                + saturated("linux.x86")
+                + saturated("i-0a1")
+                + saturated("linuxax86"),
+                "alert_rule_test": [
+                    {
+                        "eval_time": "16m",
+                        "alertname": "JenkinsAgentPoolSaturated",
+                        "exp_alerts": [exp("linux.x86"), exp("spot")],
+                    }
+                ],
+            }
         ],
     }
     test_file = tmp_path / "test.yml"
