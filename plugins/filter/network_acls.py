@@ -97,12 +97,39 @@ def _rules_for(tier, vpc_cidr, alb_cidrs, alb_tier, admin_cidrs, vpc_ports):
     return ingress, egress
 
 
+def _effective_alb_cidrs(alb_cidrs, alb_internal, vpc_cidr):
+    """An internal load balancer is reachable from the VPC and networks routed into it only (as in its security
+    group): the internet is dropped from its CIDRs, and none left means the VPC."""
+    if not alb_internal:
+        return alb_cidrs
+    return [cidr for cidr in alb_cidrs if cidr != INTERNET] or [vpc_cidr]
+
+
+def _quota_problems(names, vpc_cidr, alb_cidrs, alb_internal, admin_cidrs, vpc_ports):
+    """One message per tier and direction past AWS's default quota of rules per ACL (inputs already normalised)."""
+    alb_cidrs = _effective_alb_cidrs(alb_cidrs, alb_internal, vpc_cidr)
+    alb_tier = "private" if alb_internal else "public"
+    problems = []
+    for tier in TIERS:
+        ingress, egress = _rules_for(tier, vpc_cidr, alb_cidrs, alb_tier, admin_cidrs, vpc_ports)
+        for direction, rules in (("inbound", ingress), ("outbound", egress)):
+            if len(rules) > MAX_RULES:
+                problems.append(
+                    "The {0} network ACL {1} would need {2} {3} rules, more than the {4} AWS allows by default: give"
+                    " fewer (aggregated) CIDRs in jenkins_ha_alb_ingress_cidrs or jenkins_ha_admin_cidrs".format(
+                        tier, names.get(tier), len(rules), direction, MAX_RULES
+                    )
+                )
+    return problems
+
+
 def network_acl_plan(names, vpc_cidr, alb_cidrs, alb_internal=False, admin_cidrs=None, vpc_ports=None):
     """The stack's two network ACLs, in amazon.aws.ec2_vpc_nacl's rule format.
 
     ``names``: {"public": name, "private": name}. ``alb_cidrs``: who may reach the load balancer's listeners (80,
-    443), in the public tier or, with ``alb_internal``, the private one. ``admin_cidrs``: SSH (22) to the private
-    tier. ``vpc_ports``: TCP ports served inside the VPC (those below 1024 get a rule of their own).
+    443), in the public tier or, with ``alb_internal``, the private one (then without 0.0.0.0/0; none left: the
+    VPC). ``admin_cidrs``: SSH (22) to the private tier. ``vpc_ports``: TCP ports served inside the VPC (those below
+    1024 get a rule of their own).
     Returns [{"name", "tier", "ingress", "egress"}] for the public and the private tier.
     """
     if not isinstance(names, dict) or set(names) != set(TIERS) or not all(names.values()):
@@ -119,19 +146,47 @@ def network_acl_plan(names, vpc_cidr, alb_cidrs, alb_internal=False, admin_cidrs
     if not isinstance(vpc_ports, (list, tuple, type(None))):
         raise AnsibleFilterError("network_acl_plan: vpc_ports must be a list of ports")
     vpc_ports = [_port(port, "vpc_ports item") for port in vpc_ports or []]
+    # stack_config refuses such a stack before anything is created (network_acl_quota_errors); this is the same
+    # check for a caller that skipped it.
+    problems = _quota_problems(names, vpc_cidr, alb_cidrs, alb_internal, admin_cidrs, vpc_ports)
+    if problems:
+        raise AnsibleFilterError("network_acl_plan: " + "; ".join(problems))
+    alb_cidrs = _effective_alb_cidrs(alb_cidrs, alb_internal, vpc_cidr)
     alb_tier = "private" if alb_internal else "public"
     plan = []
     for tier in TIERS:
         ingress, egress = _rules_for(tier, vpc_cidr, alb_cidrs, alb_tier, admin_cidrs, vpc_ports)
-        for direction, rules in (("inbound", ingress), ("outbound", egress)):
-            if len(rules) > MAX_RULES:
-                raise AnsibleFilterError(
-                    "network_acl_plan: the {0} network ACL {1} would need {2} {3} rules, more than the {4} AWS allows"
-                    " by default: give fewer (aggregated) CIDRs in jenkins_ha_alb_ingress_cidrs or"
-                    " jenkins_ha_admin_cidrs".format(tier, names[tier], len(rules), direction, MAX_RULES)
-                )
         plan.append({"name": names[tier], "tier": tier, "ingress": ingress, "egress": egress})
     return plan
+
+
+def _lenient_cidrs(values):
+    """CIDRs normalised where they parse, kept as given where not, without duplicates (a count, not a check)."""
+    seen = []
+    for value in values if isinstance(values, (list, tuple)) else []:
+        try:
+            cidr = str(ipaddress.IPv4Network(str(value), strict=True))
+        except ValueError:
+            cidr = str(value)
+        if cidr not in seen:
+            seen.append(cidr)
+    return seen
+
+
+def network_acl_quota_errors(names, vpc_cidr, alb_cidrs, alb_internal=False, admin_cidrs=None, vpc_ports=None):
+    """Why the stack's network ACLs would not fit AWS's default quota of rules per ACL: a list of messages, empty
+    when they fit. Same arguments as network_acl_plan; never raises on a malformed CIDR or port (stack_config's
+    other rules name those), so that every broken rule of a stack description is reported at once."""
+    if not isinstance(names, dict):
+        names = {}
+    ports = [port for port in vpc_ports or [] if isinstance(port, int) and not isinstance(port, bool)]
+    try:
+        vpc_cidr = str(ipaddress.IPv4Network(str(vpc_cidr), strict=True))
+    except ValueError:
+        vpc_cidr = str(vpc_cidr)
+    return _quota_problems(
+        names, vpc_cidr, _lenient_cidrs(alb_cidrs), bool(alb_internal), _lenient_cidrs(admin_cidrs or []), ports
+    )
 
 
 def _desired_entries(rules, egress):
@@ -176,6 +231,44 @@ def _live_entries(entries):
     return live
 
 
+def _live_index(actual, what):
+    if not isinstance(actual, list):
+        raise AnsibleFilterError("{0}: input and actual ACLs must be lists".format(what))
+    by_id = {acl.get("network_acl_id"): acl for acl in actual}
+    by_name = {}
+    for acl in actual:
+        name = (acl.get("tags") or {}).get("Name")
+        if name and not acl.get("is_default"):
+            by_name.setdefault(name, acl)
+    return by_id, by_name
+
+
+def _compare(desired, actual, what):
+    """(item, live ACL or None, rules or tags differ, subnets differ) for each desired item."""
+    if not isinstance(desired, list):
+        raise AnsibleFilterError("{0}: input and actual ACLs must be lists".format(what))
+    by_id, by_name = _live_index(actual, what)
+    compared = []
+    for item in desired:
+        if not isinstance(item, dict) or not (item.get("name") or item.get("nacl_id")):
+            raise AnsibleFilterError("{0}: each item needs a name or a nacl_id, got {1!r}".format(what, item))
+        live = by_id.get(item.get("nacl_id")) if item.get("nacl_id") else by_name.get(item["name"])
+        if live is None:
+            compared.append((item, None, True, "subnets" in item))
+            continue
+        desired_entries = _desired_entries(item.get("ingress", []), False) | _desired_entries(
+            item.get("egress", []), True
+        )
+        rules_differ = desired_entries != _live_entries(live.get("entries")) or _tags_differ(item.get("tags"), live)
+        subnets_differ = "subnets" in item and sorted(item["subnets"]) != _live_subnets(live)
+        compared.append((item, live, rules_differ, subnets_differ))
+    return compared
+
+
+def _live_subnets(live):
+    return sorted(a.get("subnet_id") for a in (live or {}).get("associations") or [] if a.get("subnet_id"))
+
+
 def unconverged_network_acls(desired, actual):
     """Desired ACLs that are missing or differ from the live ones, each with the live ``nacl_id`` when it exists.
 
@@ -184,36 +277,48 @@ def unconverged_network_acls(desired, actual):
     DescribeNetworkAcls for the VPC (snake_case). Looking the ACL up by id in the VPC, not by its Name tag across
     the region as the module does, keeps a same-named ACL of another VPC out of the way.
     """
-    if not isinstance(desired, list) or not isinstance(actual, list):
-        raise AnsibleFilterError("unconverged_network_acls: input and actual ACLs must be lists")
-    by_id = {acl.get("network_acl_id"): acl for acl in actual}
-    by_name = {}
-    for acl in actual:
-        name = (acl.get("tags") or {}).get("Name")
-        if name and not acl.get("is_default"):
-            by_name.setdefault(name, acl)
-    pending = []
-    for item in desired:
-        if not isinstance(item, dict) or not (item.get("name") or item.get("nacl_id")):
-            raise AnsibleFilterError(
-                "unconverged_network_acls: each item needs a name or a nacl_id, got {0!r}".format(item)
-            )
-        live = by_id.get(item.get("nacl_id")) if item.get("nacl_id") else by_name.get(item["name"])
-        if live is None:
-            pending.append(dict(item, nacl_id=item.get("nacl_id") or ""))
+    return [
+        dict(item, nacl_id=(live or {}).get("network_acl_id") or item.get("nacl_id") or "")
+        for item, live, rules_differ, subnets_differ in _compare(desired, actual, "unconverged_network_acls")
+        if rules_differ or subnets_differ
+    ]
+
+
+def network_acl_steps(desired, actual, close_default=True):
+    """The amazon.aws.ec2_vpc_nacl calls that converge the stack's ACLs without a moment of deny-all, in order.
+
+    amazon.aws 10.1's ec2_vpc_nacl creates an ACL, associates the subnets with it and only then adds its rules: for
+    the seconds between, those subnets get the new ACL's "*" deny in both directions. It also replaces an existing
+    ACL's subnets before it corrects its rules. So the work is split in two loops:
+
+    - ``rules``: every ACL that is missing or whose rules or tags differ, with ``subnets`` = the subnets it serves
+      now (none for a new one): the module creates it or corrects it without moving any subnet;
+    - ``moves``: every ACL whose subnets differ, with its desired ``subnets`` (its rules are right by then), and
+      last, with ``close_default``, the VPC's default ACL emptied by id once no subnet of the stack is left on it.
+
+    ``desired`` and ``actual`` as for unconverged_network_acls; an item without ``subnets`` (e.g. an ACL only to
+    be emptied) is written in ``moves``, after the subnets moved. Each step carries ``nacl_id`` ("" when it is
+    created by the ``rules`` loop: the ``moves`` loop then takes the id that loop returned).
+    Returns {"rules": [...], "moves": [...]}.
+    """
+    if close_default and isinstance(desired, list) and isinstance(actual, list):
+        default = next((acl for acl in actual if acl.get("is_default")), None)
+        if default is not None:
+            desired = desired + [
+                {"name": "default", "nacl_id": default.get("network_acl_id"), "ingress": [], "egress": []}
+            ]
+    rules, moves, closing = [], [], []
+    for item, live, rules_differ, subnets_differ in _compare(desired, actual, "network_acl_steps"):
+        nacl_id = (live or {}).get("network_acl_id") or item.get("nacl_id") or ""
+        if "subnets" not in item:
+            if rules_differ:
+                closing.append(dict(item, nacl_id=nacl_id))
             continue
-        live_subnets = sorted(a.get("subnet_id") for a in live.get("associations") or [] if a.get("subnet_id"))
-        desired_entries = _desired_entries(item.get("ingress", []), False) | _desired_entries(
-            item.get("egress", []), True
-        )
-        differs = (
-            desired_entries != _live_entries(live.get("entries"))
-            or ("subnets" in item and sorted(item["subnets"]) != live_subnets)
-            or _tags_differ(item.get("tags"), live)
-        )
-        if differs:
-            pending.append(dict(item, nacl_id=live.get("network_acl_id")))
-    return pending
+        if rules_differ:
+            rules.append(dict(item, nacl_id=nacl_id, subnets=_live_subnets(live)))
+        if subnets_differ:
+            moves.append(dict(item, nacl_id=nacl_id))
+    return {"rules": rules, "moves": moves + closing}
 
 
 class FilterModule:
@@ -221,4 +326,6 @@ class FilterModule:
         return {
             "network_acl_plan": network_acl_plan,
             "unconverged_network_acls": unconverged_network_acls,
+            "network_acl_quota_errors": network_acl_quota_errors,
+            "network_acl_steps": network_acl_steps,
         }

@@ -11,8 +11,11 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.network_acls import (
+    MAX_RULES,
     FilterModule,
     network_acl_plan,
+    network_acl_quota_errors,
+    network_acl_steps,
     unconverged_network_acls,
 )
 
@@ -256,4 +259,138 @@ def test_unconverged_bad_input(desired, actual):
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"network_acl_plan", "unconverged_network_acls"}
+    assert set(FilterModule().filters()) == {
+        "network_acl_plan",
+        "network_acl_quota_errors",
+        "network_acl_steps",
+        "unconverged_network_acls",
+    }
+
+
+# (arguments beside the defaults of _plan, messages expected): the quota check stack_config runs up front counts the
+# very rules network_acl_plan writes.
+QUOTA = [
+    pytest.param({}, [], id="defaults-fit"),
+    pytest.param(dict(alb_cidrs=["10.{0}.0.0/16".format(n) for n in range(7)]), [], id="7-alb-cidrs-fit"),
+    pytest.param(
+        dict(alb_cidrs=["10.{0}.0.0/16".format(n) for n in range(9)]),
+        ["The public network ACL demo-public would need 23 inbound rules"],
+        id="9-alb-cidrs-public",
+    ),
+    pytest.param(
+        dict(alb_cidrs=["10.{0}.0.0/16".format(n) for n in range(9)], alb_internal=True),
+        ["The private network ACL demo-private would need 25 inbound rules"],
+        id="internal-alb-private",
+    ),
+    pytest.param(dict(alb_cidrs=["0.0.0.0/0"] * 30, alb_internal=True), [], id="duplicates-and-internet-dropped"),
+    pytest.param(
+        dict(admin_cidrs=["192.0.{0}.0/24".format(n) for n in range(14)]),
+        ["The private network ACL demo-private would need 21 inbound rules"],
+        id="admin-cidrs",
+    ),
+    # Malformed values are counted, not refused: stack_config's CIDR rule names them in the same report.
+    pytest.param(
+        dict(admin_cidrs=["192.0.2.0/33"] * 2 + ["192.0.{0}.0/24".format(n) for n in range(13)], vpc_cidr="x"),
+        ["The private network ACL demo-private would need 21 inbound rules"],
+        id="malformed-counted-once",
+    ),
+]
+
+
+@pytest.mark.parametrize("change, messages", QUOTA)
+def test_quota_errors_count_the_rules_the_plan_writes(change, messages):
+    arguments = dict(names=NAMES, vpc_cidr=VPC, alb_cidrs=["0.0.0.0/0"], vpc_ports=[22, 443, 2049, 8080, 9100])
+    arguments.update(change)
+    errors = network_acl_quota_errors(**arguments)
+    assert [e.split(" rules")[0] + " rules" for e in errors] == messages
+    if not errors:
+        plan = network_acl_plan(**arguments)
+        assert max(len(acl[d]) for acl in plan for d in ("ingress", "egress")) <= MAX_RULES
+    elif "x" not in arguments.values() and "192.0.2.0/33" not in arguments.get("admin_cidrs", []):
+        with pytest.raises(AnsibleFilterError, match=messages[0]):
+            network_acl_plan(**arguments)
+
+
+def _tiers():
+    plan = _plan()
+    return [
+        dict(plan["public"], subnets=["subnet-pub-a", "subnet-pub-b"], tags={"Name": "demo-public"}),
+        dict(plan["private"], subnets=["subnet-priv-a", "subnet-priv-b"], tags={"Name": "demo-private"}),
+    ]
+
+
+def _stock_default(subnets=()):
+    """The VPC's default ACL as AWS makes it: allow all both ways (rule 100), holding the given subnets."""
+    return {
+        "network_acl_id": "acl-default",
+        "is_default": True,
+        "tags": {},
+        "associations": [{"subnet_id": s, "network_acl_id": "acl-default"} for s in subnets],
+        "entries": [
+            {"rule_number": n, "protocol": "-1", "rule_action": a, "cidr_block": "0.0.0.0/0", "egress": e}
+            for n, a in ((100, "allow"), (32767, "deny"))
+            for e in (False, True)
+        ],
+    }
+
+
+ALL_SUBNETS = ["subnet-pub-a", "subnet-pub-b", "subnet-priv-a", "subnet-priv-b"]
+
+
+def _associated(step):
+    return sorted(step.get("subnets", []))
+
+
+def test_an_existing_stack_gets_its_acls_without_a_moment_of_deny_all():
+    """The upgrade case of the review: every subnet on the default ACL, no ACL of the stack yet. The ACLs are made
+    with their rules and no subnet; the subnets move once those rules are in place; the default closes last."""
+    public, private = _tiers()
+    steps = network_acl_steps([public, private], [_stock_default(ALL_SUBNETS)])
+    assert [(s["name"], s["nacl_id"], _associated(s)) for s in steps["rules"]] == [
+        ("demo-public", "", []),
+        ("demo-private", "", []),
+    ]
+    assert [s["ingress"] for s in steps["rules"]] == [public["ingress"], private["ingress"]]
+    assert [(s["name"], _associated(s)) for s in steps["moves"]] == [
+        ("demo-public", ["subnet-pub-a", "subnet-pub-b"]),
+        ("demo-private", ["subnet-priv-a", "subnet-priv-b"]),
+        ("default", []),
+    ]
+    assert steps["moves"][-1] == {"name": "default", "nacl_id": "acl-default", "ingress": [], "egress": []}
+
+
+def test_a_drifted_acl_is_corrected_where_it_stands_then_given_its_subnets():
+    public, private = _tiers()
+    live_public = _live(public, "acl-pub", subnets=["subnet-pub-a"], tags=public["tags"])
+    live_public["entries"] = [e for e in live_public["entries"] if e["rule_number"] >= 32767]  # emptied by hand
+    live_private = _live(private, "acl-priv", subnets=private["subnets"], tags=private["tags"])
+    default = _stock_default(["subnet-pub-b"])
+    default["entries"] = [e for e in default["entries"] if e["rule_number"] == 32767]
+    steps = network_acl_steps([public, private], [live_public, live_private, default])
+    # Rules first, on the subnet it serves now only; then the subnet that is missing; the rest is converged.
+    assert [(s["nacl_id"], _associated(s)) for s in steps["rules"]] == [("acl-pub", ["subnet-pub-a"])]
+    assert [(s["nacl_id"], _associated(s)) for s in steps["moves"]] == [("acl-pub", ["subnet-pub-a", "subnet-pub-b"])]
+
+
+def test_converged_acls_need_no_step_and_an_open_default_is_closed_last():
+    public, private = _tiers()
+    live = [
+        _live(public, "acl-pub", subnets=public["subnets"], tags=public["tags"]),
+        _live(private, "acl-priv", subnets=private["subnets"], tags=private["tags"]),
+    ]
+    closed = _stock_default()
+    closed["entries"] = [e for e in closed["entries"] if e["rule_number"] == 32767]
+    assert network_acl_steps([public, private], live + [closed]) == {"rules": [], "moves": []}
+    assert network_acl_steps([public, private], live + [_stock_default()])["moves"] == [
+        {"name": "default", "nacl_id": "acl-default", "ingress": [], "egress": []}
+    ]
+    assert network_acl_steps([public, private], live + [_stock_default()], close_default=False) == {
+        "rules": [],
+        "moves": [],
+    }
+
+
+@pytest.mark.parametrize("desired, actual", [("x", []), ([], "x"), ([{"ingress": []}], [])])
+def test_steps_bad_input(desired, actual):
+    with pytest.raises(AnsibleFilterError, match="network_acl_steps"):
+        network_acl_steps(desired, actual)
