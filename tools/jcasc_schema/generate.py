@@ -50,9 +50,11 @@ def requires(src, spec):
     if spec.get("parent_pom"):
         parent = src.pom(spec["parent_pom"])
         pom.props = {**parent.props, **pom.props}
-    deps = pom.plugin_dependencies()
+    deps, optional = pom.plugin_dependencies(), pom.plugin_dependencies(optional=True)
     out = {"core": pom.jenkins_version or None, "plugins": dict(sorted(deps.items()))}
-    if any(v is None for v in deps.values()):
+    if optional:
+        out["optional"] = dict(sorted(optional.items()))
+    if any(v is None for v in [*deps.values(), *optional.values()]):
         out["bom"] = pom.bom() or (src.pom(spec["parent_pom"]).bom() if spec.get("parent_pom") else None)
     out["origin"] = spec.get("pom", "pom.xml")
     return out

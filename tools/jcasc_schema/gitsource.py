@@ -98,14 +98,16 @@ class Pom:
     def jenkins_version(self):
         return self.expand(self.props.get("jenkins.version", ""))
 
-    def plugin_dependencies(self):
-        """Required (non-optional, non-test) plugin dependencies: artifactId -> version or None (BOM-managed)."""
+    def plugin_dependencies(self, optional=False):
+        """Plugin dependencies (non-test), required ones or (optional=True) the optional ones: artifactId -> version or
+        None (BOM-managed). Core checks both at start: an installed optional dependency older than its minimum stops
+        the plugin too (PluginWrapper.resolvePluginDependencies)."""
         deps = {}
         for dep in self.root.findall("m:dependencies/m:dependency", _POM_NS):
             group = self._text("m:groupId", dep) or ""
             scope = self._text("m:scope", dep) or "compile"
-            optional = (self._text("m:optional", dep) or "false") == "true"
-            if optional or scope in ("test", "provided") or not group.startswith(_PLUGIN_GROUPS):
+            is_optional = (self._text("m:optional", dep) or "false") == "true"
+            if is_optional != optional or scope in ("test", "provided") or not group.startswith(_PLUGIN_GROUPS):
                 continue
             version = self._text("m:version", dep)
             deps[self.expand(self._text("m:artifactId", dep))] = self.expand(version) if version else None

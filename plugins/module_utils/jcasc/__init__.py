@@ -84,22 +84,46 @@ def _implementations(types):
     return out
 
 
-def plugin_requirement_errors(core_version, plugins, complete=False):
-    """What Jenkins would refuse at start: a plugin needing a newer core, or an older (or, complete=True, missing)
-    required plugin. Requirements whose minimum is managed by the plugin BOM (null) only need the plugin present."""
+def requirement_errors(core_version, requires, installed, complete=False):
+    """What Jenkins would refuse at start, as core's PluginWrapper.resolvePluginDependencies does (identical at
+    jenkins-2.541.3 and jenkins-2.568.2, core/src/main/java/hudson/PluginWrapper.java:960-1022 resp. 958-1020):
+
+    - the plugin's required core is newer than the running one;
+    - a required plugin is missing (only with complete=True: the installed set is all there is) or older;
+    - an OPTIONAL dependency that IS installed is older than the minimum the plugin declares (the "add the optional
+      dependencies that exists" loop: an obsolete one is a versionDependencyError, and the plugin fails to load).
+
+    requires: plugin name -> its schema's "requires" ({core, plugins, optional}) for the plugins to check; installed:
+    name -> version of every plugin present (the checked ones included). A minimum managed by the plugin BOM (null)
+    is not known here: such a dependency need only be present (required) or is not checked (optional).
+    """
     errors = []
-    for name, version in sorted(plugins.items()):
-        requires = _read(name, version).get("requires", {})
-        needed = requires.get("core")
-        if needed and not at_least(core_version, needed):
-            errors.append("%s %s: needs Jenkins %s or newer, core is %s" % (name, version, needed, core_version))
-        for dep, minimum in sorted(requires.get("plugins", {}).items()):
-            if dep not in plugins:
+    for name in sorted(requires):
+        version, needs = installed.get(name, "?"), requires[name] or {}
+        core = needs.get("core")
+        if core and not at_least(core_version, core):
+            errors.append("%s %s: needs Jenkins %s or newer, core is %s" % (name, version, core, core_version))
+        for dep, minimum in sorted((needs.get("plugins") or {}).items()):
+            if dep not in installed:
                 if complete:
                     errors.append("%s %s: needs plugin %s, which is not installed" % (name, version, dep))
-            elif minimum and not at_least(plugins[dep], minimum):
-                errors.append("%s %s: needs %s %s or newer, %s is pinned" % (name, version, dep, minimum, plugins[dep]))
+            elif minimum and not at_least(installed[dep], minimum):
+                errors.append(
+                    "%s %s: needs %s %s or newer, %s is installed" % (name, version, dep, minimum, installed[dep])
+                )
+        for dep, minimum in sorted((needs.get("optional") or {}).items()):
+            if dep in installed and minimum and not at_least(installed[dep], minimum):
+                errors.append(
+                    "%s %s: needs %s %s or newer when it is installed (an optional dependency), %s is installed"
+                    % (name, version, dep, minimum, installed[dep])
+                )
     return errors
+
+
+def plugin_requirement_errors(core_version, plugins, complete=False):
+    """requirement_errors for plugins (name -> version) that all have schemas, read from those schemas."""
+    requires = {name: _read(name, version).get("requires", {}) for name, version in plugins.items()}
+    return requirement_errors(core_version, requires, plugins, complete=complete)
 
 
 def _lookup(mapping, key):

@@ -132,6 +132,8 @@ def test_plugin_facts(generated):
     assert demo["requires"] == {
         "core": "2.500.1",
         "plugins": {"credentials": "1.2", "structs": None},
+        # optional dependencies are carried: core refuses an installed one older than its minimum
+        "optional": {"mailer": "470.v1", "workflow-job": None},
         "bom": None,
         "origin": "pom.xml",
     }
