@@ -27,8 +27,26 @@ LDAP = {
 }
 
 
+# Two pools (issue 18), given here so the tests do not depend on the demo's list; the legacy jenkins_ha_agent_*
+# variables keep their defaults, as a pool list needs.
+POOLS = [
+    {"name": "default", "labels": "ec2-fleet", "instance_types": ["t3.large"], "min_size": 0, "max_size": 6},
+    {
+        "name": "spot",
+        "labels": "spot linux",
+        "instance_types": ["m5.large", "m6i.large"],
+        "on_demand_percentage_above_base": 0,
+        "max_size": 10,
+        "idle_minutes": 5,
+        "executors": 1,
+        "max_total_uses": 1,
+    },
+]
+
+
 def ldap_stack(name, **extra):
     settings = {
+        "jenkins_ha_agent_pools": POOLS,
         "jenkins_ha_stack_name": name,
         "jenkins_ha_security_realm": "ldap",
         "jenkins_ha_ldap": LDAP,
@@ -93,9 +111,22 @@ REFUSED = [
         id="fragment-opens-authorization",
     ),
     pytest.param(
-        {"jenkins_ha_agent_max_size": 0, "jenkins_ha_agent_desired_capacity": 0},
+        {"jenkins_ha_agent_pools": [], "jenkins_ha_agent_max_size": 0, "jenkins_ha_agent_desired_capacity": 0},
         "jenkins_ha_agent_max_size must be at least 1",
         id="fleet-max-zero",
+    ),
+    pytest.param(
+        {"jenkins_ha_agent_pools": [{"name": "default"}, {"name": "agents"}]},
+        "jenkins_ha_agent_pools: pool default and pool agents are both EC2 Fleet clouds named 'agents'",
+        id="pool-cloud-named-like-the-default-pools",
+    ),
+    pytest.param(
+        {
+            "jenkins_ha_agent_pools": [{"name": "default"}, {"name": "gpu"}],
+            "jenkins_ha_casc_fragments": [{"jenkins": {"clouds": [{"eC2Fleet": {"name": "gpu", "fleet": "x"}}]}}],
+        },
+        "jenkins_ha_agent_pools: pool gpu and the jenkins.clouds entry 'gpu' of the JCasC fragments",
+        id="fragment-cloud-named-like-a-pool",
     ),
     pytest.param(
         {"jenkins_ha_security_realm": "saml"},
@@ -135,10 +166,34 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
             "read_groups": ["developers"],
         },
         "build_discarder": {"enabled": True, "num_to_keep": 50, "days_to_keep": ""},
-        # The demo's agent ASG bounds (0..6): the fleet's maximum is the group's, not the role's default 4.
+        # The default pool's bounds (0..6), read by a controller image from before pools for its one cloud.
         "fleet_min_size": 0,
         "fleet_max_size": 6,
         "casc_fragments": [{"jenkins": {"quietPeriod": 3}}],
+        # One EC2 Fleet cloud each: what a cloud is made of, the pool model's defaults filled in (instance types and
+        # Spot mix are the group's business).
+        "agent_pools": [
+            {
+                "name": "default",
+                "labels": "ec2-fleet",
+                "asg_name": name + "-agent",
+                "min_size": 0,
+                "max_size": 6,
+                "idle_minutes": 10,
+                "executors": 2,
+                "max_total_uses": -1,
+            },
+            {
+                "name": "spot",
+                "labels": "spot linux",
+                "asg_name": name + "-agent-spot",
+                "min_size": 0,
+                "max_size": 10,
+                "idle_minutes": 5,
+                "executors": 1,
+                "max_total_uses": 1,
+            },
+        ],
     }
     ssm = emulator.client("ssm")
     secret = ssm.get_parameter(Name="/jenkins-ha/{0}/jenkins/ldap-manager-password".format(name), WithDecryption=True)
@@ -153,10 +208,11 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
     assert leaks(first.output + rerun.output, {"LDAP bind password": password}) == []
 
-    # A changed setting is a new document: the fleet follows the agent group's maximum.
-    bigger = playbook(CONFIGURE, inventory=DEMO, extra_vars=[ldap_stack(name, jenkins_ha_agent_max_size=9)])
+    # A changed setting is a new document: a pool's cloud follows its group's maximum.
+    pools = [POOLS[0], dict(POOLS[1], max_size=9)]
+    bigger = playbook(CONFIGURE, inventory=DEMO, extra_vars=[ldap_stack(name, jenkins_ha_agent_pools=pools)])
     assert bigger.rc == 0, bigger.output[-4000:]
-    assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["fleet_max_size"] == 9
+    assert json.loads(parameters(emulator, name)["jenkins/settings"]["Value"])["agent_pools"][1]["max_size"] == 9
 
 
 def test_a_fragment_the_schema_refuses_is_not_published(emulator, playbook):
@@ -353,3 +409,42 @@ def test_a_new_pool_reaches_the_running_controller_as_a_second_cloud_without_res
         assert set(fleet_nodes(standin)) == agents
     finally:
         standin.stop()
+
+
+@pytest.mark.parametrize("drop,errors", [((), []), (("ec2-fleet",), ["jenkins.clouds[0]", "jenkins.clouds[1]"])])
+def test_the_preflight_renders_every_pool_cloud_against_the_image(tmp_path, drop, errors):
+    """jenkins_controller's preflight entry point (configure.yml and upgrade.yml run it) with a document listing two
+    pools: both clouds are rendered and held against the image's plugins; no emulator, nothing written."""
+    from tests.unit.filter.test_jenkins_preflight import manifest
+    from tests.unit.jenkins_controller.test_casc_template import STACK_SETTINGS, normalised_pool
+
+    from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import jenkins_settings_document
+
+    document = jenkins_settings_document(
+        dict(STACK_SETTINGS, agent_pools=[normalised_pool("default"), normalised_pool("spot")])
+    )
+    preflight = {
+        "name": "Pre-flight",
+        "ansible.builtin.include_role": {"name": "jenkins_ha.aws.jenkins_controller", "tasks_from": "preflight"},
+        "vars": {
+            "jenkins_controller_preflight_settings": document,
+            "jenkins_controller_preflight_manifest": manifest(drop=drop),
+            "jenkins_controller_preflight_fail": False,
+        },
+    }
+    keep = {
+        "name": "Keep the errors",
+        "ansible.builtin.copy": {
+            "content": "{{ jenkins_controller_preflight_errors | to_json }}",
+            "dest": str(tmp_path / "errors.json"),
+            "mode": "0600",
+        },
+    }
+    path = tmp_path / "preflight.yml"
+    path.write_text(
+        json.dumps([{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [preflight, keep]}])
+    )
+    result = run_playbook(path, {"PATH": "/usr/bin:/bin"}, inventory=DEMO)
+    assert result.rc == 0, result.output[-3000:]
+    found = json.loads((tmp_path / "errors.json").read_text())
+    assert sorted(line.split(":")[0] for line in found if not line.startswith("(image)")) == errors, found
