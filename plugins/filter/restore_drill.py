@@ -11,6 +11,7 @@ reader found, never from the choice alone.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
@@ -22,6 +23,10 @@ RESTORE_DIRECTORY_PREFIX = "aws-backup-restore_"
 # What a JENKINS_HOME holds whatever its plugins: the core's configuration, the jobs and the secrets that decrypt
 # the credentials (a home restored without secrets/ cannot read any stored credential).
 HOME_SHAPE = ("config.xml", "jobs", "secrets")
+# arn:<partition>:elasticfilesystem:<region>:<account>:file-system/fs-<hex> (EFS API reference, FileSystemArn).
+_FILE_SYSTEM_ARN = re.compile(
+    r"^arn:aws[a-z-]*:elasticfilesystem:[a-z0-9-]+:[0-9]{12}:file-system/(fs-[0-9a-f]{8,40})$"
+)
 
 
 def _moment(value, name):
@@ -39,31 +44,42 @@ def _moment(value, name):
     return moment.astimezone(timezone.utc)
 
 
-def restore_drill_point(points, resource_arn, marker_time):
-    """The newest COMPLETED recovery point of resource_arn, and whether it was taken after the marker.
+def restore_drill_point(latest_completed, marker_time):
+    """The point to restore and whether it was taken after the marker.
 
-    points: recovery points as jenkins_ha.aws.backup_recovery_point_info returns them (any order).
+    latest_completed: the ``latest_completed`` of jenkins_ha.aws.backup_recovery_point_info for the file system (its
+    newest COMPLETED recovery point, or None): the module chose it, this says what it is worth to the drill.
     Returns {"point": <point or None>, "after_marker": bool, "age_at_marker_seconds": float or None}.
     """
-    if not isinstance(points, list):
-        raise AnsibleFilterError("restore_drill_point expects a list of recovery points, got {0!r}".format(points))
     marker = _moment(marker_time, "marker_time")
-    candidates = [
-        point
-        for point in points
-        if isinstance(point, dict)
-        and point.get("status") == "COMPLETED"
-        and point.get("resource_arn", resource_arn) == resource_arn
-    ]
-    if not candidates:
+    if latest_completed is None:
         return {"point": None, "after_marker": False, "age_at_marker_seconds": None}
-    newest = max(candidates, key=lambda point: _moment(point.get("creation_date"), "creation_date"))
-    created = _moment(newest["creation_date"], "creation_date")
+    if not isinstance(latest_completed, dict) or latest_completed.get("status") != "COMPLETED":
+        raise AnsibleFilterError(
+            "restore_drill_point expects backup_recovery_point_info's latest_completed (a COMPLETED recovery point"
+            " or None), got {0!r}".format(latest_completed)
+        )
+    created = _moment(latest_completed.get("creation_date"), "creation_date")
     return {
-        "point": newest,
+        "point": latest_completed,
         "after_marker": created >= marker,
         "age_at_marker_seconds": round((marker - created).total_seconds(), 3),
     }
+
+
+def restore_drill_file_system(restore_job):
+    """The id of the file system a restore job created, from its CreatedResourceArn ("" when it has none yet, e.g.
+    a job that failed). The drill finds the restored file system by this first: AWS Backup documents the restore's
+    CreationToken metadata as an input, not that the new file system keeps it."""
+    arn = (restore_job or {}).get("created_resource_arn") or ""
+    if not arn:
+        return ""
+    match = _FILE_SYSTEM_ARN.match(arn)
+    if not match:
+        raise AnsibleFilterError(
+            "restore_drill_file_system: created_resource_arn {0!r} is not an EFS file system ARN".format(arn)
+        )
+    return match.group(1)
 
 
 def restore_drill_home(listing, home_path, nonce):
@@ -186,6 +202,7 @@ class FilterModule:
     def filters(self):
         return {
             "restore_drill_point": restore_drill_point,
+            "restore_drill_file_system": restore_drill_file_system,
             "restore_drill_home": restore_drill_home,
             "restore_drill_marker_name": marker_name,
             "restore_drill_report": restore_drill_report,

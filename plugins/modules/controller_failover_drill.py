@@ -28,8 +28,13 @@ options:
     required: true
     type: str
   target_group_arn:
-    description: ARN of the controller's target group.
-    required: true
+    description:
+      - ARN of the controller's target group.
+      - Exactly one of O(target_group_arn) and O(target_group_name) is required.
+    type: str
+  target_group_name:
+    description:
+      - Name of the controller's target group; the module describes it once, for its settings and its ARN.
     type: str
   kill:
     description:
@@ -65,7 +70,7 @@ EXAMPLES = r"""
 - name: Kill the controller and time the failover
   jenkins_ha.aws.controller_failover_drill:
     auto_scaling_group: prod-controller
-    target_group_arn: "{{ target_group_arn }}"
+    target_group_name: prod-controller
     kill: unhealthy
   register: drill
 """
@@ -123,13 +128,18 @@ class NotSettled(Exception):
     pass
 
 
-def read_settings(autoscaling, elbv2, group_name, target_group_arn):
+def read_settings(autoscaling, elbv2, group_name, target_group_arn=None, target_group_name=None):
+    """The group, the settings the failover model reads and the target group's ARN; one describe of each."""
     group = describe_group(autoscaling, group_name)
     if group is None:
         raise NotSettled("Auto Scaling group {0} not found: run playbooks/asgs.yml first".format(group_name))
-    target_group = describe_target_group(elbv2, target_group_arn)
+    target_group = describe_target_group(elbv2, target_group_arn, target_group_name)
     if target_group is None:
-        raise NotSettled("target group {0} not found: run playbooks/alb.yml first".format(target_group_arn))
+        raise NotSettled(
+            "target group {0} not found: run playbooks/alb.yml and playbooks/asgs.yml first".format(
+                target_group_arn or target_group_name
+            )
+        )
     warm_pool = describe_warm_pool(autoscaling, group_name)
     settings = {
         "health_check_interval": target_group["HealthCheckIntervalSeconds"],
@@ -138,7 +148,7 @@ def read_settings(autoscaling, elbv2, group_name, target_group_arn):
         "deregistration_delay": int(target_group["Attributes"].get("deregistration_delay.timeout_seconds", 300)),
         "warm_pool": bool(warm_pool),
     }
-    return group, settings
+    return group, settings, target_group["TargetGroupArn"]
 
 
 def settled_instance(group, targets):
@@ -179,7 +189,7 @@ def observe(autoscaling, ec2, elbv2, group_name, target_group_arn, old_id, elaps
     }
 
 
-def follow(module, clients, old_id, clock=time.monotonic, sleep=time.sleep):
+def follow(module, clients, target_group_arn, old_id, clock=time.monotonic, sleep=time.sleep):
     """Kill old_id and poll until a replacement is a healthy target; the phases seen."""
     autoscaling, ec2, elbv2 = clients
     params = module.params
@@ -194,7 +204,7 @@ def follow(module, clients, old_id, clock=time.monotonic, sleep=time.sleep):
     while True:
         elapsed = round(clock() - start, 1)
         observations.append(
-            observe(autoscaling, ec2, elbv2, params["auto_scaling_group"], params["target_group_arn"], old_id, elapsed)
+            observe(autoscaling, ec2, elbv2, params["auto_scaling_group"], target_group_arn, old_id, elapsed)
         )
         result = phases(observations, old_id)
         if result["complete"]:
@@ -212,7 +222,8 @@ def follow(module, clients, old_id, clock=time.monotonic, sleep=time.sleep):
 def argument_spec():
     return dict(
         auto_scaling_group=dict(type="str", required=True),
-        target_group_arn=dict(type="str", required=True),
+        target_group_arn=dict(type="str"),
+        target_group_name=dict(type="str"),
         kill=dict(type="str", choices=["terminate", "unhealthy"], default="terminate"),
         timeout=dict(type="int", default=1800),
         poll_interval=dict(type="float", default=5),
@@ -220,29 +231,43 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_one_of=[("target_group_arn", "target_group_name")],
+        mutually_exclusive=[("target_group_arn", "target_group_name")],
+    )
     if module.params["timeout"] <= 0 or module.params["poll_interval"] <= 0:
         module.fail_json(msg="timeout and poll_interval must be positive")
     clients = (module.client("autoscaling"), module.client("ec2"), module.client("elbv2"))
     autoscaling, _ec2, elbv2 = clients
     try:
-        group, settings = read_settings(
-            autoscaling, elbv2, module.params["auto_scaling_group"], module.params["target_group_arn"]
+        group, settings, target_group_arn = read_settings(
+            autoscaling,
+            elbv2,
+            module.params["auto_scaling_group"],
+            module.params["target_group_arn"],
+            module.params["target_group_name"],
         )
-        old_id = settled_instance(group, target_health(elbv2, module.params["target_group_arn"]))
-        if module.check_mode:
-            module.exit_json(
-                changed=False,
-                settings=settings,
-                old_instance_id=old_id,
-                would="{0} the controller {1} of {2} ({3}) and follow its replacement to a healthy target".format(
-                    "terminate" if module.params["kill"] == "terminate" else "mark Unhealthy",
-                    old_id,
-                    module.params["auto_scaling_group"],
-                    "through EC2" if module.params["kill"] == "terminate" else "in its group",
-                ),
-            )
-        result = follow(module, clients, old_id)
+        old_id = settled_instance(group, target_health(elbv2, target_group_arn))
+    except NotSettled as e:
+        module.fail_json(msg="{0}. Nothing was done.".format(e))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    if module.check_mode:
+        module.exit_json(
+            changed=False,
+            settings=settings,
+            old_instance_id=old_id,
+            would="{0} the controller {1} of {2} ({3}) and follow its replacement to a healthy target".format(
+                "terminate" if module.params["kill"] == "terminate" else "mark Unhealthy",
+                old_id,
+                module.params["auto_scaling_group"],
+                "through EC2" if module.params["kill"] == "terminate" else "in its group",
+            ),
+        )
+    try:
+        result = follow(module, clients, target_group_arn, old_id)
     except NotSettled as e:
         module.fail_json(msg=str(e))
     except AnsibleAWSError as e:

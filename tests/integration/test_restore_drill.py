@@ -155,6 +155,8 @@ def test_drill_finds_the_nonce_reports_rpo_and_restore_time_and_cleans_up(stack,
     # The restore went to a new file system, with the stack key, under the name the drill chose.
     (job,) = stack.backup.list_restore_jobs()["RestoreJobs"]
     assert job["Status"] == "COMPLETED" and job["CreatedResourceArn"] != stack.fs["FileSystemArn"]
+    # The file system read and deleted is the one the job created (its CreatedResourceArn), not one found by name.
+    assert report["restored_file_system_id"] == job["CreatedResourceArn"].rsplit("/", 1)[1]
     stack.assert_clean()
     assert "PASSED" in result.output and "RPO (age of the restored point at restore)" in result.output
 

@@ -20,10 +20,11 @@ def target_health(client, target_group_arn):
 
 @ELBv2ErrorHandler.list_error_handler("describe the target group")
 @AWSRetry.jittered_backoff()
-def describe_target_group(client, target_group_arn):
-    """The target group with its attributes (key -> value) under 'Attributes', or None."""
-    groups = client.describe_target_groups(TargetGroupArns=[target_group_arn])["TargetGroups"]
+def describe_target_group(client, target_group_arn=None, name=None):
+    """The target group (by ARN, else by name) with its attributes (key -> value) under 'Attributes', or None."""
+    query = {"TargetGroupArns": [target_group_arn]} if target_group_arn else {"Names": [name]}
+    groups = client.describe_target_groups(**query)["TargetGroups"]
     if not groups:
         return None
-    attributes = client.describe_target_group_attributes(TargetGroupArn=target_group_arn)["Attributes"]
+    attributes = client.describe_target_group_attributes(TargetGroupArn=groups[0]["TargetGroupArn"])["Attributes"]
     return dict(groups[0], Attributes={item["Key"]: item["Value"] for item in attributes})

@@ -5,13 +5,13 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.restore_drill import (
     marker_name,
+    restore_drill_file_system,
     restore_drill_home,
     restore_drill_point,
     restore_drill_report,
 )
 
 FS = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0"
-OTHER = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0fedcba987654321f"
 MARKER_TIME = "2026-12-06T21:00:00+00:00"
 NONCE = "0123456789abcdef0123"
 MARKER = ".jenkins-ha-restore-drill-" + NONCE
@@ -21,51 +21,67 @@ def rp(name, created, status="COMPLETED", resource=FS):
     return {"recovery_point_arn": "rp-" + name, "creation_date": created, "status": status, "resource_arn": resource}
 
 
+# backup_recovery_point_info chose the newest COMPLETED point of the file system (its own table tests, in
+# tests/unit/housekeeping/test_backup_recovery_point_info.py); the drill only weighs it against the marker.
 @pytest.mark.parametrize(
-    "points, chosen, after, age",
+    "latest, after, age",
     [
-        ([], None, False, None),
-        ([rp("a", "2026-12-06T20:00:00+00:00")], "rp-a", False, 3600.0),
-        ([rp("a", "2026-12-06T20:00:00+00:00"), rp("b", "2026-12-06T21:00:05Z")], "rp-b", True, -5.0),
-        # The newest by date, not by position; a point taken at the marker's second counts as after it.
-        ([rp("b", "2026-12-06T21:00:00+00:00"), rp("a", "2026-12-06T20:00:00+00:00")], "rp-b", True, 0.0),
-        # Not completed, or another resource's: never restored.
-        (
-            [rp("a", "2026-12-06T20:00:00+00:00"), rp("b", "2026-12-06T21:10:00+00:00", "PARTIAL")],
-            "rp-a",
-            False,
-            3600.0,
-        ),
-        (
-            [rp("a", "2026-12-06T20:00:00+00:00"), rp("b", "2026-12-06T21:10:00+00:00", resource=OTHER)],
-            "rp-a",
-            False,
-            3600.0,
-        ),
-        ([rp("b", "2026-12-06T21:10:00+00:00", "EXPIRED")], None, False, None),
+        (None, False, None),
+        (rp("a", "2026-12-06T20:00:00+00:00"), False, 3600.0),
+        (rp("b", "2026-12-06T21:00:05Z"), True, -5.0),
+        # A point taken at the marker's second counts as after it.
+        (rp("b", "2026-12-06T21:00:00+00:00"), True, 0.0),
         # Offsets are compared as instants.
-        ([rp("a", "2026-12-06T22:30:00+01:00")], "rp-a", True, -1800.0),
+        (rp("a", "2026-12-06T22:30:00+01:00"), True, -1800.0),
     ],
 )
-def test_point_is_the_newest_completed_one_of_the_file_system(points, chosen, after, age):
-    result = restore_drill_point(points, FS, MARKER_TIME)
-    assert (result["point"] or {}).get("recovery_point_arn") == chosen
+def test_point_is_weighed_against_the_marker(latest, after, age):
+    result = restore_drill_point(latest, MARKER_TIME)
+    assert result["point"] == latest
     assert result["after_marker"] is after
     assert result["age_at_marker_seconds"] == age
 
 
 @pytest.mark.parametrize(
-    "points, marker_time",
+    "latest, marker_time",
     [
-        ("rp", MARKER_TIME),
-        ([rp("a", "yesterday")], MARKER_TIME),
-        ([rp("a", MARKER_TIME)], "2026-12-06T21:00:00"),
-        ([], None),
+        ([rp("a", MARKER_TIME)], MARKER_TIME),  # the whole listing instead of latest_completed
+        (rp("a", MARKER_TIME, "PARTIAL"), MARKER_TIME),
+        (rp("a", "yesterday"), MARKER_TIME),
+        (rp("a", MARKER_TIME), "2026-12-06T21:00:00"),
+        (None, None),
     ],
 )
-def test_point_refuses_malformed_input(points, marker_time):
+def test_point_refuses_malformed_input(latest, marker_time):
     with pytest.raises(AnsibleFilterError):
-        restore_drill_point(points, FS, marker_time)
+        restore_drill_point(latest, marker_time)
+
+
+@pytest.mark.parametrize(
+    "job, file_system",
+    [
+        ({"status": "COMPLETED", "created_resource_arn": FS}, "fs-0123456789abcdef0"),
+        (
+            {"status": "COMPLETED", "created_resource_arn": FS.replace("arn:aws:", "arn:aws-us-gov:")},
+            "fs-0123456789abcdef0",
+        ),
+        # A failed job has no created resource: the drill falls back to the creation token it chose.
+        ({"status": "FAILED"}, ""),
+        ({}, ""),
+        (None, ""),
+    ],
+)
+def test_the_restored_file_system_is_the_one_the_job_created(job, file_system):
+    assert restore_drill_file_system(job) == file_system
+
+
+@pytest.mark.parametrize(
+    "arn",
+    ["arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0", "fs-0123456789abcdef0"],
+)
+def test_a_created_resource_that_is_no_file_system_is_refused(arn):
+    with pytest.raises(AnsibleFilterError, match="not an EFS file system ARN"):
+        restore_drill_file_system({"created_resource_arn": arn})
 
 
 HOME = "aws-backup-restore_2026-12-06T21-01-00-000Z/jenkins-home"
@@ -134,8 +150,8 @@ def test_marker_name_refuses_a_nonce_that_is_not_hex(nonce):
         marker_name(nonce)
 
 
-POINT = restore_drill_point([rp("a", "2026-12-06T21:00:30+00:00")], FS, MARKER_TIME)
-STALE = restore_drill_point([rp("a", "2026-12-06T19:00:00+00:00")], FS, MARKER_TIME)
+POINT = restore_drill_point(rp("a", "2026-12-06T21:00:30+00:00"), MARKER_TIME)
+STALE = restore_drill_point(rp("a", "2026-12-06T19:00:00+00:00"), MARKER_TIME)
 DONE = {
     "restore_job_id": "R1",
     "status": "COMPLETED",
@@ -181,7 +197,7 @@ NO_MARKER = restore_drill_home([p for p in FULL if MARKER not in p], "jenkins-ho
         ),
         (POINT, DONE, GOOD, False, {"cleaned_up": False, "passed": False}, ["left resources behind"]),
         (
-            restore_drill_point([], FS, MARKER_TIME),
+            restore_drill_point(None, MARKER_TIME),
             {},
             {},
             True,
