@@ -10,25 +10,39 @@ before it replaces a controller), which renders jenkins.yaml.j2 from the stack's
 
 from __future__ import annotations
 
-import json
 import os
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import SCHEMA_DIR, SchemaError, load_schema, validate
-from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc.version import at_least
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.manifest import ManifestError, manifest_from_record
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import (
+    SCHEMA_DIR,
+    SchemaError,
+    load_schema,
+    requirement_errors,
+    validate,
+)
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_plugins import java_core_error
 
 IMAGE = "(image)"
 
 
+def record_manifest(record):
+    """The manifest (with image_id) the ami/controller-jenkins record holds, packed (images.yml now) or raw JSON
+    (images.yml before the packed form); a mapping is taken as it is."""
+    if isinstance(record, dict) and "encoding" not in record:
+        return record
+    if not isinstance(record, (str, dict)):
+        raise AnsibleFilterError("the image manifest must be a mapping with jenkins, java and plugins")
+    try:
+        return manifest_from_record(record)
+    except ManifestError as exc:
+        raise AnsibleFilterError(str(exc)) from exc
+
+
 def manifest_of(manifest):
-    """The manifest as a dict {jenkins, java, plugins}, from a dict or the JSON of the SSM record."""
-    if isinstance(manifest, str):
-        try:
-            manifest = json.loads(manifest)
-        except ValueError as exc:
-            raise AnsibleFilterError("the image manifest is not JSON: {0}".format(exc)) from exc
+    """The manifest as a dict {jenkins, java, plugins}, from a dict or the value of the SSM record."""
+    manifest = record_manifest(manifest)
     if not isinstance(manifest, dict):
         raise AnsibleFilterError("the image manifest must be a mapping with jenkins, java and plugins")
     core, plugins = manifest.get("jenkins"), manifest.get("plugins")
@@ -50,39 +64,9 @@ def _schema_exists(component, version):
     return os.path.isfile(os.path.join(SCHEMA_DIR, component, "%s.json" % version))
 
 
-def _image_errors(image, modelled):
-    """What stops the image's Jenkins before it reads any configuration: Java, a plugin's core or dependency."""
-    core, plugins = image["jenkins"], image["plugins"]
-    errors = []
-    if image["java"]:
-        reason = java_core_error(core, image["java"])
-        if reason:
-            errors.append("{0}: {1}".format(IMAGE, reason))
-    try:
-        requires = load_schema(core, modelled)["requires"]
-    except SchemaError as exc:
-        return errors + ["{0}: {1}".format(IMAGE, exc)]
-    for name in sorted(requires):
-        version = plugins[name]
-        needed = requires[name].get("core")
-        if needed and not at_least(core, needed):
-            errors.append(
-                "{0}: plugin {1} {2} needs Jenkins {3} or newer, the image has {4}".format(
-                    IMAGE, name, version, needed, core
-                )
-            )
-        for dep, minimum in sorted(requires[name].get("plugins", {}).items()):
-            if dep not in plugins:
-                errors.append(
-                    "{0}: plugin {1} {2} needs plugin {3}, which the image lacks".format(IMAGE, name, version, dep)
-                )
-            elif minimum and not at_least(plugins[dep], minimum):
-                errors.append(
-                    "{0}: plugin {1} {2} needs {3} {4} or newer, the image has {5}".format(
-                        IMAGE, name, version, dep, minimum, plugins[dep]
-                    )
-                )
-    return errors
+def _java_errors(image):
+    reason = java_core_error(image["jenkins"], image["java"]) if image["java"] else None
+    return ["{0}: {1}".format(IMAGE, reason)] if reason else []
 
 
 def preflight_errors(document, manifest):
@@ -109,10 +93,20 @@ def preflight_errors(document, manifest):
                 "{0}: no JCasC schema for plugin {1} {2}: its keys cannot be checked (generate it with"
                 " tools/jcasc_schema/generate.py, or pin the version the collection has)".format(IMAGE, name, version)
             )
-    errors += _image_errors(image, modelled)
-    return errors + validate(document, load_schema(core, modelled))
+    # One schema load serves both checks: what stops the image's Jenkins before it reads any configuration (Java, a
+    # plugin's core or dependencies, as jcasc.requirement_errors models PluginWrapper) and the document itself.
+    errors += _java_errors(image)
+    try:
+        schema = load_schema(core, modelled)
+    except SchemaError as exc:
+        return errors + ["{0}: {1}".format(IMAGE, exc)]
+    errors += [
+        "{0}: plugin {1}".format(IMAGE, line)
+        for line in requirement_errors(core, schema["requires"], image["plugins"], complete=True)
+    ]
+    return errors + validate(document, schema)
 
 
 class FilterModule:
     def filters(self):
-        return {"jenkins_preflight_errors": preflight_errors}
+        return {"jenkins_preflight_errors": preflight_errors, "jenkins_preflight_manifest": record_manifest}

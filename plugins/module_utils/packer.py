@@ -6,13 +6,12 @@
 """Packer helpers for packer_build: the image input hash, the var file and a `packer build -machine-readable` run.
 
 Nothing here talks to AWS: the EC2 calls (finding and retagging images) live in module_utils/_ec2/, the choice of
-which image to reuse or build on in module_utils/_images/amis.py.
+which image to reuse or build on in module_utils/_images/amis.py, the bake's manifest (tags, SSM record) in
+module_utils/_images/manifest.py.
 """
 
-import base64
 import collections
 import fnmatch
-import gzip
 import hashlib
 import json
 import os
@@ -378,72 +377,3 @@ def run_packer_build(packer, template, variables, log_path=None, env=None, timeo
         if log:
             log.close()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-# The bake's manifest (what the image runs: for the controller Jenkins core, Java major, every plugin with its
-# resolved version) travels with the AMI as tags, so a reused image still has it when Packer does not run and a
-# shared image carries it to other accounts (ami_share copies tags). A tag value holds at most 256 characters
-# (EC2 CreateTags, Tag.Value) and a resource at most 50 tags: the canonical JSON is gzipped, base64-encoded and cut
-# into numbered tags.
-MANIFEST_ENVIRONMENT = "JENKINS_HA_BAKE_MANIFEST"
-MANIFEST_TAG_PREFIX = "jenkins-ha:manifest-"
-MANIFEST_TAG_VALUE_LIMIT = 256
-MANIFEST_TAG_LIMIT = 30
-
-
-class ManifestError(ValueError):
-    """A manifest that cannot be stored on, or read back from, an AMI's tags."""
-
-
-def manifest_tags(manifest):
-    """{tag key: value} holding the manifest (a JSON object); {} for an empty manifest."""
-    if not manifest:
-        return {}
-    if not isinstance(manifest, dict):
-        raise ManifestError("the bake manifest must be a JSON object, got {0}".format(type(manifest).__name__))
-    # mtime=0: the same manifest gives the same tags, so a rerun compares equal.
-    packed = base64.b64encode(gzip.compress(canonical_json(manifest).encode("utf-8"), mtime=0)).decode("ascii")
-    chunks = [packed[i : i + MANIFEST_TAG_VALUE_LIMIT] for i in range(0, len(packed), MANIFEST_TAG_VALUE_LIMIT)]
-    if len(chunks) > MANIFEST_TAG_LIMIT:
-        raise ManifestError(
-            "the bake manifest needs {0} tags of {1} characters, more than the {2} the image may use".format(
-                len(chunks), MANIFEST_TAG_VALUE_LIMIT, MANIFEST_TAG_LIMIT
-            )
-        )
-    return {"{0}{1:02d}".format(MANIFEST_TAG_PREFIX, i): chunk for i, chunk in enumerate(chunks)}
-
-
-def manifest_from_tags(tags):
-    """The manifest an AMI's tags hold; {} when it has none. Raises ManifestError when the chunks are incomplete."""
-    chunks = {k[len(MANIFEST_TAG_PREFIX) :]: v for k, v in tags.items() if k.startswith(MANIFEST_TAG_PREFIX)}
-    if not chunks:
-        return {}
-    wanted = ["{0:02d}".format(i) for i in range(len(chunks))]
-    if sorted(chunks) != wanted:
-        raise ManifestError("the image's manifest tags are incomplete: {0}".format(", ".join(sorted(chunks))))
-    try:
-        raw = gzip.decompress(base64.b64decode("".join(chunks[i] for i in wanted), validate=True))
-        manifest = json.loads(raw.decode("utf-8"))
-    except (ValueError, OSError, EOFError) as exc:
-        raise ManifestError("the image's manifest tags do not decode: {0}".format(exc)) from exc
-    if not isinstance(manifest, dict):
-        raise ManifestError("the image's manifest is not a JSON object")
-    return manifest
-
-
-def read_manifest_file(path):
-    """The manifest the bake left at path: {} when it left none (an empty or missing file)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        return {}
-    if not text.strip():
-        return {}
-    try:
-        manifest = json.loads(text)
-    except ValueError as exc:
-        raise ManifestError("the bake's manifest {0} is not JSON: {1}".format(path, exc)) from exc
-    if not isinstance(manifest, dict):
-        raise ManifestError("the bake's manifest {0} is not a JSON object".format(path))
-    return manifest

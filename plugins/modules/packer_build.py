@@ -203,11 +203,23 @@ manifest:
     - What the image runs, as the bake recorded it (for the controller C(jenkins) core version, C(java) major and
       C(plugins), every plugin with its resolved version); V({}) when the bake left none.
     - The bake writes it, as a JSON object, to the file named by E(JENKINS_HA_BAKE_MANIFEST) in the environment
-      of Packer and its Ansible provisioner. The module stores it on the AMI as C(jenkins-ha:manifest-NN) tags
-      (gzipped JSON, base64, 256 characters a tag) and reads it back from them when it reuses the image.
+      of Packer and its Ansible provisioner. The module stores it on the AMI, and on every copy Packer made to
+      another region, as C(jenkins-ha:manifest-NN) tags (gzipped JSON, base64, 256 characters a tag) and reads it
+      back from them when it reuses the image (a copy without them: from the image it was copied from).
+    - EC2 allows 50 tags a resource; the manifest's tags must fit beside the template's and the user's, or the task
+      fails naming the sizes before anything is tagged.
   returned: when an AMI was built or found
   type: dict
   sample: {"format": 1, "jenkins": "2.568.2", "java": 21, "plugins": {"ec2-fleet": "4.3.0.549.vf2a_da_a_d19b_5e"}}
+manifest_record:
+  description:
+    - The value for the stack's C(ami/controller-jenkins) SSM parameter - canonical JSON with C(encoding)
+      (C(gzip+base64)), C(image_id) and C(manifest) (the packed manifest, as in the tags) - or an empty string when
+      the image has no manifest.
+    - At most 8192 characters (an advanced parameter's limit; up to 4096 it is a standard one): a larger one fails
+      the task naming the sizes.
+  returned: when an AMI was built or found
+  type: str
 retagged:
   description: Tags changed on a reused AMI (what would change in check mode).
   returned: when O(retag=true) and an AMI was reused
@@ -237,6 +249,7 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.tagging import create_tags
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import tag_dict
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import manifest as image_manifest
 
 # Variables the module sets itself; callers must not pass them in variables/build_variables.
 OWN_VARIABLES = ("role", "base", "region", "kms_key_id", "input_hash", "commit", "version", "build_time")
@@ -283,11 +296,23 @@ def resolve_base_image(module, ec2):
     return image["ImageId"], filter_variables
 
 
-def image_manifest(module, image_id, tags):
+def reused_manifest(module, image_id, tags):
     try:
-        return packer.manifest_from_tags(tags)
-    except packer.ManifestError as e:
+        return image_manifest.manifest_from_tags(tags)
+    except image_manifest.ManifestError as e:
         module.fail_json(msg="{0} ({1}): rebuild it with force=true".format(e, image_id))
+
+
+def source_manifest_tags(module, image):
+    """The manifest tags of the image this one was copied from ({} when none): a copy Packer made to another region
+    before copies were tagged carries none, and EC2 names its source (Image.SourceImageId/SourceImageRegion)."""
+    source_id, source_region = image.get("SourceImageId"), image.get("SourceImageRegion")
+    if not source_id or not source_region:
+        return {}
+    client = module.client("ec2", region=source_region)
+    source = get_image(client, source_id)
+    tags = tag_dict(source) if source else {}
+    return {k: v for k, v in tags.items() if k.startswith(image_manifest.TAG_PREFIX)}
 
 
 def reuse(module, ec2, image):
@@ -295,9 +320,12 @@ def reuse(module, ec2, image):
     tags = tag_dict(image)
     wanted = {contract.AMI_TAG_COMMIT: params["commit"], contract.AMI_TAG_VERSION: params["version"]}
     retagged = {k: v for k, v in wanted.items() if tags.get(k) != v} if params["retag"] else {}
+    if params["retag"] and not reused_manifest(module, image["ImageId"], tags):
+        retagged.update(source_manifest_tags(module, image))
     if retagged and not module.check_mode:
         create_tags(ec2, [image["ImageId"]], retagged)
     tags.update(retagged)
+    manifest = reused_manifest(module, image["ImageId"], tags)
     return bool(retagged), {
         "action": "reuse",
         "built": False,
@@ -305,7 +333,8 @@ def reuse(module, ec2, image):
         "amis": {module.region: image["ImageId"]},
         "tags": tags,
         "retagged": retagged,
-        "manifest": image_manifest(module, image["ImageId"], tags),
+        "manifest": manifest,
+        "manifest_record": image_manifest.record_value(manifest, image["ImageId"]) if manifest else "",
     }
 
 
@@ -327,7 +356,7 @@ def run_bake(module, binary, variables):
     handle, manifest_path = tempfile.mkstemp(prefix="jenkins-ha-manifest-", suffix=".json")
     os.close(handle)
     env = packer_env(module)
-    env[packer.MANIFEST_ENVIRONMENT] = manifest_path
+    env[image_manifest.MANIFEST_ENVIRONMENT] = manifest_path
     try:
         run, duration = packer.run_packer_build(
             binary,
@@ -337,7 +366,7 @@ def run_bake(module, binary, variables):
             env=env,
             timeout=params["timeout"],
         )
-        return run, duration, packer.read_manifest_file(manifest_path)
+        return run, duration, image_manifest.read_manifest_file(manifest_path)
     finally:
         os.unlink(manifest_path)
 
@@ -360,18 +389,35 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
     run, duration, manifest = run_bake(module, binary, variables)
-    manifest_tags = packer.manifest_tags(manifest)
     image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
-    if manifest_tags:
-        create_tags(ec2, [image_id], manifest_tags)
     image = get_image(ec2, image_id)
+    tags = tag_dict(image) if image else {}
+    record = ""
+    if manifest:
+        # Both limits are checked before anything is tagged, so a manifest that does not fit fails naming sizes.
+        try:
+            manifest_tags = image_manifest.manifest_tags(manifest, tags)
+            record = image_manifest.record_value(manifest, image_id)
+        except image_manifest.ManifestError as e:
+            module.fail_json(
+                msg="the image {0} was built but its manifest cannot be recorded: {1}; then rebuild it with"
+                " force=true".format(image_id, e),
+                image_id=image_id,
+                amis=run.amis,
+            )
+        # Every copy Packer made (ami_regions) carries the manifest too: a stack in that region reuses the copy.
+        for region, copy_id in sorted(run.amis.items()):
+            client = ec2 if region == module.region else module.client("ec2", region=region)
+            create_tags(client, [copy_id], manifest_tags)
+        tags.update(manifest_tags)
     return True, {
         "action": "build",
         "built": True,
         "image_id": image_id,
         "amis": run.amis,
-        "tags": tag_dict(image) if image else {},
+        "tags": tags,
         "manifest": manifest,
+        "manifest_record": record,
         "duration": round(duration, 3),
     }
 
@@ -438,8 +484,8 @@ def main():
             rc=e.rc,
             log_path=e.log_path,
         )
-    except packer.ManifestError as e:
-        module.fail_json(msg="the image was built but its manifest cannot be recorded: {0}".format(e))
+    except image_manifest.ManifestError as e:
+        module.fail_json(msg="the image's manifest cannot be recorded: {0}".format(e))
     except AnsibleEC2Error as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.manifest import manifest_from_record
 from tests.bed.buildhost import (
     ROLES,
     build_host_image,
@@ -115,9 +116,16 @@ def bake_inputs(tmp_path_factory):
     return mode, roles_dir, variables
 
 
+MANIFEST_RECORD = "/jenkins-ha/{0}/ami/controller-jenkins".format(STACK)
+
+
 def recorded_manifest(ssm):
-    name = "/jenkins-ha/{0}/ami/controller-jenkins".format(STACK)
-    return json.loads(ssm.get_parameter(Name=name)["Parameter"]["Value"])
+    """The manifest the record holds; the record is the packed form (it fits a parameter with a few hundred plugins),
+    its image id readable without unpacking."""
+    value = ssm.get_parameter(Name=MANIFEST_RECORD)["Parameter"]["Value"]
+    record = json.loads(value)
+    assert record["encoding"] == "gzip+base64" and set(record) == {"encoding", "image_id", "manifest"}, value
+    return manifest_from_record(value)
 
 
 def run_images(playbook, tmp, env, base_variables, bake_variables, roles_dir, commit, check=False):
@@ -218,8 +226,14 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     # recorded id has drifted meanwhile: only that parameter is written again, the agent's is left alone.
     controller_parameter = "/jenkins-ha/{0}/ami/controller".format(STACK)
     ssm.put_parameter(Name=controller_parameter, Value="ami-00000000000000000", Overwrite=True)
-    # The manifest record is lost too: Packer does not run, so it comes back from the reused AMI's tags.
-    ssm.delete_parameter(Name="/jenkins-ha/{0}/ami/controller-jenkins".format(STACK))
+    # The manifest record is the raw JSON images.yml wrote before the packed form: Packer does not run, the record
+    # is rewritten packed from the reused AMI's tags.
+    ssm.put_parameter(
+        Name=MANIFEST_RECORD,
+        Value=json.dumps(dict(manifest, image_id=first["controller"][1])),
+        Type="String",
+        Overwrite=True,
+    )
     agent_version = ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"]
     result, second, reuse_seconds = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee2")
     assert second == {r: ("reuse", first[r][1]) for r in ROLES}
@@ -229,7 +243,7 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     assert ssm.get_parameter(Name=controller_parameter)["Parameter"]["Value"] == first["controller"][1]
     assert ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Version"] == agent_version
     assert recorded_manifest(ssm) == dict(manifest, image_id=first["controller"][1])
-    assert result.changed() == 3  # the retag, the drifted controller parameter and the lost manifest record
+    assert result.changed() == 3  # the retag, the drifted controller parameter and the manifest record, now packed
     print("images: build run {0:.1f} s, reuse run {1:.1f} s".format(build_seconds, reuse_seconds))
 
     # 3. A change in the agent role: check mode predicts a rebuild of the agent only and builds nothing.

@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.jenkins_ha.aws.plugins.filter import jenkins_preflight
 from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_preflight import preflight_errors
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import jcasc
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import manifest as image_manifest
 from tests.unit.jenkins_controller.test_casc_template import FIXTURES, REALMS, pinned_plugins, render
 
 
@@ -47,6 +48,10 @@ def test_the_rendered_settings_load_on_an_image_with_the_pins(realm, core, java)
     assert preflight_errors(casc, manifest(core, java)) == []
     # The SSM record's JSON is read as well as the mapping.
     assert preflight_errors(casc, json.dumps(manifest(core, java))) == []
+    # and the packed record images.yml writes now (issue 13 review: raw JSON outgrew the parameter).
+    record = image_manifest.record_value(manifest(core, java), "ami-0123456789abcdef0")
+    assert preflight_errors(casc, record) == []
+    assert jenkins_preflight.record_manifest(record) == manifest(core, java)
 
 
 # realm, image change, the key expected first in an error line
@@ -104,7 +109,10 @@ def schemas_with_a_newer_fleet(tmp_path, monkeypatch):
     doc = json.loads(next(fleet.glob("*.json")).read_text())
     doc["version"] = "5.0.0"
     doc["requires"] = dict(
-        doc["requires"], core="2.600.1", plugins=dict(doc["requires"]["plugins"], **{"ssh-slaves": "4.0"})
+        doc["requires"],
+        core="2.600.1",
+        plugins=dict(doc["requires"]["plugins"], **{"ssh-slaves": "4.0"}),
+        optional={"workflow-job": "1500.v1"},
     )
     (fleet / "5.0.0.json").write_text(json.dumps(doc))
     monkeypatch.setattr(jcasc, "SCHEMA_DIR", str(root))
@@ -115,9 +123,48 @@ def test_a_plugin_needing_a_newer_core_or_dependency_is_refused(schemas_with_a_n
     dummy, casc = render()
     errors = image_lines(preflight_errors(casc, manifest(**{"ec2-fleet": "5.0.0"})))
     assert errors == [
-        "(image): plugin ec2-fleet 5.0.0 needs Jenkins 2.600.1 or newer, the image has 2.568.2",
-        "(image): plugin ec2-fleet 5.0.0 needs ssh-slaves 4.0 or newer, the image has 3.1097.v868116049892",
+        "(image): plugin ec2-fleet 5.0.0: needs Jenkins 2.600.1 or newer, core is 2.568.2",
+        "(image): plugin ec2-fleet 5.0.0: needs ssh-slaves 4.0 or newer, 3.1097.v868116049892 is installed",
     ]
+
+
+@pytest.mark.parametrize(
+    "workflow_job, refused",
+    [
+        (None, False),  # an optional dependency that is absent stops nothing
+        ("1500.v1", False),
+        ("1400.v9", True),  # installed and older than the plugin declares: PluginWrapper refuses the plugin
+    ],
+)
+def test_an_installed_optional_dependency_older_than_required_is_refused(
+    schemas_with_a_newer_fleet, workflow_job, refused
+):
+    dummy, casc = render()
+    image = manifest(**dict({"ec2-fleet": "5.0.0"}, **({"workflow-job": workflow_job} if workflow_job else {})))
+    errors = image_lines(preflight_errors(casc, image))
+    optional = [e for e in errors if "workflow-job" in e]
+    assert optional == (
+        [
+            "(image): plugin ec2-fleet 5.0.0: needs workflow-job 1500.v1 or newer when it is"
+            " installed (an optional dependency), 1400.v9 is installed"
+        ]
+        if refused
+        else []
+    )
+
+
+def test_the_schema_is_loaded_once(monkeypatch):
+    """The image's requirements and the document are checked against one load of the merged schema."""
+    loads = []
+
+    def counting(core, plugins):
+        loads.append(core)
+        return jcasc.load_schema(core, plugins)
+
+    monkeypatch.setattr(jenkins_preflight, "load_schema", counting)
+    dummy, casc = render()
+    assert preflight_errors(casc, manifest()) == []
+    assert loads == ["2.568.2"]
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,20 @@ FLEET = {
 CASES = [
     # core, installed (besides ec2-fleet 4.0), complete, expected lines
     ("2.541.3", {"credentials": "1.0", "ssh-slaves": "3.1000.v1"}, True, []),
-    ("2.504.3", {"credentials": "1.0", "ssh-slaves": "3.1000.v1"}, True, ["needs Jenkins 2.541.3 or newer, core is 2.504.3"]),
+    (
+        "2.504.3",
+        {"credentials": "1.0", "ssh-slaves": "3.1000.v1"},
+        True,
+        ["needs Jenkins 2.541.3 or newer, core is 2.504.3"],
+    ),
     ("2.541.3", {"ssh-slaves": "3.1000.v1"}, True, ["needs plugin credentials, which is not installed"]),
     ("2.541.3", {"ssh-slaves": "3.1000.v1"}, False, []),  # the role's pins: dependencies come with the bake
-    ("2.541.3", {"credentials": "1.0", "ssh-slaves": "3.999.v1"}, True, ["needs ssh-slaves 3.1000.v1 or newer, 3.999.v1"]),
+    (
+        "2.541.3",
+        {"credentials": "1.0", "ssh-slaves": "3.999.v1"},
+        True,
+        ["needs ssh-slaves 3.1000.v1 or newer, 3.999.v1"],
+    ),
     # optional: absent is fine, installed at or past the minimum is fine, older stops the plugin
     ("2.541.3", {"credentials": "1", "ssh-slaves": "3.1000.v1", "workflow-job": "1500.v1"}, True, []),
     ("2.541.3", {"credentials": "1", "ssh-slaves": "3.1000.v1", "workflow-job": "1600.v2"}, True, []),
