@@ -150,15 +150,30 @@ def test_image_retention_playbook_rejects_bad_settings(playbook):
 # --- agents_offline.yml against the Jenkins stand-in ------------------------------------------------------------
 
 
+def launch_agents(emulator, stack, pools):
+    """One instance of the stack per entry of pools (its jenkins-ha:pool tag, None for none): their ids."""
+    ec2 = emulator.client("ec2")
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ids = []
+    for pool in pools:
+        tags = [{"Key": "jenkins-ha:stack", "Value": stack}] + (
+            [{"Key": "jenkins-ha:pool", "Value": pool}] if pool else []
+        )
+        spec = [{"ResourceType": "instance", "Tags": tags}]
+        ids += [
+            i["InstanceId"]
+            for i in ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1, TagSpecifications=spec)["Instances"]
+        ]
+    return ids
+
+
 @pytest.fixture
-def jenkins_stack(emulator, standin_war, tmp_path):
-    """A stack with two agent instances, its Jenkins stand-in and the SSM parameters naming it."""
+def jenkins_stack(emulator, standin_war, tmp_path, request):
+    """A stack with two agent instances (in the pools an indirect parametrization names, default none), its Jenkins
+    stand-in and the SSM parameters naming it."""
     stack = unique("agents")
     ec2, ssm = emulator.client("ec2"), emulator.client("ssm")
-    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    tags = [{"ResourceType": "instance", "Tags": [{"Key": "jenkins-ha:stack", "Value": stack}]}]
-    running = ec2.run_instances(ImageId=base, MinCount=2, MaxCount=2, TagSpecifications=tags)["Instances"]
-    online, offline_long = [instance["InstanceId"] for instance in running]
+    online, offline_long = launch_agents(emulator, stack, getattr(request, "param", (None, None)))
     orphan = "i-0deadbeef" + uuid.uuid4().hex[:8]
     nodes = [
         {"name": online, "offline": False},
@@ -217,6 +232,31 @@ def test_agents_offline_removes_stale_and_orphaned_agents_only(playbook, jenkins
 
     result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings])
     assert result.rc == 0 and result.changed() == 0, result.output[-4000:]
+
+
+@pytest.mark.parametrize("jenkins_stack", [("default", "spot")], indirect=True, ids=["pools"])
+def test_agents_offline_with_a_pool_filter_removes_only_that_pools_agents(playbook, emulator, jenkins_stack):
+    """The online agent is in pool default, the long-offline one in pool spot: a filter on default removes nothing
+    (the orphan's pool is unknown, so it stays too); a filter on spot removes the spot agent, whose instance the EC2
+    Fleet plugin then terminates (the report names it)."""
+    jenkins = jenkins_stack["jenkins"]
+    before = node_names(jenkins)
+    settings = {"jenkins_ha_housekeeping_stack": jenkins_stack["stack"], "jenkins_ha_housekeeping_pools": ["default"]}
+    result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings])
+    assert result.rc == 0, result.output[-4000:]
+    assert "Removed 0 of 5 agent(s) of stack {0} (pools default)".format(jenkins_stack["stack"]) in result.output
+    assert node_names(jenkins) == before
+
+    result = playbook(
+        HOUSEKEEPING / "agents_offline.yml", extra_vars=[dict(settings, jenkins_ha_housekeeping_pools=["spot"])]
+    )
+    assert result.rc == 0, result.output[-4000:]
+    assert "Removed 1 of 5 agent(s)" in result.output, result.output[-3000:]
+    assert node_names(jenkins) == sorted(set(before) - {jenkins_stack["offline_long"]})
+    report = result.output[result.output.index("TASK [jenkins_ha.aws.jenkins_ha_housekeeping : Report the agents]") :]
+    lines = [line.strip() for line in report.splitlines()]
+    terminated = lines[lines.index("instances_terminated_by_ec2_fleet:") + 1]
+    assert terminated == "- " + jenkins_stack["offline_long"], report
 
 
 def test_agents_offline_wrong_password_fails_without_leaking_it(playbook, emulator, jenkins_stack):
@@ -381,6 +421,33 @@ def test_workspace_cleanup_above_threshold_keeps_only_the_newest_workspace(playb
     assert listing(agent_tree["workspace"]) == ["new-job"]
     # Caches are cleaned by age only.
     assert listing(agent_tree["caches"]) == ["gradle"]
+
+
+def test_workspace_cleanup_pool_filter(playbook, agent_tree, tmp_path):
+    """A pool filter skips agents of other pools, cleans its own, and refuses hosts whose pool is unknown."""
+    before = (listing(agent_tree["workspace"]), listing(agent_tree["caches"]))
+    untagged = {
+        "inventory": agent_tree["inventory"],
+        "extra_vars": [dict(agent_tree["settings"], jenkins_ha_housekeeping_pools=["spot"])],
+    }
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", **untagged)
+    assert result.rc != 0
+    assert "has no jenkins_ha_pool host variable" in result.output, result.output[-3000:]
+
+    inventory = json.loads(agent_tree["inventory"].read_text())
+    inventory["all"]["children"]["agent"]["hosts"]["agent-1"]["jenkins_ha_pool"] = "spot"
+    pooled = tmp_path / "pooled.yml"
+    pooled.write_text(json.dumps(inventory))
+    other = dict(agent_tree["settings"], jenkins_ha_housekeeping_pools=["default"])
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=pooled, extra_vars=[other])
+    assert result.rc == 0, result.output[-4000:]
+    assert "workspace/cache entries" not in result.output
+    assert (listing(agent_tree["workspace"]), listing(agent_tree["caches"])) == before
+
+    own = dict(agent_tree["settings"], jenkins_ha_housekeeping_pools=["default", "spot"])
+    result = playbook(HOUSEKEEPING / "workspace_cleanup.yml", inventory=pooled, extra_vars=[own])
+    assert result.rc == 0, result.output[-4000:]
+    assert listing(agent_tree["workspace"]) == ["new-job", "recent-job"]
 
 
 def test_workspace_cleanup_never_follows_symlinks(playbook, agent_tree, tmp_path):
