@@ -14,6 +14,8 @@ upgrade_report shapes the JSON the issue defines; upgrade_timeline prints it.
 from ansible.errors import AnsibleFilterError
 
 COMPONENTS = ("controller", "agent")
+# InstanceRefreshStatus values of a refresh that is not over (botocore's autoscaling model).
+ACTIVE = ("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking")
 
 
 def _version_with_image(versions, image):
@@ -24,12 +26,55 @@ def _version_with_image(versions, image):
     return max(numbers) if numbers else None
 
 
-def upgrade_plan(groups, images, versions, recorded, names, only=""):
+def _refresh_target(refresh):
+    """(launch template name, version) of a refresh's desired configuration, or None without one."""
+    template = (refresh.get("desired_configuration") or {}).get("launch_template") or {}
+    name = template.get("launch_template_name") or template.get("launch_template_id")
+    return (name, str(template.get("version"))) if name else None
+
+
+def _active_refresh(entry, refresh):
+    """Sets the entry's action when the group has an active refresh; returns whether it did.
+
+    A refresh toward the recorded image's version is the roll-out itself, still running or baking (AWS gives the
+    group the version only when it succeeds): rolling again would quiet Jenkins down a second time and be refused
+    (one active refresh per group). Toward anything else it is in the way."""
+    if not refresh or refresh.get("status") not in ACTIVE:
+        return False
+    target = _refresh_target(refresh)
+    what = "refresh %s of %s is %s" % (refresh.get("instance_refresh_id", "?"), entry["name"], refresh["status"])
+    if refresh.get("status_reason"):
+        what += " (%s)" % refresh["status_reason"].rstrip(".")
+    if refresh["status"] in ("RollbackInProgress", "Cancelling"):
+        entry.update(action="error", reason="%s: rerun when it has ended" % what)
+    elif target == (entry["launch_template"], entry["to_version"]):
+        entry.update(
+            action="refreshing",
+            reason="%s toward version %s with the recorded image: the group launches that version once it succeeds;"
+            " rerun when it has ended, or roll it back (jenkins_ha.aws.autoscaling_refresh state=rolled_back)"
+            % (what, entry["to_version"]),
+        )
+    else:
+        entry.update(
+            action="error",
+            reason="%s toward %s, not version %s with the recorded image: wait for it to end or cancel it"
+            " (jenkins_ha.aws.autoscaling_refresh state=cancelled)"
+            % (
+                what,
+                "version %s of %s" % (target[1], target[0]) if target else "the group's own configuration",
+                entry["to_version"],
+            ),
+        )
+    return True
+
+
+def upgrade_plan(groups, images, versions, recorded, names, only="", refreshes=None):
     """One entry per component of the stack, in COMPONENTS order.
 
     groups: DescribeAutoScalingGroups (snake_case) of the stack's groups; images: instance id -> image id of their
     running instances; versions: launch template name -> its DescribeLaunchTemplateVersions (snake_case);
-    recorded: role -> recorded image id; names: component -> group name; only: '' | 'controller' | 'agents'.
+    recorded: role -> recorded image id; names: component -> group name; only: '' | 'controller' | 'agents';
+    refreshes: group name -> its newest DescribeInstanceRefreshes entry (snake_case) or None.
     """
     if only not in ("", "controller", "agents"):
         raise AnsibleFilterError("jenkins_ha_upgrade_only must be controller, agents or empty, not %r" % (only,))
@@ -48,7 +93,12 @@ def upgrade_plan(groups, images, versions, recorded, names, only=""):
         template = group.get("launch_template") or {}
         template_name = template.get("launch_template_name", "")
         to_image = recorded.get(component, "")
-        entry.update(launch_template=template_name, current_version=str(template.get("version", "")), to_image=to_image)
+        entry.update(
+            launch_template=template_name,
+            current_version=str(template.get("version", "")),
+            to_image=to_image,
+            health_check_grace_period=int(group.get("health_check_grace_period") or 0),
+        )
         if not to_image:
             entry.update(action="error", reason="no image recorded for %s: run playbooks/images.yml first" % component)
             continue
@@ -61,6 +111,8 @@ def upgrade_plan(groups, images, versions, recorded, names, only=""):
             )
             continue
         entry["to_version"] = str(to_version)
+        if _active_refresh(entry, (refreshes or {}).get(names[component])):
+            continue
         live = [i for i in group.get("instances", []) if not i.get("lifecycle_state", "").startswith("Terminat")]
         for instance in sorted(live, key=lambda i: i["instance_id"]):
             image = images.get(instance["instance_id"], "")

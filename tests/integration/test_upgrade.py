@@ -1,10 +1,13 @@
-"""playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the two groups on an old image, the new
-image recorded with its manifest, launch template versions for both, and the Jenkins stand-in as the controller
-with an EC2 Fleet cloud over the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
+"""playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the two groups on an old image (the
+controller's with an ALB target group and ELB health checks, as asgs.yml makes it), the new image recorded with its
+manifest, launch template versions for both, and the Jenkins stand-in as the controller with an EC2 Fleet cloud over
+the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
 Order matters (one stack, --dist loadfile): check mode, the agents rolled with a busy one drained then replaced,
-a controller that never answers rolled back, the controller rolled, the idle rerun. The abort on a drain timeout is
-covered by tests/unit/modules/test_jenkins_drain.py (what the module reports); the playbook's branch is not run here,
-to keep the file short.
+a new controller that never becomes a healthy target rolled back from InProgress, the controller rolled (its refresh
+left Baking: the group takes the new version only when it succeeds), the idle rerun that sees the baking refresh and
+rolls nothing. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py (what the module
+reports); the playbook's branch is not run here, to keep the file short. The rollback from Baking (a healthy target
+whose /login fails) is covered by tests/unit/modules/test_autoscaling_refresh.py at module level.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.request
 
 import pytest
 
+from tests.emulator.compat.autoscaling_instance_refresh import HOOK_PATH
 from tests.integration.harness import ROOT
 from tests.integration.test_standin_fleet import casc, fake, fleet_nodes, get, start
 from tests.unit.fakes.test_jenkins_standin_jcasc import PASSWORD
@@ -45,6 +50,14 @@ def stack(emulator, standin_war, tmp_path_factory):
     old, new = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
     vpc_id = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
+    target_group = emulator.client("elbv2").create_target_group(
+        Name=CONTROLLER,
+        Protocol="HTTP",
+        Port=8080,
+        VpcId=vpc_id,
+        HealthCheckProtocol="HTTP",
+        HealthCheckPath="/login",
+    )["TargetGroups"][0]["TargetGroupArn"]
     for name, size in ((CONTROLLER, 1), (AGENT, 2)):
         ec2.create_launch_template(
             LaunchTemplateName=name, LaunchTemplateData={"ImageId": old, "InstanceType": "t3.small"}
@@ -52,6 +65,8 @@ def stack(emulator, standin_war, tmp_path_factory):
         ec2.create_launch_template_version(
             LaunchTemplateName=name, LaunchTemplateData={"ImageId": new, "InstanceType": "t3.small"}
         )
+        # A grace period of 1 s: moto turns 0 into its default of 300.
+        health = {"TargetGroupARNs": [target_group], "HealthCheckType": "ELB", "HealthCheckGracePeriod": 1}
         autoscaling.create_auto_scaling_group(
             AutoScalingGroupName=name,
             LaunchTemplate={"LaunchTemplateName": name, "Version": "1"},
@@ -60,6 +75,7 @@ def stack(emulator, standin_war, tmp_path_factory):
             DesiredCapacity=size,
             VPCZoneIdentifier=subnet_id,
             NewInstancesProtectedFromScaleIn=name == AGENT,
+            **(health if name == CONTROLLER else {}),
         )
     standin = start(standin_war, tmp_path_factory.mktemp("upgrade-standin"), emulator, casc(group=AGENT))
     path = f"/jenkins-ha/{STACK}"
@@ -97,6 +113,18 @@ def upgrade(playbook, *extra, check=False):
         extra_vars=[f"jenkins_ha_stack_name={STACK}", "jenkins_ha_upgrade_poll_interval=1", *extra],
         check=check,
     )
+
+
+def failing(emulator, image_id, is_failing=True):
+    """The emulator's test hook: every target running image_id fails (or passes again) its health checks."""
+    request = urllib.request.Request(
+        emulator.url.rstrip("/") + HOOK_PATH,
+        data=json.dumps({"image_id": image_id, "failing": is_failing}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
 
 
 def flat(output):
@@ -167,23 +195,14 @@ def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator,
     assert agents["phases"][0]["seconds"] >= 2 and all(set(p) == {"name", "seconds"} for p in agents["phases"])
 
 
-def test_a_controller_that_never_answers_is_rolled_back(playbook, emulator, stack, tmp_path):
-    """The stand-in stops when the refresh has terminated the old controller and stays down (a new controller that
-    never serves /login), then comes back for the next test: the group returns to version 1 and the old image."""
-    standin = stack["standin"]
+def test_a_controller_that_never_becomes_a_healthy_target_is_rolled_back(playbook, emulator, stack, tmp_path):
+    """The new image's targets fail the target group's health check (the emulator's hook: an image whose Jenkins never
+    answers the probe). As on AWS the refresh waits for the new instance's health and stays InProgress; upgrade.yml
+    gives it the group's grace period (1 s here) + jenkins_ha_upgrade_health_timeout, then rolls it back from
+    InProgress: the group is back on version 1 and the old image, with the rollback in the report."""
     [old] = images_of(emulator, CONTROLLER)
-
-    def stop_once_replaced():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if old not in images_of(emulator, CONTROLLER):
-                standin.stop()
-                return
-            time.sleep(0.5)
-
-    stopper = threading.Thread(target=stop_once_replaced)
-    stopper.start()
     report = tmp_path / "rollback.json"
+    assert stack["new"] in failing(emulator, stack["new"])["failing_images"]
     try:
         result = upgrade(
             playbook,
@@ -192,30 +211,28 @@ def test_a_controller_that_never_answers_is_rolled_back(playbook, emulator, stac
             f"jenkins_ha_upgrade_report={report}",
         )
     finally:
-        stopper.join()
-        standin.start(extra_env={k: v for k, v in emulator.env().items() if k.startswith("AWS_")})
-        emulator.client("ssm").put_parameter(
-            Name=f"/jenkins-ha/{STACK}/controller/url", Value=standin.url + "/", Type="String", Overwrite=True
-        )
+        failing(emulator, stack["new"], is_failing=False)
     assert result.rc != 0
     output = flat(result.output)
-    assert "did not answer /login within 3 s: rolled back to version 1" in output, result.output[-4000:]
+    assert "was no healthy target within 4 s" in output, result.output[-4000:]
+    assert "is unhealthy with Elastic Load Balancing" in output and "rolled back to version 1" in output
     described = group(emulator, CONTROLLER)
     assert described["LaunchTemplate"]["Version"] == "1" and len(described["Instances"]) == 1
-    assert set(images_of(emulator, CONTROLLER).values()) == {stack["old"]}
-    [latest] = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
-        "InstanceRefreshes"
-    ][:1]
+    [(back, image)] = images_of(emulator, CONTROLLER).items()
+    assert back != old and image == stack["old"]
+    [latest] = emulator.client("autoscaling").describe_instance_refreshes(
+        AutoScalingGroupName=CONTROLLER, MaxRecords=1
+    )["InstanceRefreshes"]
     assert latest["Status"] == "RollbackSuccessful"
     data = json.loads(report.read_text())
     assert data["rolled_back"] is True
     [controller] = data["groups"]
     assert [p["name"] for p in controller["phases"]] == [
         "quiet-down and drain",
-        "instance refresh",
-        "new controller never answered /login",
+        "new controller never a healthy target",
         "rollback",
     ]
+    assert controller["phases"][1]["seconds"] >= 3
     assert "ROLLED BACK" in result.output
 
 
@@ -228,11 +245,13 @@ def test_the_controller_rolls_after_quiet_down_one_instance_at_any_time(playbook
     [(new, image)] = images_of(emulator, CONTROLLER).items()
     assert new != old and image == stack["new"]
     described = group(emulator, CONTROLLER)
-    assert described["LaunchTemplate"]["Version"] == "2" and len(described["Instances"]) == 1
     refresh = emulator.client("autoscaling").describe_instance_refreshes(AutoScalingGroupName=CONTROLLER)[
         "InstanceRefreshes"
     ][0]
     assert refresh["Preferences"]["MinHealthyPercentage"] == 0 and refresh["Preferences"]["MaxHealthyPercentage"] == 100
+    # Left Baking (the rollback window): the group takes version 2 only when the refresh succeeds, as on AWS.
+    assert refresh["Status"] == "Baking" and refresh["DesiredConfiguration"]["LaunchTemplate"]["Version"] == "2"
+    assert described["LaunchTemplate"]["Version"] == "1" and len(described["Instances"]) == 1
     data = json.loads(report.read_text())
     [controller] = data["groups"]
     assert [p["name"] for p in controller["phases"]] == [
@@ -245,7 +264,12 @@ def test_the_controller_rolls_after_quiet_down_one_instance_at_any_time(playbook
 
 
 def test_an_idle_rerun_changes_nothing(playbook, emulator, stack):
+    """Right after the controller's roll-out its refresh still bakes and the group still says version 1: the plan
+    sees the refresh toward version 2 and rolls nothing (no second quiet-down, no refused second refresh)."""
     result = upgrade(playbook)
     assert result.rc == 0, result.output[-4000:]
     assert result.recap["localhost"]["changed"] == 0, result.output[-4000:]
+    output = flat(result.output)
+    assert "is Baking" in output and "toward version 2 with the recorded image" in output, result.output[-4000:]
+    assert "TASK [Quiet down Jenkins" not in result.output
     assert "Nothing to roll: every group runs its recorded image." in result.output
