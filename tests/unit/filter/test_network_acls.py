@@ -105,6 +105,10 @@ def test_listeners_follow_the_load_balancer_and_its_cidrs():
     internal = _plan(alb_internal=True, alb_cidrs=["172.16.0.0/12"])
     assert _allows(internal["private"]["ingress"], "6", 443, "172.16.0.0/16")
     assert not [rule for rule in internal["public"]["ingress"] if rule[1] == "tcp" and rule[6] in (80, 443)]
+    # An internal load balancer never listens to the internet, whatever its CIDRs say: the VPC instead.
+    default = _plan(alb_internal=True, alb_cidrs=["0.0.0.0/0"])
+    assert _allows(default["private"]["ingress"], "6", 443, "10.40.0.0/24")
+    assert not [rule for rule in default["private"]["ingress"] if rule[3] == "0.0.0.0/0" and rule[6] in (80, 443)]
 
 
 def test_admin_ssh_only_from_the_admin_networks_and_only_to_the_private_tier():
