@@ -10,8 +10,6 @@ import re
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 
-# Every agent pool's Auto Scaling group carries this tag, propagated to its instances (playbooks/asgs.yml).
-TAG_POOL = "jenkins-ha:pool"
 DEFAULT_POOL = "default"
 # The default pool's group keeps the name it had before pools existed (stack_config's names.asg_agent), and so may
 # hold instances launched before the group was tagged with its pool.
@@ -23,7 +21,8 @@ CONTROLLER_KEYS = ("instance_id", "private_ip_address", "public_ip_address", "pu
 def pool_of(tags, asg_name):
     """The agent pool of an instance: its jenkins-ha:pool tag, else ``default`` for an instance of the stack's
     agent group (<stack>-agent) launched before the group carried the tag; None for anything else."""
-    pool = tags.get(TAG_POOL)
+    # Every pool's Auto Scaling group carries the tag, propagated to its instances (playbooks/asgs.yml).
+    pool = tags.get(contract.TAG_POOL)
     if pool:
         return pool
     stack = tags.get(contract.TAG_STACK)
