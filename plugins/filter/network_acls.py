@@ -179,7 +179,8 @@ def network_acl_quota_errors(names, vpc_cidr, alb_cidrs, alb_internal=False, adm
     other rules name those), so that every broken rule of a stack description is reported at once."""
     if not isinstance(names, dict):
         names = {}
-    ports = [port for port in vpc_ports or [] if isinstance(port, int) and not isinstance(port, bool)]
+    ports = vpc_ports if isinstance(vpc_ports, (list, tuple)) else []
+    ports = [port for port in ports if isinstance(port, int) and not isinstance(port, bool)]
     try:
         vpc_cidr = str(ipaddress.IPv4Network(str(vpc_cidr), strict=True))
     except ValueError:

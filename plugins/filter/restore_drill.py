@@ -71,6 +71,10 @@ def restore_drill_file_system(restore_job):
     """The id of the file system a restore job created, from its CreatedResourceArn ("" when it has none yet, e.g.
     a job that failed). The drill finds the restored file system by this first: AWS Backup documents the restore's
     CreationToken metadata as an input, not that the new file system keeps it."""
+    if not isinstance(restore_job, (dict, type(None))):
+        raise AnsibleFilterError(
+            "restore_drill_file_system expects the restore job (a dict), got {0!r}".format(restore_job)
+        )
     arn = (restore_job or {}).get("created_resource_arn") or ""
     if not arn:
         return ""

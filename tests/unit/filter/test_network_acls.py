@@ -315,6 +315,11 @@ def test_quota_errors_count_the_rules_the_plan_writes(change, messages):
             network_acl_plan(**arguments)
 
 
+def test_quota_errors_take_wrong_types_for_nothing():
+    """The argument spec names a wrong type; the count must not be the error Ansible reports instead."""
+    assert network_acl_quota_errors("names", VPC, "0.0.0.0/0", False, 5, 5) == []
+
+
 def _tiers():
     plan = _plan()
     return [

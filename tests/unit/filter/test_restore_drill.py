@@ -84,6 +84,11 @@ def test_a_created_resource_that_is_no_file_system_is_refused(arn):
         restore_drill_file_system({"created_resource_arn": arn})
 
 
+def test_a_restore_job_that_is_no_dict_is_refused():
+    with pytest.raises(AnsibleFilterError, match="expects the restore job"):
+        restore_drill_file_system("rj-1")
+
+
 HOME = "aws-backup-restore_2026-12-06T21-01-00-000Z/jenkins-home"
 FULL = [
     "aws-backup-restore_2026-12-06T21-01-00-000Z/",
