@@ -205,7 +205,7 @@ manifest:
     - The bake writes it, as a JSON object, to the file named by E(JENKINS_HA_BAKE_MANIFEST) in the environment
       of Packer and its Ansible provisioner. The module stores it on the AMI, and on every copy Packer made to
       another region, as C(jenkins-ha:manifest-NN) tags (gzipped JSON, base64, 256 characters a tag) and reads it
-      back from them when it reuses the image (a copy without them: from the image it was copied from).
+      back from them when it reuses the image (a copy without them takes them from the image it was copied from).
     - EC2 allows 50 tags a resource; the manifest's tags must fit beside the template's and the user's, or the task
       fails naming the sizes before anything is tagged.
   returned: when an AMI was built or found
@@ -216,7 +216,7 @@ manifest_record:
     - The value for the stack's C(ami/controller-jenkins) SSM parameter - canonical JSON with C(encoding)
       (C(gzip+base64)), C(image_id) and C(manifest) (the packed manifest, as in the tags) - or an empty string when
       the image has no manifest.
-    - At most 8192 characters (an advanced parameter's limit; up to 4096 it is a standard one): a larger one fails
+    - At most 8192 characters (an advanced parameter's limit; up to 4096 it is a standard one); a larger one fails
       the task naming the sizes.
   returned: when an AMI was built or found
   type: str
