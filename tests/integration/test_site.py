@@ -94,6 +94,79 @@ def test_site_converges_then_reruns_without_changes(emulator, playbook, public_z
     assert controller["HealthCheckType"] == "ELB"
 
 
+def _group(autoscaling, name):
+    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+
+def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
+    """The demo's two pools (issue 18) as the converge left them: default keeps today's names and is on-demand
+    only; spot has its own template and a group with a mixed instances policy, capacity rebalancing and the pool
+    tags; each pool's record; the controller may scale both groups and no other. Then drift of the Spot
+    distribution and of the rebalancing flag is corrected by an asgs rerun."""
+    autoscaling, ec2, ssm = emulator.client("autoscaling"), emulator.client("ec2"), emulator.client("ssm")
+    default, spot = _group(autoscaling, "demo-agent"), _group(autoscaling, "demo-agent-spot")
+    assert "MixedInstancesPolicy" not in default and not default["CapacityRebalance"]
+    assert default["LaunchTemplate"]["LaunchTemplateName"] == "demo-agent"
+    assert (spot["MinSize"], spot["MaxSize"], spot["DesiredCapacity"]) == (0, 10, 0)
+    policy = spot["MixedInstancesPolicy"]
+    assert policy["LaunchTemplate"]["LaunchTemplateSpecification"]["LaunchTemplateName"] == "demo-agent-spot"
+    assert [o["InstanceType"] for o in policy["LaunchTemplate"]["Overrides"]] == ["m5.large", "m6i.large", "m5a.large"]
+    distribution = policy["InstancesDistribution"]
+    assert (
+        distribution["OnDemandBaseCapacity"],
+        distribution["OnDemandPercentageAboveBaseCapacity"],
+        distribution["SpotAllocationStrategy"],
+    ) == (1, 0, "price-capacity-optimized")
+    assert spot["CapacityRebalance"] is True
+    for group, pool in ((default, "default"), (spot, "spot")):
+        tags = {t["Key"]: (t["Value"], t["PropagateAtLaunch"]) for t in group["Tags"]}
+        assert tags["jenkins-ha:pool"] == (pool, True) and tags["jenkins-ha:component"] == ("agent", True)
+        assert group["NewInstancesProtectedFromScaleIn"] is True
+    assert {t["Key"]: t["Value"] for t in spot["Tags"]}["cost-center"] == "ci-spot"
+
+    template = ec2.describe_launch_template_versions(LaunchTemplateName="demo-agent-spot", Versions=["$Latest"])
+    data = template["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    assert data["InstanceType"] == "m5.large" and data["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"] == 30
+
+    records = {
+        name: ssm.get_parameter(Name="/jenkins-ha/demo/" + name)["Parameter"]["Value"]
+        for name in ("agent/asg-name", "agent/pools/default/asg-name", "agent/pools/spot/asg-name")
+    }
+    assert records == {
+        "agent/asg-name": "demo-agent",
+        "agent/pools/default/asg-name": "demo-agent",
+        "agent/pools/spot/asg-name": "demo-agent-spot",
+    }
+
+    policy_document = emulator.client("iam").get_role_policy(RoleName="demo-controller", PolicyName="jenkins-ha")
+    scale = next(s for s in policy_document["PolicyDocument"]["Statement"] if s.get("Sid") == "ScaleTheAgentGroups")
+    assert sorted(r.rsplit("/", 1)[1] for r in scale["Resource"]) == ["demo-agent", "demo-agent-spot"]
+
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName="demo-agent-spot",
+        CapacityRebalance=False,
+        MixedInstancesPolicy={
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {
+                    "LaunchTemplateName": "demo-agent-spot",
+                    "Version": policy["LaunchTemplate"]["LaunchTemplateSpecification"]["Version"],
+                },
+                "Overrides": policy["LaunchTemplate"]["Overrides"],
+            },
+            "InstancesDistribution": dict(distribution, OnDemandPercentageAboveBaseCapacity=50),
+        },
+    )
+    result = playbook(SITE, inventory=DEMO, tags="asgs")
+    assert result.rc == 0, result.output[-3000:]
+    # The group's definition and its rebalancing flag: two tasks, the spot group only.
+    assert result.changed() == 2, result.output
+    fixed = _group(autoscaling, "demo-agent-spot")
+    assert fixed["MixedInstancesPolicy"]["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 0
+    assert fixed["CapacityRebalance"] is True
+    rerun = playbook(SITE, inventory=DEMO, tags="asgs")
+    assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-3000:]
+
+
 def test_the_converged_stack_passes_the_posture_check(emulator):
     assert check_stack(emulator.client, "demo", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml")) == []
 
