@@ -28,13 +28,13 @@ POOLS = [
 NAME_PATTERN = "demo-agents-(?:[a-z][a-z0-9-]{0,19}-)?(?:at-max|short)"
 
 
-def render(pools=POOLS, **overrides):
+def render(pools=None, **overrides):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)
     env.filters.update(FilterModule().filters())
     variables = {
         "jenkins_ha_stack_name": "demo",
         "__stack_config_names": {"asg_controller": "demo-controller"},
-        "__stack_config_agent_pools": pools,
+        "__stack_config_agent_pools": POOLS if pools is None else pools,
         "__monitoring_target_groups": [],
         "__monitoring_efs_id": "",
         "__monitoring_actions": [TOPIC],
