@@ -118,6 +118,10 @@ def test_groups_and_hostvars_of_two_stacks(emulator, stacks, tmp_path):
         assert len(hosts("asg_{0}_agent".format(stack.replace("-", "_")))) == 2
     assert len(hosts("controller")) == 2 and len(hosts("agent")) == 4
     assert hosts("role_agent") == hosts("agent")
+    # Agent groups named <stack>-agent without a pool tag (stacks from before pools) are each stack's default pool.
+    assert hosts("pool_default") == hosts("agent")
+    assert {hostvars[host]["jenkins_ha_pool"] for host in hosts("agent")} == {"default"}
+    assert all(hostvars[host]["jenkins_ha_pool"] is None for host in hosts("controller"))
     assert hosts("lifecycle_in_service") == sorted(hostvars)
     assert hosts("az_us_east_1a") == sorted(hostvars)
     stale = hosts("stale_image")
