@@ -151,19 +151,32 @@ def test_image_retention_playbook_rejects_bad_settings(playbook):
 
 
 def launch_agents(emulator, stack, pools):
-    """One instance of the stack per entry of pools (its jenkins-ha:pool tag, None for none): their ids."""
+    """One instance of the stack per entry of pools: its jenkins-ha:pool tag, None for none, or "asg" for an
+    untagged instance of a <stack>-agent Auto Scaling group (the default pool of a stack from before pools)."""
     ec2 = emulator.client("ec2")
     base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ids = []
     for pool in pools:
-        tags = [{"Key": "jenkins-ha:stack", "Value": stack}] + (
-            [{"Key": "jenkins-ha:pool", "Value": pool}] if pool else []
-        )
+        stack_tag = {"Key": "jenkins-ha:stack", "Value": stack}
+        if pool == "asg":
+            ec2.create_launch_template(LaunchTemplateName=stack + "-agent", LaunchTemplateData={"ImageId": base})
+            emulator.client("autoscaling").create_auto_scaling_group(
+                AutoScalingGroupName=stack + "-agent",
+                LaunchTemplate={"LaunchTemplateName": stack + "-agent"},
+                MinSize=1,
+                MaxSize=1,
+                AvailabilityZones=["us-east-1a"],
+                Tags=[dict(stack_tag, PropagateAtLaunch=True)],
+            )
+            group = emulator.client("autoscaling").describe_auto_scaling_groups(
+                AutoScalingGroupNames=[stack + "-agent"]
+            )
+            ids.append(group["AutoScalingGroups"][0]["Instances"][0]["InstanceId"])
+            continue
+        tags = [stack_tag] + ([{"Key": "jenkins-ha:pool", "Value": pool}] if pool else [])
         spec = [{"ResourceType": "instance", "Tags": tags}]
-        ids += [
-            i["InstanceId"]
-            for i in ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1, TagSpecifications=spec)["Instances"]
-        ]
+        found = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1, TagSpecifications=spec)["Instances"]
+        ids += [i["InstanceId"] for i in found]
     return ids
 
 
@@ -198,6 +211,11 @@ def jenkins_stack(emulator, standin_war, tmp_path, request):
     ssm.put_parameter(Name=prefix + "admin-password", Value="correct horse", Type="SecureString")
     yield {"stack": stack, "jenkins": jenkins, "online": online, "offline_long": offline_long, "orphan": orphan}
     jenkins.stop()
+    groups = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[stack + "-agent"])
+    if groups["AutoScalingGroups"]:
+        emulator.client("autoscaling").delete_auto_scaling_group(
+            AutoScalingGroupName=stack + "-agent", ForceDelete=True
+        )
     ec2.terminate_instances(InstanceIds=[online, offline_long])
 
 
@@ -234,28 +252,28 @@ def test_agents_offline_removes_stale_and_orphaned_agents_only(playbook, jenkins
     assert result.rc == 0 and result.changed() == 0, result.output[-4000:]
 
 
-@pytest.mark.parametrize("jenkins_stack", [("default", "spot")], indirect=True, ids=["pools"])
+@pytest.mark.parametrize("jenkins_stack", [("spot", "asg")], indirect=True, ids=["pools"])
 def test_agents_offline_with_a_pool_filter_removes_only_that_pools_agents(playbook, emulator, jenkins_stack):
-    """The online agent is in pool default, the long-offline one in pool spot: a filter on default removes nothing
-    (the orphan's pool is unknown, so it stays too); a filter on spot removes the spot agent, whose instance the EC2
-    Fleet plugin then terminates (the report names it)."""
+    """The online agent is in pool spot, the long-offline one an untagged instance of <stack>-agent (pool default):
+    a filter on spot removes nothing (the orphan's pool is unknown, so it stays too); a filter on default removes the
+    offline agent, whose instance the EC2 Fleet plugin then terminates (the report names it)."""
     jenkins = jenkins_stack["jenkins"]
     before = node_names(jenkins)
-    settings = {"jenkins_ha_housekeeping_stack": jenkins_stack["stack"], "jenkins_ha_housekeeping_pools": ["default"]}
+    settings = {"jenkins_ha_housekeeping_stack": jenkins_stack["stack"], "jenkins_ha_housekeeping_pools": ["spot"]}
     result = playbook(HOUSEKEEPING / "agents_offline.yml", extra_vars=[settings])
     assert result.rc == 0, result.output[-4000:]
-    assert "Removed 0 of 5 agent(s) of stack {0} (pools default)".format(jenkins_stack["stack"]) in result.output
+    assert "Removed 0 of 5 agent(s) of stack {0} (pools spot)".format(jenkins_stack["stack"]) in result.output
     assert node_names(jenkins) == before
 
     result = playbook(
-        HOUSEKEEPING / "agents_offline.yml", extra_vars=[dict(settings, jenkins_ha_housekeeping_pools=["spot"])]
+        HOUSEKEEPING / "agents_offline.yml", extra_vars=[dict(settings, jenkins_ha_housekeeping_pools=["default"])]
     )
     assert result.rc == 0, result.output[-4000:]
     assert "Removed 1 of 5 agent(s)" in result.output, result.output[-3000:]
     assert node_names(jenkins) == sorted(set(before) - {jenkins_stack["offline_long"]})
     report = result.output[result.output.index("TASK [jenkins_ha.aws.jenkins_ha_housekeeping : Report the agents]") :]
     lines = [line.strip() for line in report.splitlines()]
-    terminated = lines[lines.index("instances_terminated_by_ec2_fleet:") + 1]
+    terminated = lines[lines.index("instances_ec2_fleet_terminates:") + 1]
     assert terminated == "- " + jenkins_stack["offline_long"], report
 
 
