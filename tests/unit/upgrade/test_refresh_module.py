@@ -66,7 +66,8 @@ def test_a_refresh_stuck_on_health_is_rolled_back_from_in_progress(controller, c
     autoscaling, images = controller
     started = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=False, **HANDOVER)
     # Following again (a rerun) reaches no further: the new target fails its health checks.
-    followed = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=False, **dict(HANDOVER, wait_timeout=1))
+    again = dict(HANDOVER, wait_timeout=1, fail_on_timeout=False)
+    followed = run_module(autoscaling_refresh.main, capsys, **again)
     assert followed["changed"] is False and followed["status"] == "InProgress" and followed["timed_out"]
     assert "is unhealthy with Elastic Load Balancing" in followed["instance_refresh"]["status_reason"]
     rolled = run_module(autoscaling_refresh.main, capsys, name="ctl", state="rolled_back", wait_delay=0)
