@@ -312,8 +312,9 @@ def test_settings_the_image_in_use_cannot_load_are_not_published(emulator, playb
 RELOAD_TOKEN = "pools-reload-token-for-tests"
 
 
-def pool_groups(emulator, stack, names):
-    """The pools' Auto Scaling groups as asgs.yml leaves them (names from the pool model: <stack>-agent[-<pool>])."""
+def pool_groups(emulator, stack, names, desired=None):
+    """The pools' Auto Scaling groups as asgs.yml leaves them (names from the pool model: <stack>-agent[-<pool>]);
+    desired: instances per pool (default: 1 in the pool default, 0 in the others)."""
     ec2 = emulator.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.0.0/20", AvailabilityZone="us-east-1a")["Subnet"]
@@ -328,7 +329,7 @@ def pool_groups(emulator, stack, names):
             LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
             MinSize=0,
             MaxSize=6,
-            DesiredCapacity=1 if pool == "default" else 0,
+            DesiredCapacity=(desired or {}).get(pool, 1 if pool == "default" else 0),
             VPCZoneIdentifier=subnet["SubnetId"],
         )
 
@@ -353,6 +354,39 @@ def controller_casc(stack, pools):
         document, jenkins_controller_fleet_region="us-east-1", jenkins_controller_fleet_asg_name=stack + "-agent"
     )
     return text
+
+
+@pytest.mark.parametrize("same_name", [False, True], ids=["distinct-names", "one-name-twice"])
+def test_two_clouds_of_one_name_lose_the_second_pools_busy_agent(emulator, standin_war, tmp_path, same_name):
+    """Why the collection refuses two clouds of one name (filter jenkins_fleet_cloud_errors) although Jenkins loads
+    them: a fleet node's cloud is the first of its name, so the first cloud counts the second pool's agent as its own,
+    finds no such instance in its group and removes the node (its build with it); the second cloud adds it again,
+    idle. With distinct names each pool's busy agent stays busy."""
+    from tests.integration.test_standin_fleet import fake, fleet_nodes, start
+
+    stack = "jn" + uuid.uuid4().hex[:6]
+    pool_groups(emulator, stack, ["default", "spot"], desired={"default": 1, "spot": 1})
+    casc = controller_casc(stack, ["default", "spot"])
+    assert casc.count("name: spot\n") == 1
+    if same_name:
+        casc = casc.replace("name: spot\n", "name: agents\n")
+    standin = start(standin_war, tmp_path, emulator, casc)
+    try:
+        assert fake(standin, "/fake/fleet/update")[0] == 200
+        spot = emulator.client("autoscaling").describe_auto_scaling_groups(
+            AutoScalingGroupNames=[stack + "-agent-spot"]
+        )["AutoScalingGroups"][0]["Instances"][0]["InstanceId"]
+        nodes = fleet_nodes(standin)
+        assert spot in nodes and len(nodes) == 2, nodes
+        for node in nodes:
+            assert fake(standin, "/fake/computer/{0}/startBuild".format(node))[0] == 200
+        assert fake(standin, "/fake/fleet/update")[0] == 200
+        nodes = fleet_nodes(standin)
+        assert nodes[spot]["idle"] is same_name, "the second pool's busy agent was replaced by an idle node"
+        # The first cloud of the name keeps its own agent: the second cloud's nodes resolve to it, never the reverse.
+        assert [n["idle"] for name, n in nodes.items() if name != spot] == [False]
+    finally:
+        standin.stop()
 
 
 def token_reload(standin):

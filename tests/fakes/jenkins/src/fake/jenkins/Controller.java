@@ -132,16 +132,31 @@ final class Controller {
         }
     }
 
-    private void updateFleet(Fleet fleet) throws Aws.AwsException, IOException {
-        Set<String> sameFleet = new TreeSet<>();
-        Set<String> all = new TreeSet<>();
+    /**
+     * A fleet node belongs to the cloud its cloud name resolves to, and that is the FIRST cloud of that name:
+     * EC2FleetNode.getCloud is Jenkins.getCloud(cloudName) (ec2-fleet EC2FleetNode.java :87-88 at
+     * 4.3.0.549.vf2a_da_a_d19b_5e), core's CloudList.getByName returns the first match (core
+     * jenkins/model/Jenkins.java :566-571 at jenkins-2.568.2). JCasC loads two clouds of one name without complaint
+     * (nothing on its path calls the forms' uniqueness checks), and then the second one's nodes count for the first.
+     */
+    private Map<String, Fleet> firstOfEachName() {
+        Map<String, Fleet> first = new LinkedHashMap<>();
         for (Fleet other : fleets) {
-            all.add(other.name);
-            if (fleet.fleet != null && fleet.fleet.equals(other.fleet)) {
-                sameFleet.add(other.name);
+            first.putIfAbsent(other.name, other);
+        }
+        return first;
+    }
+
+    private void updateFleet(Fleet fleet) throws Aws.AwsException, IOException {
+        // EFC :704-712: the nodes whose cloud (resolved by name) has this cloud's fleet are this cloud's.
+        Set<String> sameFleet = new TreeSet<>();
+        Map<String, Fleet> first = firstOfEachName();
+        for (Map.Entry<String, Fleet> e : first.entrySet()) {
+            if (fleet.fleet != null && fleet.fleet.equals(e.getValue().fleet)) {
+                sameFleet.add(e.getKey());
             }
         }
-        fleet.update(aws, nodes, sameFleet, all);
+        fleet.update(aws, nodes, sameFleet, new TreeSet<>(first.keySet()));
     }
 
     /** Test-only: one update() of every fleet cloud now, as CloudNanny would; errors returned, not swallowed. */
@@ -156,7 +171,8 @@ final class Controller {
 
     /** The fleet nodes' retention check (see Fleet.retention). */
     void retention() {
-        for (Fleet fleet : fleets) {
+        // The retention strategy asks the node's own cloud (EC2RetentionStrategy.java :29, by name: the first).
+        for (Fleet fleet : firstOfEachName().values()) {
             fleet.retention(nodes);
         }
     }
