@@ -482,3 +482,33 @@ def test_the_preflight_renders_every_pool_cloud_against_the_image(tmp_path, drop
     assert result.rc == 0, result.output[-3000:]
     found = json.loads((tmp_path / "errors.json").read_text())
     assert sorted(line.split(":")[0] for line in found if not line.startswith("(image)")) == errors, found
+
+
+def test_the_role_refuses_a_fragment_cloud_named_like_a_pool_cloud(tmp_path):
+    """jenkins_controller's own check (validate.yml, boot/full phases) for a role used without stack_config: a JCasC
+    fragment adding an eC2Fleet cloud named like a pool's stops the run before anything is rendered."""
+    from tests.unit.jenkins_controller.test_fleet_clouds import DEFAULT, SPOT
+
+    fragment = {"jenkins": {"clouds": [{"eC2Fleet": {"name": "spot", "fleet": "gpu-asg", "region": "us-east-1"}}]}}
+    check = {
+        "name": "Check the variables",
+        "ansible.builtin.include_role": {"name": "jenkins_ha.aws.jenkins_controller", "tasks_from": "validate"},
+        "vars": {
+            "jenkins_controller_phase": "boot",
+            "jenkins_controller_admin_password": "a-long-enough-password",
+            "jenkins_controller_fleet_region": "us-east-1",
+            "jenkins_controller_fleet_ssh_private_key": "not a key",
+            "jenkins_controller_fleet_pools": [DEFAULT, SPOT],
+            "jenkins_controller_casc_fragments": [fragment],
+        },
+    }
+    path = tmp_path / "validate.yml"
+    path.write_text(
+        json.dumps([{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [check]}])
+    )
+    result = run_playbook(path, {"PATH": "/usr/bin:/bin"}, inventory=DEMO)
+    assert result.rc != 0
+    output = " ".join(result.output.split())
+    assert "The EC2 Fleet clouds cannot be rendered: pool spot and the jenkins.clouds entry 'spot'" in output, output[
+        -3000:
+    ]
