@@ -11,8 +11,8 @@ the template is gone (nothing more is asked of it) or when one version asked for
 template's versions and keeps those asked for).
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_launch_template_versions
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 
 from .transformations import launch_template_image_id
 
@@ -41,18 +41,26 @@ def template_versions(client, versions, template_id=None, template_name=None):
         params["LaunchTemplateName"] = template_name
     try:
         return describe_launch_template_versions(client, Versions=list(versions), **params)
-    except is_ansible_aws_error_code(list(TEMPLATE_GONE_CODES)):
-        return []
-    except is_ansible_aws_error_code(VERSION_GONE_CODE):
-        pass
+    except AnsibleEC2Error as e:
+        if refusal_code(e) in TEMPLATE_GONE_CODES:
+            return []
+        if refusal_code(e) != VERSION_GONE_CODE:
+            raise
     try:
         every = describe_launch_template_versions(
             client, PaginationConfig={"PageSize": LAUNCH_TEMPLATE_VERSIONS_PAGE_SIZE}, **params
         )
-    except is_ansible_aws_error_code(list(TEMPLATE_GONE_CODES)):
+    except AnsibleEC2Error as e:
+        if refusal_code(e) not in TEMPLATE_GONE_CODES:
+            raise
         # Deleted between the two calls.
         return []
     return requested_versions(every, versions)
+
+
+def refusal_code(error):
+    """The error code AWS refused the call with (None when it failed otherwise, e.g. on the network)."""
+    return (getattr(error.exception, "response", None) or {}).get("Error", {}).get("Code")
 
 
 def requested_versions(every, versions):

@@ -28,8 +28,9 @@ def refusal(code, message):
 
 class FakeEC2:
     """DescribeLaunchTemplateVersions over {id: (name, default version, {version number: image})}, refusing as EC2
-    and moto do (the moto test below): a template that does not exist fails the call with InvalidLaunchTemplateId.NotFound (by id) or InvalidLaunchTemplateName.NotFoundException (by name), one
-    version it does not have with InvalidLaunchTemplateId.VersionNotFound; no Versions lists every version."""
+    and moto do (the moto test below): a template that does not exist fails the call with
+    InvalidLaunchTemplateId.NotFound (by id) or InvalidLaunchTemplateName.NotFoundException (by name), one version it
+    does not have with InvalidLaunchTemplateId.VersionNotFound; no Versions lists every version."""
 
     def __init__(self, templates):
         self.templates = templates
@@ -148,6 +149,19 @@ def test_an_error_other_than_gone_is_raised():
     with pytest.raises(AnsibleEC2Error, match="describe launch template versions.*not authorized"):
         resolve_images(ec2, {LT_A: {"1", "2"}})
     assert len(ec2.calls) == 1
+
+
+def test_a_template_deleted_between_the_two_calls_resolves_nothing():
+    class Deleting(FakeEC2):
+        def paginate(self, **kwargs):
+            try:
+                return super().paginate(**kwargs)
+            finally:
+                self.templates = {}  # gone after the first answer
+
+    ec2 = Deleting({"lt-a": ("agent", 1, {1: "ami-1"})})
+    assert resolve_images(ec2, {LT_A: {"1", "2"}}) == {}
+    assert ec2.calls == [("lt-a", ("1", "2")), ("lt-a", None)]
 
 
 def count_calls(client):
