@@ -10,7 +10,8 @@ SITE = ROOT / "site.yml"
 DESTROY = ROOT / "playbooks" / "destroy.yml"
 DEMO = ROOT / "inventory" / "demo"
 # The stack destroyed last; built with the settings the demo does not use: per-AZ NAT, TLS-only EFS policy, an
-# internal (private-only) load balancer.
+# internal (private-only) load balancer, and no agent pool list (one pool from the jenkins_ha_agent_* variables, as
+# a stack described before pools existed).
 STACK = [
     "jenkins_ha_stack_name=gone",
     {
@@ -23,6 +24,10 @@ STACK = [
         "jenkins_ha_dns_private_zone": "",
         "jenkins_ha_alarm_sns_topic": False,
         "jenkins_ha_alb_internal": True,
+        "jenkins_ha_agent_pools": [],
+        "jenkins_ha_agent_instance_type": "t3.medium",
+        "jenkins_ha_agent_max_size": 3,
+        "jenkins_ha_agent_label": "linux",
     },
 ]
 # A second stack beside it: the storage layers only (what destroy's recovery-point guard is about).
@@ -82,6 +87,32 @@ def test_two_stacks_coexist(emulator, playbook):
     assert sources == {STACK[1]["jenkins_ha_vpc_cidr"]}
 
 
+def test_a_stack_without_pools_keeps_one_pool_with_todays_names(emulator, playbook):
+    """No jenkins_ha_agent_pools: one pool named default from the jenkins_ha_agent_* variables, with the names and
+    the record of a stack described before pools existed, on-demand only; its launch templates and groups rerun
+    unchanged."""
+    autoscaling, ssm = emulator.client("autoscaling"), emulator.client("ssm")
+    groups = autoscaling.describe_auto_scaling_groups(
+        Filters=[
+            {"Name": "tag:jenkins-ha:stack", "Values": ["gone"]},
+            {"Name": "tag-key", "Values": ["jenkins-ha:pool"]},
+        ]
+    )["AutoScalingGroups"]
+    assert [g["AutoScalingGroupName"] for g in groups] == ["gone-agent"]
+    (group,) = groups
+    assert "MixedInstancesPolicy" not in group and group["LaunchTemplate"]["LaunchTemplateName"] == "gone-agent"
+    assert (group["MinSize"], group["MaxSize"]) == (0, 3)
+    assert {t["Key"]: t["Value"] for t in group["Tags"]}["jenkins-ha:pool"] == "default"
+    template = emulator.client("ec2").describe_launch_template_versions(
+        LaunchTemplateName="gone-agent", Versions=["$Latest"]
+    )["LaunchTemplateVersions"][0]
+    assert template["LaunchTemplateData"]["InstanceType"] == "t3.medium"
+    for name in ("agent/asg-name", "agent/pools/default/asg-name"):
+        assert ssm.get_parameter(Name="/jenkins-ha/gone/" + name)["Parameter"]["Value"] == "gone-agent"
+    rerun = playbook(SITE, inventory=DEMO, extra_vars=STACK, tags="iam,launch_templates,asgs")
+    assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-3000:]
+
+
 def test_the_full_stack_passes_the_posture_check(emulator):
     assert (
         check_stack(emulator.client, "gone", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml", *STACK)) == []
@@ -122,8 +153,29 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
         ResourceArn=fs["FileSystemArn"],
         IamRoleArn="arn:aws:iam::123456789012:role/gone-backup",
     )
+    # A pool removed from the list earlier: its group and template are found by the stack and pool tags.
+    ec2, autoscaling = emulator.client("ec2"), emulator.client("autoscaling")
+    pool_tags = [{"Key": "jenkins-ha:stack", "Value": "gone"}, {"Key": "jenkins-ha:pool", "Value": "old"}]
+    ec2.create_launch_template(
+        LaunchTemplateName="gone-agent-old",
+        LaunchTemplateData={"ImageId": ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": pool_tags}],
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="gone-agent-old",
+        LaunchTemplate={"LaunchTemplateName": "gone-agent-old"},
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["gone-agent"])[
+            "AutoScalingGroups"
+        ][0]["VPCZoneIdentifier"],
+        Tags=[dict(tag, PropagateAtLaunch=True) for tag in pool_tags],
+    )
     done = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
     assert done.rc == 0, done.output[-3000:]
+    stack_filter = [{"Name": "tag:jenkins-ha:stack", "Values": ["gone"]}]
+    assert autoscaling.describe_auto_scaling_groups(Filters=stack_filter)["AutoScalingGroups"] == []
+    assert ec2.describe_launch_templates(Filters=stack_filter)["LaunchTemplates"] == []
     assert file_systems(emulator) == []
     assert vpcs(emulator, "gone") == []
     # The interface endpoints (tasks/destroy_endpoints.yml) go before the network.
