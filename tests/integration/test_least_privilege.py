@@ -120,6 +120,15 @@ def _provision_the_rest(emulator):
         )
         group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
         instances[stack_name] = [i["InstanceId"] for i in group["Instances"]]
+        # The demo's second agent pool (issue 18), and a pool of the same name in the other stack.
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name + "-spot",
+            LaunchTemplate={"LaunchTemplateName": "agents"},
+            MinSize=0,
+            MaxSize=4,
+            VPCZoneIdentifier=subnet,
+            Tags=[{"Key": "jenkins-ha:stack", "Value": stack_name, "PropagateAtLaunch": True}],
+        )
     security_group = ec2.create_security_group(GroupName="x", Description="x", VpcId=vpc)["GroupId"]
 
     iam = emulator.client("iam")
@@ -392,6 +401,9 @@ def test_the_controller_scales_only_its_agent_group(stack):
         NewInstancesProtectedFromScaleIn=True,
     )
     assert denied(autoscaling.update_auto_scaling_group, AutoScalingGroupName="other-agent", DesiredCapacity=0)
+    # Every pool of the stack (jenkins_ha_agent_pools), and no pool of another stack.
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName=STACK + "-agent-spot", MaxSize=3)
+    assert denied(autoscaling.update_auto_scaling_group, AutoScalingGroupName="other-agent-spot", MaxSize=3)
     assert denied(autoscaling.set_desired_capacity, AutoScalingGroupName=STACK + "-agent", DesiredCapacity=1)
     assert denied(
         autoscaling.set_instance_protection,
