@@ -36,8 +36,8 @@ set_failing_image() in process) makes every target running that image answer "un
 Jenkins never answers the target group's health check.
 Not modelled: warm-up, checkpoints, alarms, Standby instances (moto's group keeps none), the launch-before-terminate
 order of MaxHealthyPercentage > 100 (all taken instances are replaced in one step), instances launched from the
-desired configuration by a scale-out during the refresh, the group replacing an instance that fails its health
-check during the refresh, and the health of the instances a rollback launches (it completes in one step).
+desired configuration by a scale-out during the refresh, and the group replacing an instance that fails its health
+check during the refresh. A rollback waits for the health of the instances it launches, as the refresh does.
 """
 
 from __future__ import annotations
@@ -280,12 +280,25 @@ def _succeed(group, refresh):
 
 
 def _roll_back(backend, group, refresh):
-    """RollbackInProgress: the previous configuration back on the group, the refresh's instances replaced by it."""
-    group._set_launch_configuration(None, refresh["_previous"], None)
-    launched = [state for state in group.instance_states if state.instance.id in refresh.get("_launched", [])]
-    _terminate(backend, group, launched)
-    if launched:
-        _launch(backend, group, len(launched))
+    """RollbackInProgress: the previous configuration back on the group, the refresh's instances replaced by it; like
+    the refresh, the rollback waits for the instances it launches to pass the group's health checks."""
+    if "_restored" not in refresh:
+        group._set_launch_configuration(None, refresh["_previous"], None)
+        launched = [state for state in group.instance_states if state.instance.id in refresh.get("_launched", [])]
+        _terminate(backend, group, launched)
+        refresh["_restored"] = _launch(backend, group, len(launched)) if launched else []
+        if _elb_checked(group) and refresh["_restored"]:
+            refresh["StatusReason"] = (
+                "Waiting for remaining instances to be available. For example: {0} has insufficient data to evaluate "
+                "its health with Elastic Load Balancing.".format(refresh["_restored"][0])
+            )
+            return
+    unhealthy = _unhealthy(backend, group, refresh["_restored"])
+    if unhealthy:
+        refresh["StatusReason"] = "Waiting for remaining instances to be available. For example: {0} {1}.".format(
+            *unhealthy
+        )
+        return
     refresh.update(Status="RollbackSuccessful", StatusReason="Rollback completed.", EndTime=now())
     refresh["RollbackDetails"].update(PercentageCompleteOnRollback=100, InstancesToUpdateOnRollback=0)
 

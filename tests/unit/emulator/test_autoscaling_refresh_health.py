@@ -102,7 +102,8 @@ def test_a_refresh_waits_for_its_new_instance_to_be_a_healthy_target(aws, compat
         assert _group(autoscaling)["LaunchTemplate"]["Version"] == "1"
         # RollbackInstanceRefresh accepts an InProgress refresh: the way out of a refresh that never gets healthy.
         autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
-        assert _poll(autoscaling)["Status"] == "RollbackSuccessful"
+        # The rollback, too, waits for the instance it launches to be a healthy target.
+        assert [_poll(autoscaling)["Status"] for _unused in range(2)] == ["RollbackInProgress", "RollbackSuccessful"]
         group = _group(autoscaling)
         assert group["LaunchTemplate"]["Version"] == "1" and _images(ec2, group) == [images[0]]
 
