@@ -34,6 +34,13 @@ def _list(value, what):
     return list(value)
 
 
+def _int(value, what):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise AnsibleFilterError("{0} must be a port number, got {1!r}".format(what, value)) from None
+
+
 def security_groups(names, stack, tags=None):
     """The stack's four groups: [{key, name, description, tags}] (tags: ``tags`` with the group's Name)."""
     if not isinstance(names, dict):
@@ -81,17 +88,18 @@ def security_group_rules(
     ``group_ids``: {key: id} of the four groups. The rules reference the groups, so there are none to set until every
     group exists: [] while an id is missing or '' (as in check mode on an empty account).
     """
-    if not isinstance(groups, list) or sorted(g.get("key") for g in groups if isinstance(g, dict)) != sorted(
+    if not isinstance(groups, list) or [g.get("key") if isinstance(g, dict) else g for g in groups] != [
         group[0] for group in GROUPS
-    ):
+    ]:
         raise AnsibleFilterError("security_group_rules input must be what security_groups returns")
     if not isinstance(group_ids, dict):
         raise AnsibleFilterError("security_group_rules group_ids must be a dict, got {0!r}".format(group_ids))
     ids = group_ids
     if not all(ids.get(group[0]) for group in GROUPS):
         return []
-    jenkins_port = int(jenkins_port)
-    agent_jnlp_port = int(agent_jnlp_port or 0)
+    jenkins_port = _int(jenkins_port, "jenkins_port")
+    agent_jnlp_port = _int(agent_jnlp_port or 0, "agent_jnlp_port")
+    node_exporter_port = _int(node_exporter_port, "node_exporter_port")
     admin_cidrs = _list(admin_cidrs, "admin_cidrs")
     scraper_cidrs = _list(scraper_cidrs, "scraper_cidrs")
     listener_cidrs = alb_cidrs(_list(alb_ingress_cidrs, "alb_ingress_cidrs"), alb_internal, vpc_cidr)
@@ -114,14 +122,14 @@ def security_group_rules(
         scraper.append(
             {
                 "proto": "tcp",
-                "ports": [int(node_exporter_port)],
+                "ports": [node_exporter_port],
                 "cidr_ip": scraper_cidrs,
                 "rule_desc": "Node exporter from the metrics scraper networks",
             }
         )
     if scraper_group_id:
         scraper.append(
-            _from_group(int(node_exporter_port), scraper_group_id, "Node exporter from the metrics scraper group")
+            _from_group(node_exporter_port, scraper_group_id, "Node exporter from the metrics scraper group")
         )
     internet = [{"proto": "all", "cidr_ip": WORLD, "rule_desc": "Internet and AWS APIs through the NAT gateway"}]
 
@@ -171,7 +179,7 @@ def security_group_ids(groups, described, created=None):
     by_name = {g.get("group_name"): g.get("group_id") for g in described}
     for result in created or []:
         if result.get("group_id"):
-            by_name[result["item"]["name"]] = result["group_id"]
+            by_name[(result.get("item") or {}).get("name")] = result["group_id"]
     return {group["key"]: by_name.get(group["name"]) or "" for group in groups}
 
 

@@ -215,6 +215,28 @@ BAD_CASES = [
         "admin_cidrs must be a list of strings",
     ),
     ("described not a list", lambda: security_group_ids(security_groups(NAMES, "demo"), {}), "described must be"),
+    (
+        "created not a list of dicts",
+        lambda: security_group_ids(security_groups(NAMES, "demo"), [], ["sg-a"]),
+        "created must be a list of dicts",
+    ),
+    (
+        "groups of mixed kinds",
+        lambda: security_group_rules([{"key": "alb"}, {}, None], IDS, jenkins_port=8080, vpc_cidr=VPC),
+        "must be what security_groups returns",
+    ),
+    (
+        "a port that is not a number",
+        lambda: security_group_rules(security_groups(NAMES, "demo"), IDS, jenkins_port="http", vpc_cidr=VPC),
+        "jenkins_port must be a port number, got 'http'",
+    ),
+    (
+        "an agent port that is not a number",
+        lambda: security_group_rules(
+            security_groups(NAMES, "demo"), IDS, jenkins_port=8080, vpc_cidr=VPC, agent_jnlp_port=[50000]
+        ),
+        "agent_jnlp_port must be a port number",
+    ),
 ]
 
 
