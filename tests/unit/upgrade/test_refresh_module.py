@@ -51,23 +51,21 @@ HANDOVER = dict(
     bake_time=600,
     wait_until="replaced",
     wait_delay=0,
-    wait_timeout=0,
 )
 
 
 @pytest.mark.parametrize("fail_on_timeout", [True, False])
 def test_a_refresh_that_never_gets_healthy_times_out(controller, capsys, fail_on_timeout):
-    result = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=fail_on_timeout, **HANDOVER)
+    result = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=fail_on_timeout, wait_timeout=0, **HANDOVER)
     assert result["timed_out"] is True and result["status"] == "InProgress", result
     assert bool(result.get("failed")) is fail_on_timeout
 
 
 def test_a_refresh_stuck_on_health_is_rolled_back_from_in_progress(controller, capsys):
     autoscaling, images = controller
-    started = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=False, **HANDOVER)
+    started = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=False, wait_timeout=0, **HANDOVER)
     # Following again (a rerun) reaches no further: the new target fails its health checks.
-    again = dict(HANDOVER, wait_timeout=1, fail_on_timeout=False)
-    followed = run_module(autoscaling_refresh.main, capsys, **again)
+    followed = run_module(autoscaling_refresh.main, capsys, fail_on_timeout=False, wait_timeout=1, **HANDOVER)
     assert followed["changed"] is False and followed["status"] == "InProgress" and followed["timed_out"]
     assert "is unhealthy with Elastic Load Balancing" in followed["instance_refresh"]["status_reason"]
     rolled = run_module(autoscaling_refresh.main, capsys, name="ctl", state="rolled_back", wait_delay=0)
