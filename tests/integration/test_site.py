@@ -163,8 +163,13 @@ def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
     fixed = _group(autoscaling, "demo-agent-spot")
     assert fixed["MixedInstancesPolicy"]["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 0
     assert fixed["CapacityRebalance"] is True
-    rerun = playbook(SITE, inventory=DEMO, tags="asgs")
+    rerun = playbook(SITE, inventory=DEMO, tags="launch_templates,asgs")
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-3000:]
+    # Converged templates and groups reach no module (filters unconverged_launch_templates and
+    # unconverged_auto_scaling_groups): the loops of the module tasks are empty.
+    for task in ("Create the launch templates", "Create or update the Auto Scaling groups"):
+        section = rerun.output.split("TASK [{0}]".format(task), 1)[1].split("TASK [", 1)[0]
+        assert "item=" not in section, (task, section)
 
 
 def test_the_converged_stack_passes_the_posture_check(emulator):
