@@ -11,6 +11,7 @@ and print as a readable diff.
 
 import hashlib
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
 
 CREATION_TOKEN_MAX = 64
@@ -266,7 +267,7 @@ def access_point_view(access_point, tags=None):
                 ),
             )
         ),
-        tags=dict(tags if tags is not None else _tag_dict(access_point.get("Tags"))),
+        tags=dict(tags if tags is not None else boto3_tag_list_to_ansible_dict(access_point.get("Tags"))),
     )
 
 
@@ -310,7 +311,3 @@ def normalize_access_point(access_point, tags=None):
     if tags is not None:
         result["tags"] = dict(tags)
     return result
-
-
-def _tag_dict(tag_list):
-    return {tag["Key"]: tag["Value"] for tag in tag_list or []}
