@@ -162,6 +162,7 @@ def _collect_compute(client, state, stack_filter):
     ec2 = client("ec2")
     templates = ec2.describe_launch_templates(Filters=stack_filter)["LaunchTemplates"]
     for template in templates:
+        state.launch_template_tags[template["LaunchTemplateName"]] = template.get("Tags", [])
         versions = ec2.describe_launch_template_versions(
             LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Latest", "$Default"]
         )
@@ -178,6 +179,13 @@ def _collect_compute(client, state, stack_filter):
         Filters=[{"Name": "tag:" + STACK_TAG, "Values": [state.stack]}],
     )
     state.auto_scaling_groups = groups
+    # Every other group of the region: the controller's policy must let it scale none of them (rules/pools.py).
+    ours = {g["AutoScalingGroupARN"] for g in groups}
+    state.other_group_arns = sorted(
+        g["AutoScalingGroupARN"]
+        for g in _pages(autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups")
+        if g["AutoScalingGroupARN"] not in ours
+    )
     reservations = _pages(
         ec2,
         "describe_instances",

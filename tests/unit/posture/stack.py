@@ -106,17 +106,41 @@ def service_role(name, service, attached):
     }
 
 
-def launch_template(name):
+def launch_template(name, profile="demo-agent", security_group="sg-agt"):
     return {
         "LaunchTemplateName": name,
         "VersionNumber": 1,
         "LaunchTemplateData": {
+            "IamInstanceProfile": {"Name": profile},
+            "SecurityGroupIds": [security_group],
             "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
             "BlockDeviceMappings": [
                 {"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "KmsKeyId": KEY, "VolumeType": "gp3"}}
             ],
             "UserData": base64.b64encode(b"#!/usr/bin/env bash\nJENKINS_HA_STACK=demo\n").decode(),
         },
+    }
+
+
+GROUP_ARN = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:{uuid}:autoScalingGroupName/{name}"
+# The pool groups the controller's policy names (one per pool of the stack description).
+POOL_GROUPS = ("demo-agent",)
+
+
+def asg(name, component, pool=None, template=None, tags=None):
+    """An Auto Scaling group as asgs.yml makes it: stack, component (and pool) tags propagated to its instances, the
+    agents' protected from scale-in (the EC2 Fleet plugin's setting)."""
+    propagated = dict({"jenkins-ha:stack": "demo", "jenkins-ha:component": component}, **(tags or {}))
+    if pool:
+        propagated["jenkins-ha:pool"] = pool
+    return {
+        "AutoScalingGroupName": name,
+        "AutoScalingGroupARN": GROUP_ARN.format(uuid="9f0c" + str(len(name)), name=name),
+        "VPCZoneIdentifier": "subnet-prv1,subnet-prv2",
+        "LaunchTemplate": {"LaunchTemplateName": template or name, "Version": "$Default"},
+        "NewInstancesProtectedFromScaleIn": component == "agent",
+        "Instances": [],
+        "Tags": [{"Key": key, "Value": value, "PropagateAtLaunch": True} for key, value in propagated.items()],
     }
 
 
@@ -222,7 +246,11 @@ def good_state():
                 "demo-controller",
                 policy(
                     allow(["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], "*", sid="Describe"),
-                    allow(["autoscaling:SetDesiredCapacity"], "arn:aws:autoscaling:*:autoScalingGroupName/demo-agent"),
+                    allow(
+                        ["autoscaling:UpdateAutoScalingGroup", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                        [GROUP_ARN.format(uuid="*", name=name) for name in POOL_GROUPS],
+                        sid="ScaleTheAgentGroups",
+                    ),
                     allow("iam:PassRole", AGENT_ROLE, sid="Pass"),
                     allow(["ssm:GetParameter", "ssm:GetParametersByPath"], [PARAM, PARAM + "/*"], sid="Params"),
                     allow(["kms:Decrypt"], KEY, sid="Decrypt"),
@@ -236,7 +264,17 @@ def good_state():
             {"InstanceProfileName": "demo-controller", "Roles": [{"RoleName": "demo-controller"}]},
             {"InstanceProfileName": "demo-agent", "Roles": [{"RoleName": "demo-agent"}]},
         ],
-        launch_templates=[launch_template("demo-controller"), launch_template("demo-agent")],
+        launch_templates=[
+            launch_template("demo-controller", "demo-controller", "sg-ctl"),
+            launch_template("demo-agent"),
+        ],
+        launch_template_tags={
+            "demo-controller": [{"Key": "jenkins-ha:stack", "Value": "demo"}],
+            "demo-agent": [
+                {"Key": "jenkins-ha:stack", "Value": "demo"},
+                {"Key": "jenkins-ha:pool", "Value": "default"},
+            ],
+        },
         file_systems=[
             {
                 "FileSystemId": "fs-1",
@@ -283,10 +321,8 @@ def good_state():
             }
         ],
         access_log_buckets={LOG_BUCKET: log_bucket()},
-        auto_scaling_groups=[
-            {"AutoScalingGroupName": "demo-controller", "VPCZoneIdentifier": "subnet-prv1,subnet-prv2"},
-            {"AutoScalingGroupName": "demo-agent", "VPCZoneIdentifier": "subnet-prv1,subnet-prv2"},
-        ],
+        auto_scaling_groups=[asg("demo-controller", "controller"), asg("demo-agent", "agent", pool="default")],
+        other_group_arns=[GROUP_ARN.format(uuid="0000", name="team-b-workers")],
         instances=[{"InstanceId": "i-1", "SubnetId": "subnet-prv2"}],
     )
 

@@ -16,6 +16,7 @@ from .network import (
     zone_outage_findings,
 )
 from .network_acls import network_acl_findings
+from .pools import pool_findings, scaling_findings
 from .storage import backup_vault_findings, efs_findings
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "parameter_findings",
     "placement_findings",
     "policy_findings",
+    "pool_findings",
+    "scaling_findings",
     "security_group_findings",
     "tag_dict",
     "zone_outage_findings",
@@ -56,6 +59,8 @@ def findings_of(state, expect, account_id=""):
         + iam_findings(state, account_id)
         + launch_template_findings(state)
         + placement_findings(state)
+        + pool_findings(state, expect)
+        + scaling_findings(state, expect, account_id)
         + efs_findings(state, expect)
         + kms_findings(state)
         + log_group_findings(state)

@@ -15,7 +15,8 @@ def _missing(kind, names, expected):
 
 def launch_template_findings(state):
     names = [t["LaunchTemplateName"] for t in state.launch_templates]
-    findings = _missing("launch template", names, [state.stack + "-controller", state.stack + "-agent"])
+    # The agent pools' templates and groups are expected by pools.py, from the stack description.
+    findings = _missing("launch template", names, [state.stack + "-controller"])
     for template in state.launch_templates:
         data = template["LaunchTemplateData"]
         where = "launch template {0} v{1}".format(template["LaunchTemplateName"], template["VersionNumber"])
@@ -55,7 +56,7 @@ def launch_template_findings(state):
 
 def placement_findings(state):
     names = [g["AutoScalingGroupName"] for g in state.auto_scaling_groups]
-    findings = _missing("autoscaling group", names, [state.stack + "-controller", state.stack + "-agent"])
+    findings = _missing("autoscaling group", names, [state.stack + "-controller"])
     private = set(state.private_subnets)
     for group in state.auto_scaling_groups:
         subnets = set(filter(None, group.get("VPCZoneIdentifier", "").split(",")))

@@ -10,12 +10,18 @@ from pathlib import Path
 
 import yaml
 
+ROOT = Path(__file__).resolve().parents[4]
 try:
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
 except ImportError:  # run as `python -m` from a checkout: tests/conftest.py is not there to add the link
-    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".collections"))
+    sys.path.insert(0, str(ROOT / ".collections"))
     from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools import model as pools_model
+
 STACK_TAG = contract.TAG_STACK
+POOL_TAG = contract.TAG_POOL
+# stack_config's argument spec: the defaults of the legacy jenkins_ha_agent_* variables the pool model needs.
+STACK_SPEC = ROOT / "roles" / "stack_config" / "meta" / "argument_specs.yml"
 # Secrets (contract SecureStrings): an agent, which runs build code, must never read them. The pending key exists only
 # while a key rotation runs, the directory secrets only with an LDAP or OIDC realm, so they must be SecureStrings when
 # present but may be absent.
@@ -43,10 +49,28 @@ class Expectations:
     alb_access_logs: bool = True
     metrics_scraper_cidrs: tuple = ()
     metrics_scraper_security_group_id: str = ""
+    # jenkins_ha_agent_pools as described ((): one pool named default, as a stack without the list), and the legacy
+    # jenkins_ha_agent_* variables the description sets (name -> value pairs), for the pool model (_pools/model.py).
+    agent_pools: tuple = ()
+    agent_legacy: tuple = ()
+
+    def pools(self, stack):
+        """The described pools, normalised as stack_config does (name, asg_name, launch_template_name, tags, ...);
+        ValueError naming the problem when the description is not valid."""
+        options = yaml.safe_load(STACK_SPEC.read_text())["argument_specs"]["main"]["options"]
+        defaults = {name: options[name].get("default") for name in pools_model.LEGACY_VARIABLES}
+        try:
+            return pools_model.normalise_pools(
+                stack, [dict(p) for p in self.agent_pools], dict(defaults, **dict(self.agent_legacy)), defaults
+            )
+        except pools_model.PoolError as error:
+            raise ValueError("the stack description's agent pools: {0}".format(error)) from error
 
     @classmethod
     def from_stack_vars(cls, stack_vars):
         return cls(
+            agent_pools=tuple(stack_vars.get("jenkins_ha_agent_pools") or ()),
+            agent_legacy=tuple(sorted((k, stack_vars[k]) for k in pools_model.LEGACY_VARIABLES if k in stack_vars)),
             jenkins_port=int(stack_vars.get("jenkins_ha_jenkins_port", 8080)),
             inbound_agent_port=int(stack_vars.get("jenkins_ha_agent_jnlp_port") or 0),
             admin_cidrs=tuple(stack_vars.get("jenkins_ha_admin_cidrs", ())),
@@ -91,6 +115,7 @@ class StackState:
     roles: list = field(default_factory=list)
     instance_profiles: list = field(default_factory=list)
     launch_templates: list = field(default_factory=list)
+    launch_template_tags: dict = field(default_factory=dict)  # template name -> tags (DescribeLaunchTemplates)
     file_systems: list = field(default_factory=list)
     backup_vault: dict = field(default_factory=dict)
     backup_protected_arns: list = field(default_factory=list)
@@ -101,6 +126,8 @@ class StackState:
     # Policy (a JSON string), LifecycleRules; a key is None where the bucket has no such configuration.
     access_log_buckets: dict = field(default_factory=dict)
     auto_scaling_groups: list = field(default_factory=list)
+    # ARNs of the region's other Auto Scaling groups (not tagged with the stack): the controller must scale none.
+    other_group_arns: list = field(default_factory=list)
     instances: list = field(default_factory=list)
     alarm_topic: dict = field(default_factory=dict)  # GetTopicAttributes of <stack>-alarms; {} when there is none
 
