@@ -1,8 +1,10 @@
-"""playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the two groups on an old image (the
-controller's with an ALB target group and ELB health checks, as asgs.yml makes it), the new image recorded with its
-manifest, launch template versions for both, and the Jenkins stand-in as the controller with an EC2 Fleet cloud over
-the seeded agent group (busy/idle fake builds, quiet-down, temporarily offline).
-Order matters (one stack, --dist loadfile): check mode, the agents rolled with a busy one drained then replaced,
+"""playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the groups on an old image (the
+controller's with an ALB target group and ELB health checks, as asgs.yml makes it; the demo's two agent pools,
+default as upgrade-agent and spot as upgrade-agent-spot), the new image recorded with its manifest, launch template
+versions for each, and the Jenkins stand-in as the controller with one EC2 Fleet cloud per pool over the seeded agent
+groups (busy/idle fake builds, quiet-down, temporarily offline).
+Order matters (one stack, --dist loadfile): check mode (every pool, then jenkins_ha_upgrade_pools=spot), an unknown
+pool refused, the agents of both pools rolled one pool after the other with a busy one drained then replaced,
 a new controller that never becomes a healthy target rolled back from InProgress, the controller rolled (its refresh
 left Baking: the group takes the new version only when it succeeds), the idle rerun that sees the baking refresh and
 rolls nothing. The abort on a drain timeout is covered by tests/unit/modules/test_jenkins_drain.py (what the module
@@ -21,14 +23,15 @@ import pytest
 
 from tests.emulator.compat.autoscaling_instance_refresh import HOOK_PATH
 from tests.integration.harness import ROOT
-from tests.integration.test_standin_fleet import casc, fake, fleet_nodes, get, start
+from tests.integration.test_standin_fleet import FLEET_CLOUD, casc, fake, fleet_nodes, get, start
 from tests.unit.fakes.test_jenkins_standin_jcasc import PASSWORD
 from tests.unit.jenkins_controller.test_casc_template import pinned_plugins
 
 DEMO = ROOT / "inventory" / "demo"
 UPGRADE = ROOT / "playbooks" / "upgrade.yml"
 STACK = "upgrade"
-CONTROLLER, AGENT = f"{STACK}-controller", f"{STACK}-agent"
+# The demo inventory's pools: default keeps <stack>-agent, spot is <stack>-agent-spot.
+CONTROLLER, AGENT, SPOT = f"{STACK}-controller", f"{STACK}-agent", f"{STACK}-agent-spot"
 
 
 def manifest(image_id):
@@ -58,7 +61,7 @@ def stack(emulator, standin_war, tmp_path_factory):
         HealthCheckProtocol="HTTP",
         HealthCheckPath="/login",
     )["TargetGroups"][0]["TargetGroupArn"]
-    for name, size in ((CONTROLLER, 1), (AGENT, 2)):
+    for name, size in ((CONTROLLER, 1), (AGENT, 2), (SPOT, 1)):
         ec2.create_launch_template(
             LaunchTemplateName=name, LaunchTemplateData={"ImageId": old, "InstanceType": "t3.small"}
         )
@@ -74,10 +77,12 @@ def stack(emulator, standin_war, tmp_path_factory):
             MaxSize=size if name == CONTROLLER else 4,
             DesiredCapacity=size,
             VPCZoneIdentifier=subnet_id,
-            NewInstancesProtectedFromScaleIn=name == AGENT,
+            NewInstancesProtectedFromScaleIn=name != CONTROLLER,
             **(health if name == CONTROLLER else {}),
         )
-    standin = start(standin_war, tmp_path_factory.mktemp("upgrade-standin"), emulator, casc(group=AGENT))
+    spot_cloud = FLEET_CLOUD.format(group=SPOT, cloud="spot").replace("  clouds:\n", "")
+    document = casc(group=AGENT).replace("unclassified:\n", spot_cloud + "unclassified:\n", 1)
+    standin = start(standin_war, tmp_path_factory.mktemp("upgrade-standin"), emulator, document)
     path = f"/jenkins-ha/{STACK}"
     records = {
         "ami/controller": new,
@@ -132,7 +137,7 @@ def flat(output):
 
 
 def test_check_mode_says_what_would_be_replaced_and_why(playbook, emulator, stack):
-    before = (images_of(emulator, CONTROLLER), images_of(emulator, AGENT))
+    before = (images_of(emulator, CONTROLLER), images_of(emulator, AGENT), images_of(emulator, SPOT))
     result = upgrade(playbook, check=True)
     assert result.rc == 0, result.output[-4000:]
     output = flat(result.output)
@@ -142,14 +147,40 @@ def test_check_mode_says_what_would_be_replaced_and_why(playbook, emulator, stac
         and f"then replace {controller} with launch template {CONTROLLER} version 2" in output
     )
     assert f"run {stack['old']}, not the recorded {stack['new']}" in output
-    assert "Would take " + ", ".join(sorted(before[1])) + " offline in Jenkins" in output
-    assert (images_of(emulator, CONTROLLER), images_of(emulator, AGENT)) == before
+    # One pool after the other, in jenkins_ha_agent_pools' order, each named.
+    default = f"Pool default, group {AGENT}: would take " + ", ".join(sorted(before[1])) + " offline in Jenkins"
+    spot = f"Pool spot, group {SPOT}: would take " + ", ".join(before[2]) + " offline in Jenkins"
+    assert default in output and spot in output and output.index(default) < output.index(spot), output[-4000:]
+    assert (images_of(emulator, CONTROLLER), images_of(emulator, AGENT), images_of(emulator, SPOT)) == before
     assert not get(stack["standin"], "/api/json")["quietingDown"]
 
 
+def test_jenkins_ha_upgrade_pools_limits_the_pools(playbook, emulator, stack):
+    result = upgrade(playbook, "jenkins_ha_upgrade_only=agents", "jenkins_ha_upgrade_pools=spot", check=True)
+    assert result.rc == 0, result.output[-4000:]
+    output = flat(result.output)
+    assert f"Pool spot, group {SPOT}: would take" in output and "Pool default" not in output
+    assert f"{AGENT} (pool default) | skip | pool not selected (jenkins_ha_upgrade_pools)" in output, output[-4000:]
+
+
+def test_an_unknown_pool_is_refused_before_anything_is_done(playbook, emulator, stack):
+    before = images_of(emulator, SPOT)
+    result = upgrade(playbook, "jenkins_ha_upgrade_pools=spot,gpu")
+    assert result.rc != 0
+    output = flat(result.output)
+    assert (
+        "Nothing was replaced: jenkins_ha_upgrade_pools names gpu, not a pool of the stack"
+        " (jenkins_ha_agent_pools: default, spot)" in output
+    ), result.output[-4000:]
+    assert "TASK [Quiet down Jenkins" not in result.output and images_of(emulator, SPOT) == before
+
+
 def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator, stack, tmp_path):
+    """jenkins_ha_upgrade_only=agents rolls both pools, default then spot: the default pool's busy agent is drained,
+    kept while its build runs, then replaced; the spot pool's idle agent is replaced after it."""
     standin = stack["standin"]
-    before = images_of(emulator, AGENT)
+    before, spot_before = images_of(emulator, AGENT), images_of(emulator, SPOT)
+    assert set(spot_before) <= set(fleet_nodes(standin)), "the spot cloud knows its agent"
     busy = sorted(before)[0]
     assert fake(standin, f"/fake/computer/{busy}/startBuild")[0] == 200
     seen = {}
@@ -161,6 +192,7 @@ def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator,
                 time.sleep(2)
                 live = {i["InstanceId"]: i["LifecycleState"] for i in group(emulator, AGENT)["Instances"]}
                 seen["at_finish"] = live.get(busy)
+                seen["spot_at_finish"] = images_of(emulator, SPOT)
                 seen["finished"] = fake(standin, f"/fake/computer/{busy}/finishBuild")[0]
                 return
             time.sleep(0.5)
@@ -178,21 +210,38 @@ def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator,
     finally:
         finisher.join()
     assert result.rc == 0, result.output[-4000:]
-    # The busy agent was still in its group, running its build, while the upgrade waited for it.
-    assert seen == {"at_finish": "InService", "finished": 200}
+    # The busy agent was still in its group, running its build, while the upgrade waited for it; the spot pool, next
+    # in line, was not touched yet.
+    assert seen == {"at_finish": "InService", "spot_at_finish": spot_before, "finished": 200}
     assert get(standin, "/fake/state")["abortedBuilds"] == 0
-    after = images_of(emulator, AGENT)
-    assert len(after) == 2 and not set(after) & set(before) and set(after.values()) == {stack["new"]}
-    described = group(emulator, AGENT)
-    assert described["LaunchTemplate"]["Version"] == "2"
-    assert all(i["ProtectedFromScaleIn"] for i in described["Instances"])
+    for name, old_ones in ((AGENT, before), (SPOT, spot_before)):
+        after = images_of(emulator, name)
+        assert len(after) == len(old_ones) and not set(after) & set(old_ones), name
+        assert set(after.values()) == {stack["new"]}, name
+        described = group(emulator, name)
+        assert described["LaunchTemplate"]["Version"] == "2"
+        assert all(i["ProtectedFromScaleIn"] for i in described["Instances"])
     data = json.loads(report.read_text())
     assert set(data) == {"groups", "controller_downtime_seconds", "rolled_back"}
     assert data["rolled_back"] is False and data["controller_downtime_seconds"] is None
-    [agents] = data["groups"]
-    assert (agents["name"], agents["from_image"], agents["to_image"]) == (AGENT, stack["old"], stack["new"])
-    assert [p["name"] for p in agents["phases"]] == ["agents offline and drained", "instance refresh"]
-    assert agents["phases"][0]["seconds"] >= 2 and all(set(p) == {"name", "seconds"} for p in agents["phases"])
+    agents, spot = data["groups"]
+    assert (agents["name"], agents["pool"], agents["from_image"], agents["to_image"]) == (
+        AGENT,
+        "default",
+        stack["old"],
+        stack["new"],
+    )
+    assert (spot["name"], spot["pool"], spot["from_image"], spot["to_image"]) == (
+        SPOT,
+        "spot",
+        stack["old"],
+        stack["new"],
+    )
+    for entry in (agents, spot):
+        assert [p["name"] for p in entry["phases"]] == ["agents offline and drained", "instance refresh"]
+        assert all(set(p) == {"name", "seconds"} for p in entry["phases"])
+    assert agents["phases"][0]["seconds"] >= 2
+    assert f"{SPOT} (pool spot): {stack['old']} -> {stack['new']}" in result.output
 
 
 def test_a_controller_that_never_becomes_a_healthy_target_is_rolled_back(playbook, emulator, stack, tmp_path):
