@@ -119,6 +119,16 @@ POOL_CASES = [
         "launch template demo-agent-old: agent pool old is not in the stack description",
     ),
     (
+        "a second group tagged with a described pool",
+        lambda s: s.auto_scaling_groups.append(asg("demo-spare", "agent", pool="spot", template="demo-agent-spot")),
+        "autoscaling group demo-spare: of agent pool spot, whose autoscaling group is demo-agent-spot",
+    ),
+    (
+        "an untagged template named like a pool's",
+        lambda s: s.launch_templates.append(launch_template("demo-agent-gpu")),
+        "launch template demo-agent-gpu: agent pool gpu is not in the stack description",
+    ),
+    (
         "a described pool's group missing",
         lambda s: s.auto_scaling_groups.remove(group(s, "demo-agent-spot")),
         "autoscaling group demo-agent-spot: missing (agent pool spot)",

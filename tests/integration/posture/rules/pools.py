@@ -127,18 +127,54 @@ def _arn_parts(state, account_id):
     return "aws", "us-east-1", account_id or "123456789012"
 
 
+def _pool_of(stack, name, tags):
+    """The pool a group or template of the stack is: its pool tag, else its name's (<stack>-agent[-<pool>])."""
+    prefix = stack + "-agent"
+    pool = tag_dict(tags).get(POOL_TAG)
+    if pool is None and (name == prefix or name.startswith(prefix + "-")):
+        pool = "default" if name == prefix else name[len(prefix) + 1 :]
+    return pool
+
+
 def pool_groups(state):
-    """AWS's view: pool name -> group name, of the stack's groups that carry the pool tag or a pool group's name."""
+    """AWS's view: pool name -> names of the stack's groups that carry its pool tag or a pool group's name."""
     found = {}
-    prefix = state.stack + "-agent"
     for group in state.auto_scaling_groups:
-        name = group["AutoScalingGroupName"]
-        pool = tag_dict(group.get("Tags")).get(POOL_TAG)
-        if pool is None and (name == prefix or name.startswith(prefix + "-")):
-            pool = "default" if name == prefix else name[len(prefix) + 1 :]
+        pool = _pool_of(state.stack, group["AutoScalingGroupName"], group.get("Tags"))
+        if pool is not None:
+            found.setdefault(pool, []).append(group["AutoScalingGroupName"])
+    return found
+
+
+def pool_templates(state):
+    """AWS's view: pool name -> names of the stack's launch templates that carry its pool tag or a pool's name."""
+    found = {}
+    names = set(state.launch_template_tags) | {t["LaunchTemplateName"] for t in state.launch_templates}
+    for name in sorted(names):
+        pool = _pool_of(state.stack, name, state.launch_template_tags.get(name))
         if pool is not None:
             found.setdefault(pool, []).append(name)
     return found
+
+
+def _agreement_findings(kind, in_aws, described, key):
+    """Pools AWS has (kind: autoscaling group or launch template) that the description lacks, and resources that
+    carry a described pool's tag under another name than the pool's."""
+    findings = []
+    for pool, names in sorted(in_aws.items()):
+        if pool not in described:
+            findings.append(
+                "{0} {1}: agent pool {2} is not in the stack description (jenkins_ha_agent_pools): remove it "
+                "(destroy.yml removes a pool's group and template by its tags) or describe it".format(
+                    kind, ", ".join(sorted(names)), pool
+                )
+            )
+            continue
+        for name in sorted(set(names) - {described[pool][key]}):
+            findings.append(
+                "{0} {1}: of agent pool {2}, whose {0} is {3}".format(kind, name, pool, described[pool][key])
+            )
+    return findings
 
 
 def _group_template(group):
@@ -154,27 +190,9 @@ def pool_findings(state, expect):
         described = {pool["name"]: pool for pool in expect.pools(state.stack)}
     except ValueError as error:
         return ["agent pools: {0}".format(error)]
-    findings = []
-    in_aws = pool_groups(state)
+    findings = _agreement_findings("autoscaling group", pool_groups(state), described, "asg_name")
+    findings += _agreement_findings("launch template", pool_templates(state), described, "launch_template_name")
     groups = {g["AutoScalingGroupName"]: g for g in state.auto_scaling_groups}
-    for pool, names in sorted(in_aws.items()):
-        if pool not in described:
-            findings.append(
-                "autoscaling group {0}: agent pool {1} is not in the stack description (jenkins_ha_agent_pools): "
-                "remove it (asgs.yml, destroy.yml) or describe it".format(", ".join(sorted(names)), pool)
-            )
-    template_pools = {
-        name: tag_dict(tags).get(POOL_TAG)
-        for name, tags in state.launch_template_tags.items()
-        if tag_dict(tags).get(POOL_TAG) is not None
-    }
-    for name, pool in sorted(template_pools.items()):
-        if pool not in described:
-            findings.append(
-                "launch template {0}: agent pool {1} is not in the stack description (jenkins_ha_agent_pools)".format(
-                    name, pool
-                )
-            )
     templates = {t["LaunchTemplateName"]: t for t in state.launch_templates}
     agent_sg = next((g["GroupId"] for g in state.security_groups if g["GroupName"] == state.stack + "-agent"), None)
     for name, pool in sorted(described.items()):
