@@ -216,6 +216,8 @@ def test_images_yml_records_a_reused_image_through_a_lost_reply(lossy):
     assert first.rc == 0, first.output[-4000:]
     assert "agent: reuse " + image_id in first.output, first.output[-3000:]
     assert "PutParameter" in [f["operation"] for f in plan.injected], plan.injected
+    # The retried item wrote the record: it says so.
+    assert "changed: [localhost] => (item=agent: {0})".format(image_id) in first.output, first.output[-3000:]
     recorded = stack_parameters(emulator, name)["ami/agent"]
     assert recorded["Value"] == image_id
 
