@@ -102,8 +102,11 @@ def test_a_stack_on_its_recorded_images_has_nothing_to_roll():
 
 
 def test_a_missing_group_or_bad_option_is_an_error():
+    plan = upgrade_plan(STACK_GROUPS[1:], {"i-a1": NEW}, BOTH, RECORDED, NAMES)
+    assert plan[0]["action"] == "error" and "run playbooks/asgs.yml first" in plan[0]["reason"]
+    # An agent pool's missing group is skipped (issue 18; tests/unit/upgrade/test_plan_pools.py).
     plan = upgrade_plan(STACK_GROUPS[:1], {"i-c1": NEW}, BOTH, RECORDED, NAMES)
-    assert plan[1]["action"] == "error" and "run playbooks/asgs.yml first" in plan[1]["reason"]
+    assert plan[1]["action"] == "skip" and "playbooks/asgs.yml creates it" in plan[1]["reason"]
     with pytest.raises(AnsibleFilterError, match="jenkins_ha_upgrade_only"):
         upgrade_plan(STACK_GROUPS, {}, BOTH, RECORDED, NAMES, "controllers")
 
@@ -120,6 +123,7 @@ def test_report_shape_and_timeline():
         "groups": [
             {
                 "name": "s-controller",
+                "pool": None,
                 "from_image": OLD,
                 "to_image": NEW,
                 "phases": [
@@ -129,6 +133,7 @@ def test_report_shape_and_timeline():
             },
             {
                 "name": "s-agent",
+                "pool": "default",
                 "from_image": OLD,
                 "to_image": NEW,
                 "phases": [{"name": "instance refresh", "seconds": 5.0}],
