@@ -17,6 +17,7 @@ import re
 import subprocess
 import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pytest
 
@@ -68,8 +69,14 @@ def stack_parameters(emulator, name):
     return {p["Name"].split("/", 3)[3]: p for p in found["Parameters"]}
 
 
-# (case, parameter seeded before the run, module arguments, refused after a lost reply)
-MODULE_CASES = [
+class Case(NamedTuple):
+    name: str
+    seeded: str | None  # the parameter's value before the run, None: absent
+    args: dict  # community.aws.ssm_parameter's arguments
+    refused: bool  # ParameterAlreadyExists after a lost reply
+
+
+MODULE_ROWS = [
     ("create-tagged", None, {"value": "v1", "tags": {"a": "b"}}, True),
     (
         "create-tagged-secure-never",
@@ -83,6 +90,7 @@ MODULE_CASES = [
     ("update-untagged-secure", "v0", {"value": "v1", "string_type": "SecureString"}, False),
     ("delete", "v0", {"state": "absent"}, False),
 ]
+MODULE_CASES = [Case(*row) for row in MODULE_ROWS]
 
 
 def test_which_ssm_parameter_writes_a_lost_reply_breaks(lossy, tmp_path):
@@ -92,21 +100,21 @@ def test_which_ssm_parameter_writes_a_lost_reply_breaks(lossy, tmp_path):
     prefix = "/w7-" + uuid.uuid4().hex[:6] + "/"
     ssm = emulator.client("ssm")
     tasks = []
-    for case, seeded, args, _ in MODULE_CASES:
-        if seeded is not None:
-            ssm.put_parameter(Name=prefix + case, Value=seeded, Type=args.get("string_type", "String"))
+    for case in MODULE_CASES:
+        if case.seeded is not None:
+            ssm.put_parameter(Name=prefix + case.name, Value=case.seeded, Type=case.args.get("string_type", "String"))
         tasks.append(
             {
-                "name": case,
-                "community.aws.ssm_parameter": dict(args, name=prefix + case, region="us-east-1"),
-                "register": "r_" + case.replace("-", "_"),
+                "name": case.name,
+                "community.aws.ssm_parameter": dict(case.args, name=prefix + case.name, region="us-east-1"),
+                "register": "r_" + case.name.replace("-", "_"),
                 "ignore_errors": True,
             }
         )
     results = tmp_path / "results.json"
     outcome = {
         c: "{{ r_%s.msg | default('ok') if r_%s is failed else 'ok' }}" % ((c.replace("-", "_"),) * 2)
-        for c, *_ in MODULE_CASES
+        for c in (case.name for case in MODULE_CASES)
     }
     tasks.append(
         {
@@ -125,16 +133,15 @@ def test_which_ssm_parameter_writes_a_lost_reply_breaks(lossy, tmp_path):
     run = run_playbook(play, env, args=["-i", "localhost,"])
     assert run.rc == 0, run.output[-3000:]
     outcome = json.loads(results.read_text())
-    refused = {case: "ParameterAlreadyExists" in outcome[case] for case, *_ in MODULE_CASES}
-    assert refused == {case: expected for case, _, _, expected in MODULE_CASES}, outcome
+    refused = {case.name: "ParameterAlreadyExists" in outcome[case.name] for case in MODULE_CASES}
+    assert refused == {case.name: case.refused for case in MODULE_CASES}, outcome
     assert {f["operation"] for f in plan.injected} == set(WRITES), plan.injected
     # Refused or not, every write was applied by the first, lost, request.
     stored = {
         p["Name"][len(prefix) :]: p for p in ssm.get_parameters_by_path(Path=prefix, WithDecryption=True)["Parameters"]
     }
-    assert {case: stored[case]["Value"] for case, _, args, _ in MODULE_CASES if "value" in args} == {
-        case: "v1" for case, _, args, _ in MODULE_CASES if "value" in args
-    }
+    written = [case.name for case in MODULE_CASES if "value" in case.args]
+    assert {name: stored[name]["Value"] for name in written} == dict.fromkeys(written, "v1")
     assert "delete" not in stored
 
 
