@@ -22,6 +22,7 @@ from typing import NamedTuple
 import pytest
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.manifest import manifest_from_record, manifest_tags
 from tests.bed.buildhost import register_base_images
 from tests.faults.proxy import Call, FaultPlan, FaultProxy
 from tests.integration.harness import ROOT, run_playbook
@@ -170,7 +171,7 @@ def test_configure_yml_stores_the_directory_secret_and_publishes_through_lost_re
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
 
 
-def _images_run(env, name, check=False):
+def _images_run(env, name, tmp_path, roles=("controller", "agent"), check=False):
     return run_playbook(
         IMAGES,
         env,
@@ -178,9 +179,9 @@ def _images_run(env, name, check=False):
             {
                 "jenkins_ha_stack_name": name,
                 "jenkins_ha_region": "us-east-1",
-                "jenkins_ha_images_roles": ["agent"],
+                "jenkins_ha_images_roles": list(roles),
                 "jenkins_ha_images_commit": "0123456789ab",
-                "jenkins_ha_images_log_dir": "/tmp",
+                "jenkins_ha_images_log_dir": str(tmp_path),
             },
             "@" + str(ROOT / "tests" / "integration" / "files" / "images-emulator.yml"),
         ],
@@ -189,46 +190,55 @@ def _images_run(env, name, check=False):
     )
 
 
-@pytest.mark.skipif(
-    subprocess.run(["which", "packer"], capture_output=True, check=False).returncode != 0, reason="packer"
-)
-def test_images_yml_records_a_reused_image_through_a_lost_reply(lossy):
-    """images.yml records the agent image it reuses (seeded with boto3, tagged with the input hash a check run
-    computes: Packer never runs) in a tagged parameter created on this first run."""
-    emulator, env, plan = lossy
-    name = "fi-" + uuid.uuid4().hex[:6]
-    ec2 = emulator.client("ec2")
-    register_base_images(ec2)
-    probe = _images_run(emulator.env(), name, check=True)
+def _seed_image(emulator, name, tmp_path, role, tags):
+    """An AMI packer_build reuses for `role`: tagged with the input hash a check run of images.yml computes."""
+    probe = _images_run(emulator.env(), name, tmp_path, roles=[role], check=True)
     assert probe.rc == 0, probe.output[-4000:]
     found = re.search(r"\binput_hash\W+([0-9a-f]{16,})", probe.output)
     assert found, probe.output[-4000:]
-    input_hash = found.group(1)
+    ec2 = emulator.client("ec2")
     image_id = ec2.register_image(
-        Name="jenkins-ha-agent-" + name,
+        Name="jenkins-ha-{0}-{1}".format(role, name),
         Architecture="x86_64",
         RootDeviceName="/dev/xvda",
         VirtualizationType="hvm",
         BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp3"}}],
     )["ImageId"]
-    ec2.create_tags(
-        Resources=[image_id],
-        Tags=[
-            {"Key": contract.AMI_TAG_ROLE, "Value": "agent"},
-            {"Key": contract.AMI_TAG_INPUT_HASH, "Value": input_hash},
-        ],
+    tags = dict(tags, **{contract.AMI_TAG_ROLE: role, contract.AMI_TAG_INPUT_HASH: found.group(1)})
+    ec2.create_tags(Resources=[image_id], Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    return image_id
+
+
+@pytest.mark.skipif(
+    subprocess.run(["which", "packer"], capture_output=True, check=False).returncode != 0, reason="packer"
+)
+def test_images_yml_records_reused_images_through_lost_replies(lossy, tmp_path):
+    """images.yml records the images it reuses (seeded with boto3: Packer never runs), ids and the controller's
+    manifest, in tagged parameters created on this first run."""
+    emulator, env, plan = lossy
+    name = "fi-" + uuid.uuid4().hex[:6]
+    register_base_images(emulator.client("ec2"))
+    manifest = {"jenkins": "2.555.1", "plugins": {"configuration-as-code": "1967.va_968e15fd05b_"}}
+    images = {
+        "controller": _seed_image(emulator, name, tmp_path, "controller", manifest_tags(manifest)),
+        "agent": _seed_image(emulator, name, tmp_path, "agent", {}),
+    }
+
+    first = _images_run(env, name, tmp_path)
+    assert first.rc == 0, first.output[-4000:]
+    for role, image_id in images.items():
+        assert "{0}: reuse {1}".format(role, image_id) in first.output, first.output[-3000:]
+        # Each retried item wrote its record and says so: the controller's id and manifest, the agent's id.
+        changed = first.output.count("changed: [localhost] => (item={0}: {1})".format(role, image_id))
+        assert changed == (2 if role == "controller" else 1), first.output[-3000:]
+    assert [f["operation"] for f in plan.injected] == ["PutParameter"] * 3, plan.injected
+    recorded = stack_parameters(emulator, name)
+    assert {role: recorded["ami/" + role]["Value"] for role in images} == images
+    assert manifest_from_record(recorded["ami/controller-jenkins"]["Value"]) == dict(
+        manifest, image_id=images["controller"]
     )
 
-    first = _images_run(env, name)
-    assert first.rc == 0, first.output[-4000:]
-    assert "agent: reuse " + image_id in first.output, first.output[-3000:]
-    assert "PutParameter" in [f["operation"] for f in plan.injected], plan.injected
-    # The retried item wrote the record: it says so.
-    assert "changed: [localhost] => (item=agent: {0})".format(image_id) in first.output, first.output[-3000:]
-    recorded = stack_parameters(emulator, name)["ami/agent"]
-    assert recorded["Value"] == image_id
-
-    rerun = _images_run(emulator.env(), name)
+    rerun = _images_run(emulator.env(), name, tmp_path)
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
 
 
