@@ -242,11 +242,6 @@ def test_images_yml_records_reused_images_through_lost_replies(lossy, tmp_path):
     assert rerun.rc == 0 and rerun.changed() == 0, rerun.output[-4000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="roles/jenkins_ha_housekeeping/tasks/keypair_rotation.yml must absorb ParameterAlreadyExists on the pending "
-    "key (failed_when, as secrets.yml's private key): patch in the W7 report; remove this mark with it",
-)
 def test_keypair_rotation_keeps_the_pending_key_through_a_lost_reply(lossy, tmp_path):
     """Phase 1 of keypair_rotation.yml (localhost; no agent or controller in the inventory) creates the pending key:
     a tagged SecureString with overwrite_value=never, refused on the retry after a lost reply. The rotation must go
