@@ -11,9 +11,19 @@ and upgrade.yml must leave the previous version in place, or upgrade.yml has not
 needs numbered versions on both sides) and an instance the group replaces on its own (failed health check) boots an
 image no pre-flight has seen. A new group, a group moving to another launch template, or one on $Latest/$Default
 gets the template's latest version number.
+
+A group with a mixed instances policy (a Spot pool) names its launch template only in the policy: AWS then describes
+no top-level LaunchTemplate.
 """
 
 from ansible.errors import AnsibleFilterError
+
+
+def _template(group):
+    """The group's launch template: in its mixed instances policy when it has one, else at the top level."""
+    policy = group.get("mixed_instances_policy") or {}
+    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
+    return spec or group.get("launch_template") or {}
 
 
 def upgrade_kept_versions(desired, actual, launch_templates):
@@ -30,7 +40,7 @@ def upgrade_kept_versions(desired, actual, launch_templates):
     for item in desired:
         if "name" not in item or "launch_template" not in item:
             raise AnsibleFilterError("upgrade_kept_versions: item {0!r} lacks name or launch_template".format(item))
-        template = (described.get(item["name"]) or {}).get("launch_template") or {}
+        template = _template(described.get(item["name"]) or {})
         version = str(template.get("version") or "")
         if template.get("launch_template_name") != item["launch_template"] or not version.isdigit():
             version = latest.get(item["launch_template"], "")

@@ -35,7 +35,11 @@ options:
     choices: [started, cancelled, rolled_back]
     default: started
   launch_template_name:
-    description: Launch template of the desired configuration; the group's own when omitted.
+    description:
+      - Launch template of the desired configuration; the group's own when omitted.
+      - For a group with a mixed instances policy (a Spot pool) the desired configuration is that policy, as the group
+        describes it, with only its launch template specification replaced (C(DesiredConfiguration) takes a
+        C(LaunchTemplate) or a C(MixedInstancesPolicy)); its overrides and instances distribution are kept.
     type: str
   launch_template_version:
     description:
@@ -167,6 +171,7 @@ msg:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import groups
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh as refreshes
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.common import AnsibleAutoScalingError
 
@@ -244,7 +249,9 @@ def run(module, client, sleep=None):
             client, name, refresh_id, params, follow_args, "%s refresh %s of %s" % (verb, refresh_id, name)
         )
 
-    desired = refreshes.desired_configuration(params["launch_template_name"], params["launch_template_version"])
+    # The group only matters to a desired configuration: a Spot pool's is its mixed instances policy.
+    group = groups.describe_group(client, name) if params["launch_template_name"] else None
+    desired = refreshes.desired_configuration(params["launch_template_name"], params["launch_template_version"], group)
     if active is not None and not refreshes.same_target(active, desired):
         raise OtherRefreshActive(
             "Refresh %s of %s is %s toward %s, not the requested %s: wait for it to end or cancel it (state=cancelled)."

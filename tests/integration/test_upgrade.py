@@ -1,7 +1,8 @@
 """playbooks/upgrade.yml against a stack seeded with boto3 (no site.yml): the groups on an old image (the
 controller's with an ALB target group and ELB health checks, as asgs.yml makes it; the demo's two agent pools,
-default as upgrade-agent and spot as upgrade-agent-spot), the new image recorded with its manifest, launch template
-versions for each, and the Jenkins stand-in as the controller with one EC2 Fleet cloud per pool over the seeded agent
+default as upgrade-agent and spot as upgrade-agent-spot, the latter with the mixed instances policy asgs.yml gives it,
+so that its launch template is described only in the policy, as on AWS), the new image recorded with its manifest,
+launch template versions for each, and the Jenkins stand-in as the controller with one EC2 Fleet cloud per pool over the seeded agent
 groups (busy/idle fake builds, quiet-down, temporarily offline).
 Order matters (one stack, --dist loadfile): check mode (every pool, then jenkins_ha_upgrade_pools=spot), an unknown
 pool refused, the agents of both pools rolled one pool after the other with a busy one drained then replaced,
@@ -32,6 +33,23 @@ UPGRADE = ROOT / "playbooks" / "upgrade.yml"
 STACK = "upgrade"
 # The demo inventory's pools: default keeps <stack>-agent, spot is <stack>-agent-spot.
 CONTROLLER, AGENT, SPOT = f"{STACK}-controller", f"{STACK}-agent", f"{STACK}-agent-spot"
+# The demo's spot pool as asgs.yml creates it (amazon.aws.autoscaling_group's mixed_instances_policy option).
+SPOT_TYPES = ["m5.large", "m6i.large", "m5a.large"]
+SPOT_DISTRIBUTION = {
+    "OnDemandBaseCapacity": 1,
+    "OnDemandPercentageAboveBaseCapacity": 0,
+    "SpotAllocationStrategy": "price-capacity-optimized",
+}
+
+
+def launched_from(name):
+    """A group's launch template on version 1: a Spot pool's in its mixed instances policy, any other's alone."""
+    template = {"LaunchTemplateName": name, "Version": "1"}
+    if name != SPOT:
+        return {"LaunchTemplate": template}
+    overrides = [{"InstanceType": instance_type} for instance_type in SPOT_TYPES]
+    policy = {"LaunchTemplate": {"LaunchTemplateSpecification": template, "Overrides": overrides}}
+    return {"MixedInstancesPolicy": dict(policy, InstancesDistribution=SPOT_DISTRIBUTION), "CapacityRebalance": True}
 
 
 def manifest(image_id):
@@ -72,13 +90,13 @@ def stack(emulator, standin_war, tmp_path_factory):
         health = {"TargetGroupARNs": [target_group], "HealthCheckType": "ELB", "HealthCheckGracePeriod": 1}
         autoscaling.create_auto_scaling_group(
             AutoScalingGroupName=name,
-            LaunchTemplate={"LaunchTemplateName": name, "Version": "1"},
             MinSize=size if name == CONTROLLER else 0,
             MaxSize=size if name == CONTROLLER else 4,
             DesiredCapacity=size,
             VPCZoneIdentifier=subnet_id,
             NewInstancesProtectedFromScaleIn=name != CONTROLLER,
             **(health if name == CONTROLLER else {}),
+            **launched_from(name),
         )
     spot_cloud = FLEET_CLOUD.format(group=SPOT, cloud="spot").replace("  clouds:\n", "")
     document = casc(group=AGENT).replace("unclassified:\n", spot_cloud + "unclassified:\n", 1)
@@ -103,6 +121,14 @@ def group(emulator, name):
     return emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
         "AutoScalingGroups"
     ][0]
+
+
+def template_of(described):
+    """The launch template a group launches from: a group with a mixed instances policy names it only there."""
+    if "MixedInstancesPolicy" in described:
+        assert "LaunchTemplate" not in described
+        return described["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]
+    return described["LaunchTemplate"]
 
 
 def images_of(emulator, name):
@@ -219,8 +245,12 @@ def test_agents_roll_and_a_busy_one_is_drained_then_replaced(playbook, emulator,
         assert len(after) == len(old_ones) and not set(after) & set(old_ones), name
         assert set(after.values()) == {stack["new"]}, name
         described = group(emulator, name)
-        assert described["LaunchTemplate"]["Version"] == "2"
+        assert template_of(described)["Version"] == "2", described
         assert all(i["ProtectedFromScaleIn"] for i in described["Instances"])
+    # The refresh gave the spot pool its own policy back on the new version: its Spot distribution and types kept.
+    policy = group(emulator, SPOT)["MixedInstancesPolicy"]
+    assert [o["InstanceType"] for o in policy["LaunchTemplate"]["Overrides"]] == SPOT_TYPES
+    assert {key: policy["InstancesDistribution"][key] for key in SPOT_DISTRIBUTION} == SPOT_DISTRIBUTION
     data = json.loads(report.read_text())
     assert set(data) == {"groups", "controller_downtime_seconds", "rolled_back"}
     assert data["rolled_back"] is False and data["controller_downtime_seconds"] is None

@@ -58,15 +58,36 @@ def preference_problems(preferences, desired_version):
     return problems
 
 
-def desired_configuration(template_name, template_version):
+def desired_configuration(template_name, template_version, group=None):
+    """DesiredConfiguration moving the group to that version of that template, or None without a template.
+
+    A group with a mixed instances policy (a Spot pool) gets its own policy back with only the template changed
+    (overrides and instances distribution as described): DesiredConfiguration takes "either a LaunchTemplate or a
+    MixedInstancesPolicy" (API reference), and a LaunchTemplate alone would give the group that template instead of
+    its policy once the refresh succeeds, dropping its Spot distribution and instance types."""
     if not template_name:
         return None
-    return {"LaunchTemplate": {"LaunchTemplateName": template_name, "Version": str(template_version)}}
+    spec = {"LaunchTemplateName": template_name, "Version": str(template_version)}
+    policy = (group or {}).get("MixedInstancesPolicy")
+    if not policy:
+        return {"LaunchTemplate": spec}
+    # The described specification carries both the id and the name; a request may name only one of them.
+    template = dict(policy.get("LaunchTemplate") or {}, LaunchTemplateSpecification=spec)
+    return {"MixedInstancesPolicy": dict(policy, LaunchTemplate=template)}
+
+
+def _template_of(desired):
+    """The launch template specification of a DesiredConfiguration (in its mixed instances policy when it has one)."""
+    desired = desired or {}
+    policy = desired.get("MixedInstancesPolicy") or {}
+    return (
+        (policy.get("LaunchTemplate") or {}).get("LaunchTemplateSpecification") or desired.get("LaunchTemplate") or {}
+    )
 
 
 def target_of(refresh):
     """'<template> version <n>' of a refresh's desired configuration, or '' when it has none."""
-    template = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate") or {}
+    template = _template_of(refresh.get("DesiredConfiguration"))
     name = template.get("LaunchTemplateName") or template.get("LaunchTemplateId")
     return "%s version %s" % (name, template.get("Version")) if name else ""
 

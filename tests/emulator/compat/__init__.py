@@ -49,6 +49,7 @@ PATCHES: tuple[str, ...] = (
     "autoscaling_unhealthy_replacement",
     "autoscaling_capacity_rebalance_update",
     "autoscaling_update_keeps_mixed_instances_policy",
+    "autoscaling_mixed_instances_policy_describe",
 )
 
 

@@ -13,8 +13,12 @@ documented one-hour limits are for protected and Standby instances only), so a n
 the refresh InProgress until it is cancelled or rolled back. Only when the refresh succeeds does the group take the
 DesiredConfiguration (StartInstanceRefresh, DesiredConfiguration: "Once the instance refresh succeeds, Amazon EC2
 Auto Scaling updates the settings of the Auto Scaling group"); while InProgress or Baking, and after a cancel, it
-keeps its own. With a BakeTime the refresh stays Baking until that many seconds have passed, the window in which AWS
-still allows a rollback (tests/emulator/compat/autoscaling_instance_refresh_rollback.py).
+keeps its own. A DesiredConfiguration holds "either a LaunchTemplate or a MixedInstancesPolicy" (API reference): with
+a MixedInstancesPolicy the refresh launches from that policy's launch template and the group takes the policy on
+success; with a LaunchTemplate alone a group that has a mixed instances policy takes the template alone on success
+(its policy is gone, as after UpdateAutoScalingGroup with a LaunchTemplate and no policy). With a BakeTime the
+refresh stays Baking until that many seconds have passed, the window in which AWS still allows a rollback
+(tests/emulator/compat/autoscaling_instance_refresh_rollback.py).
 CancelInstanceRefresh cancels a Pending, InProgress or Baking refresh, or a rollback in progress ("Cancels an
 instance refresh or rollback that is in progress", botocore's model) -> Cancelled; starting one while another is
 active fails with InstanceRefreshInProgress, as on AWS. DescribeInstanceRefreshes lists newest first ("sorted by
@@ -42,6 +46,7 @@ check during the refresh. A rollback waits for the health of the instances it la
 
 from __future__ import annotations
 
+import copy
 import uuid
 
 from ._util import Patcher, hook_answer, hook_request, now
@@ -103,10 +108,32 @@ def _template_spec(group):
     if template is None:
         return None
     spec = {"LaunchTemplateId": template.id}
+    if getattr(group, "mixed_instances_policy", None):
+        spec["Version"] = group.launch_template_version
     # Restored as it was given: a group created without a version describes none (AWS then uses $Default).
-    if getattr(group, "provided_launch_template_version", None):
+    elif getattr(group, "provided_launch_template_version", None):
         spec["Version"] = group.provided_launch_template_version
     return spec
+
+
+def desired_spec(desired):
+    """The launch template specification of a DesiredConfiguration: its mixed instances policy's, or its own."""
+    desired = desired or {}
+    policy = desired.get("MixedInstancesPolicy") or {}
+    return (policy.get("LaunchTemplate") or {}).get("LaunchTemplateSpecification") or desired.get("LaunchTemplate")
+
+
+def _configure(group, spec, policy):
+    """Gives the group a launch template specification, within a mixed instances policy when policy is one."""
+    if policy:
+        policy = copy.deepcopy(policy)
+        policy.setdefault("LaunchTemplate", {})["LaunchTemplateSpecification"] = dict(spec)
+        policy["LaunchTemplate"].setdefault("Overrides", [])
+        group.mixed_instances_policy = policy
+        group._set_launch_configuration(None, None, policy)
+    else:
+        group.mixed_instances_policy = None
+        group._set_launch_configuration(None, spec, None)
 
 
 def _numbered(spec):
@@ -138,7 +165,7 @@ def _validate(preferences, desired, group):
         if key in preferences and preferences[key] not in allowed:
             raise validation_error(f"{key} must be one of {', '.join(allowed)}.")
     if str(preferences.get("AutoRollback")).lower() == "true":
-        target = (desired or {}).get("LaunchTemplate")
+        target = desired_spec(desired)
         if not target:
             raise validation_error("AutoRollback requires a DesiredConfiguration.")
         if not (_numbered(target) and _numbered(_template_spec(group))):
@@ -184,17 +211,18 @@ class _Configured:
 
     def __init__(self, group, refresh):
         self.group = group
-        self.desired = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate")
+        self.desired = refresh.get("DesiredConfiguration") or {}
         self.previous = refresh.get("_previous")
+        self.previous_policy = refresh.get("_previous_policy")
 
     def __enter__(self):
-        if self.desired:
-            self.group._set_launch_configuration(None, self.desired, None)
+        if desired_spec(self.desired):
+            _configure(self.group, desired_spec(self.desired), self.desired.get("MixedInstancesPolicy"))
         return self.group
 
     def __exit__(self, *exc):
-        if self.desired and self.previous:
-            self.group._set_launch_configuration(None, self.previous, None)
+        if desired_spec(self.desired) and self.previous:
+            _configure(self.group, self.previous, self.previous_policy)
         return False
 
 
@@ -273,9 +301,9 @@ def _settle(backend, group, refresh):
 
 
 def _succeed(group, refresh):
-    desired = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate")
-    if desired:
-        group._set_launch_configuration(None, desired, None)
+    desired = refresh.get("DesiredConfiguration") or {}
+    if desired_spec(desired):
+        _configure(group, desired_spec(desired), desired.get("MixedInstancesPolicy"))
     refresh.update(Status="Successful", StatusReason="", EndTime=now())
 
 
@@ -283,7 +311,7 @@ def _roll_back(backend, group, refresh):
     """RollbackInProgress: the previous configuration back on the group, the refresh's instances replaced by it; like
     the refresh, the rollback waits for the instances it launches to pass the group's health checks."""
     if "_restored" not in refresh:
-        group._set_launch_configuration(None, refresh["_previous"], None)
+        _configure(group, refresh["_previous"], refresh.get("_previous_policy"))
         launched = [state for state in group.instance_states if state.instance.id in refresh.get("_launched", [])]
         _terminate(backend, group, launched)
         refresh["_restored"] = _launch(backend, group, len(launched)) if launched else []
@@ -343,6 +371,7 @@ def start_instance_refresh(self):
         "Preferences": dict(DEFAULT_PREFERENCES, **given),
         "Strategy": self._get_param("Strategy") or "Rolling",
         "_previous": _template_spec(group),
+        "_previous_policy": copy.deepcopy(getattr(group, "mixed_instances_policy", None)),
     }
     if desired:
         refresh["DesiredConfiguration"] = desired

@@ -10,7 +10,7 @@ RollbackInProgress, and the next DescribeInstanceRefreshes of the group complete
 from __future__ import annotations
 
 from ._util import Patcher, now
-from .autoscaling_instance_refresh import _errors, _group, _numbered, _refreshes
+from .autoscaling_instance_refresh import _errors, _group, _numbered, _refreshes, desired_spec
 
 GAP = "RollbackInstanceRefresh is not implemented"
 MOTO_VERSION = "5.2.5"
@@ -30,7 +30,7 @@ def rollback_instance_refresh(self):
     _group(self.autoscaling_backend, name)
     for refresh in _refreshes(self.autoscaling_backend, name):
         if refresh["Status"] in ("Pending", "InProgress", "Baking"):
-            target = (refresh.get("DesiredConfiguration") or {}).get("LaunchTemplate")
+            target = desired_spec(refresh.get("DesiredConfiguration"))
             if not target:
                 raise IrreversibleInstanceRefresh(
                     "The instance refresh cannot be rolled back: it was started without a desired configuration."
