@@ -171,8 +171,25 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
         ][0]["VPCZoneIdentifier"],
         Tags=[dict(tag, PropagateAtLaunch=True) for tag in pool_tags],
     )
+    # That pool's alarm (monitoring.yml's description marks it the stack's), and an alarm of a stack whose name starts
+    # like this one's, which must stay.
+    cloudwatch = emulator.client("cloudwatch")
+    for name, owner in (("gone-agents-old-short", "gone"), ("gone-agents-at-max-x", "gone-agents")):
+        cloudwatch.put_metric_alarm(
+            AlarmName=name,
+            AlarmDescription="jenkins_ha {0}: agent pool old below its desired capacity".format(owner),
+            Namespace="AWS/AutoScaling",
+            MetricName="GroupDesiredCapacity",
+            Statistic="Maximum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+        )
     done = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
     assert done.rc == 0, done.output[-3000:]
+    left = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="gone-")["MetricAlarms"]]
+    assert left == ["gone-agents-at-max-x"], left
     stack_filter = [{"Name": "tag:jenkins-ha:stack", "Values": ["gone"]}]
     assert autoscaling.describe_auto_scaling_groups(Filters=stack_filter)["AutoScalingGroups"] == []
     assert ec2.describe_launch_templates(Filters=stack_filter)["LaunchTemplates"] == []
