@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
+
 # What asgs.yml leaves at the module's defaults, and so must find on a converged group.
 DEFAULT_COOLDOWN = 300
 TERMINATION_POLICIES = ["Default"]
@@ -37,14 +39,6 @@ def _wanted_tags(item, tags, component_tag):
     return {str(key): str(value) for key, value in wanted.items()}
 
 
-def _template(group):
-    """The group's launch template: a group with a mixed instances policy names it there (AWS then describes no
-    top-level LaunchTemplate)."""
-    policy = group.get("mixed_instances_policy") or {}
-    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
-    return spec or group.get("launch_template") or {}
-
-
 def _mixed_instances_policy_same(item, group):
     """The described policy carries what the item's option sets (AWS adds defaults such as
     OnDemandAllocationStrategy=prioritized to the distribution; those are not ours to compare)."""
@@ -64,7 +58,7 @@ def group_differences(item, group, latest_versions, subnet_ids, tags, component_
     """The names of the fields in which the described group differs from the item ([]: converged)."""
     if group is None:
         return ["missing"]
-    template = _template(group)
+    template = group_launch_template(group)
     enabled = group.get("enabled_metrics") or []
     have_tags = group.get("tags") or []
     have_keys = [tag.get("key") for tag in have_tags]

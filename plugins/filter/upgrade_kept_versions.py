@@ -18,12 +18,7 @@ no top-level LaunchTemplate.
 
 from ansible.errors import AnsibleFilterError
 
-
-def _template(group):
-    """The group's launch template: in its mixed instances policy when it has one, else at the top level."""
-    policy = group.get("mixed_instances_policy") or {}
-    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
-    return spec or group.get("launch_template") or {}
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
 
 
 def upgrade_kept_versions(desired, actual, launch_templates):
@@ -40,7 +35,7 @@ def upgrade_kept_versions(desired, actual, launch_templates):
     for item in desired:
         if "name" not in item or "launch_template" not in item:
             raise AnsibleFilterError("upgrade_kept_versions: item {0!r} lacks name or launch_template".format(item))
-        template = _template(described.get(item["name"]) or {})
+        template = group_launch_template(described.get(item["name"]) or {})
         version = str(template.get("version") or "")
         if template.get("launch_template_name") != item["launch_template"] or not version.isdigit():
             version = latest.get(item["launch_template"], "")

@@ -14,6 +14,8 @@ upgrade_report shapes the JSON the issue defines; upgrade_timeline prints it.
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
+
 COMPONENTS = ("controller", "agent")
 # Every pool runs the shared agent image today (the pool model refuses any other, issue 18).
 SHARED_IMAGE = "agent"
@@ -29,17 +31,9 @@ def _version_with_image(versions, image):
     return max(numbers) if numbers else None
 
 
-def _template(holder):
-    """The launch template of a group or a refresh's desired configuration (snake_case): the one its mixed instances
-    policy names when it has one (AWS then describes no top-level LaunchTemplate), else the top-level one."""
-    policy = holder.get("mixed_instances_policy") or {}
-    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
-    return spec or holder.get("launch_template") or {}
-
-
 def _refresh_target(refresh):
     """(launch template name, version) of a refresh's desired configuration, or None without one."""
-    template = _template(refresh.get("desired_configuration") or {})
+    template = group_launch_template(refresh.get("desired_configuration") or {})
     name = template.get("launch_template_name") or template.get("launch_template_id")
     return (name, str(template.get("version"))) if name else None
 
@@ -115,7 +109,7 @@ def _entry(component, name, pool=None):
 
 def _plan_group(entry, group, images, versions, to_image, what, refreshes):
     """Fills a selected entry whose group exists: its action, reason, versions and instances."""
-    template = _template(group)
+    template = group_launch_template(group)
     template_name = template.get("launch_template_name", "")
     entry.update(
         launch_template=template_name,

@@ -9,6 +9,15 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templat
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.launch_templates import template_version
 
 
+def group_launch_template(group):
+    """The launch template specification a group (or a desired configuration) launches from, snake_case as
+    camel_dict_to_snake_dict gives it: a group with a mixed instances policy names its template only inside the
+    policy (AWS then describes no top-level LaunchTemplate); {} without one."""
+    policy = group.get("mixed_instances_policy") or {}
+    spec = (policy.get("launch_template") or {}).get("launch_template_specification")
+    return spec or group.get("launch_template") or {}
+
+
 def launch_template_specs(group):
     """(override or None, launch template specification) for every template the group launches from.
 
