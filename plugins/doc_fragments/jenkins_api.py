@@ -63,4 +63,12 @@ options:
       - Unset, orphans are not looked for; an empty list makes every instance-named node an orphan.
     type: list
     elements: str
+  only_instance_ids:
+    description:
+      - Restrict the selection to nodes named after one of these EC2 instance ids (for example one agent pool's
+        instances); every other node is kept whatever the criteria say. Not a criterion of its own.
+      - Selecting and removing in one module run keeps the idle check current, where listing first and removing
+        by name later would take a node that became busy in between.
+    type: list
+    elements: str
 """

@@ -69,14 +69,23 @@ def describe_node(computer, now):
 
 
 def selection_reasons(
-    node, names=None, offline_longer_than_minutes=None, known_instance_ids=None, include_temporarily_offline=False
+    node,
+    names=None,
+    offline_longer_than_minutes=None,
+    known_instance_ids=None,
+    include_temporarily_offline=False,
+    only_instance_ids=None,
 ):
     """Why a node is selected for removal ([] = not selected).
 
     names: select these nodes by name. offline_longer_than_minutes: select nodes offline for longer (nodes an
     operator took offline on purpose only with include_temporarily_offline). known_instance_ids: select nodes named
     after an instance that is not in the list (orphans). A busy node is never selected by age or orphan status.
+    only_instance_ids: select nothing but nodes named after one of these instances (e.g. an agent pool's), so that
+    the selection and the removal stay one step and a node busy by then is not taken by age or orphan status.
     """
+    if only_instance_ids is not None and node["instance_id"] not in only_instance_ids:
+        return []
     reasons = []
     if names and node["name"] in names:
         reasons.append("named")
@@ -113,6 +122,7 @@ SELECTION_ARGUMENT_SPEC = dict(
     offline_longer_than_minutes=dict(type="int"),
     include_temporarily_offline=dict(type="bool", default=False),
     known_instance_ids=dict(type="list", elements="str"),
+    only_instance_ids=dict(type="list", elements="str"),
 )
 SELECTION_KEYS = ("names", "offline_longer_than_minutes", "known_instance_ids")
 
@@ -133,4 +143,5 @@ def selected_nodes(api, params):
         offline_longer_than_minutes=params["offline_longer_than_minutes"],
         known_instance_ids=params["known_instance_ids"],
         include_temporarily_offline=params["include_temporarily_offline"],
+        only_instance_ids=params.get("only_instance_ids"),
     )

@@ -273,7 +273,7 @@ def test_agents_offline_with_a_pool_filter_removes_only_that_pools_agents(playbo
     assert node_names(jenkins) == sorted(set(before) - {jenkins_stack["offline_long"]})
     report = result.output[result.output.index("TASK [jenkins_ha.aws.jenkins_ha_housekeeping : Report the agents]") :]
     lines = [line.strip() for line in report.splitlines()]
-    terminated = lines[lines.index("instances_ec2_fleet_terminates:") + 1]
+    terminated = lines[lines.index("instances_ec2_fleet_may_terminate:") + 1]
     assert terminated == "- " + jenkins_stack["offline_long"], report
 
 

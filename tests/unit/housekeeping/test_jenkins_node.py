@@ -82,6 +82,24 @@ CASES = [
     ("not named after an instance", computer("static-agent"), {"known_instance_ids": []}, []),
     ("orphans not looked for", computer("i-0aaaaaaaaaaaaaaaa"), {"known_instance_ids": None}, []),
     ("busy orphan is kept", computer("i-0aaaaaaaaaaaaaaaa", idle=False), {"known_instance_ids": []}, []),
+    (
+        "orphan outside the restriction is kept",
+        computer("i-0aaaaaaaaaaaaaaaa"),
+        {"known_instance_ids": [], "only_instance_ids": ["i-0bbbbbbbbbbbbbbbb"]},
+        [],
+    ),
+    (
+        "orphan inside the restriction",
+        computer("i-0aaaaaaaaaaaaaaaa"),
+        {"known_instance_ids": [], "only_instance_ids": ["i-0aaaaaaaaaaaaaaaa"]},
+        ["no instance i-0aaaaaaaaaaaaaaaa"],
+    ),
+    (
+        "named node outside the restriction is kept",
+        computer("static-agent"),
+        {"names": ["static-agent"], "only_instance_ids": []},
+        [],
+    ),
     ("named", computer("static-agent"), {"names": ["static-agent"]}, ["named"]),
     ("named even when busy", computer("static-agent", idle=False), {"names": ["static-agent"]}, ["named"]),
     (
