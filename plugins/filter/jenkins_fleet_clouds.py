@@ -27,6 +27,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import LABEL
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import NAME
+
 DEFAULT_POOL = "default"
 # A pool in the jenkins/settings document (filter jenkins_settings_document, key agent_pools).
 POOL_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
@@ -97,19 +100,35 @@ def pool_errors(pools, where="agent_pools"):
             errors.append("{0} lacks {1}".format(at, ", ".join(missing)))
             continue
         at = "{0} ({1})".format(at, pool["name"])
-        for key in ("name", "asg_name"):
-            if not (isinstance(pool[key], str) and pool[key].strip()):
-                errors.append("{0}: {1} must be a non-empty string".format(at, key))
-        if not isinstance(pool["labels"], str):
-            errors.append("{0}: labels must be a string of space-separated labels".format(at))
+        # The stack's own rules for names and labels (module_utils/_pools/model.py), so that a document written by
+        # hand or a role used alone cannot render what stack_config refuses: an empty labelString matches only jobs
+        # without a label (EC2FleetCloud.java:858 at f2adaad19b5e).
+        if not (isinstance(pool["name"], str) and NAME.match(pool["name"])):
+            errors.append(
+                "{0}: name must be 1-20 lower case letters, digits and dashes, starting with a letter".format(at)
+            )
+        if not (isinstance(pool["asg_name"], str) and pool["asg_name"].strip()):
+            errors.append("{0}: asg_name must be a non-empty string".format(at))
+        labels = pool["labels"].split() if isinstance(pool["labels"], str) else None
+        if not labels or not all(LABEL.match(label) for label in labels):
+            errors.append("{0}: labels must be a non-empty string of plain, space-separated Jenkins labels".format(at))
         bad = [key for key in POOL_INT_KEYS if not _int(pool[key])]
         if bad:
             errors.append("{0}: {1} must be whole numbers".format(at, ", ".join(bad)))
             continue
         if not 0 <= pool["min_size"] <= pool["max_size"] or pool["max_size"] < 1:
             errors.append("{0}: needs 0 <= min_size <= max_size and max_size >= 1".format(at))
-        if pool["executors"] < 1 or pool["idle_minutes"] < 0 or pool["max_total_uses"] < -1:
-            errors.append("{0}: needs executors >= 1, idle_minutes >= 0 and max_total_uses >= -1".format(at))
+        # maxTotalUses 0 is a node used up before its first build: EC2RetentionStrategy.java:63-65,72 terminates it
+        # once idle, even below minSize (f2adaad19b5e).
+        if (
+            pool["executors"] < 1
+            or pool["idle_minutes"] < 0
+            or pool["max_total_uses"] < -1
+            or pool["max_total_uses"] == 0
+        ):
+            errors.append(
+                "{0}: needs executors >= 1, idle_minutes >= 0 and max_total_uses -1 (unlimited) or >= 1".format(at)
+            )
     return errors
 
 
