@@ -128,9 +128,11 @@ def _with_defaults(pool, legacy):
     filled.update(FLEET_DEFAULTS)
     filled.update(pool)
     filled.setdefault("desired_capacity", filled["min_size"])
-    # Capacity rebalancing only concerns Spot instances: on by default where the pool has some.
-    percentage = filled["on_demand_percentage_above_base"]
-    filled.setdefault("capacity_rebalance", _is_int(percentage) and percentage < 100)
+    # Capacity rebalancing is off unless asked for: on a rebalance recommendation (a risk, not an interruption) Auto
+    # Scaling launches a replacement and then terminates the old Spot instance itself ("After launching a new
+    # instance, it then terminates an old instance", CreateAutoScalingGroup CapacityRebalance), whatever build that
+    # agent runs; without it a build is lost only when EC2 really reclaims the instance.
+    filled.setdefault("capacity_rebalance", False)
     return filled
 
 

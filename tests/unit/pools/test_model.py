@@ -102,7 +102,8 @@ NORMALISED = [
                 launch_template_name="demo-agent-spot",
                 instance_types=["m5.large", "m6i.large"],
                 on_demand_percentage_above_base=0,
-                capacity_rebalance=True,
+                # Off unless asked for: a rebalance recommendation would terminate a busy agent.
+                capacity_rebalance=False,
                 max_size=10,
                 tags={"team": "ci"},
                 spot=True,

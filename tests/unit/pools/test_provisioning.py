@@ -20,6 +20,7 @@ SPOT = {
     "instance_types": ["m5.large", "m6i.large"],
     "on_demand_base_capacity": 1,
     "on_demand_percentage_above_base": 0,
+    "capacity_rebalance": True,
     "max_size": 10,
     "tags": {"team": "ci"},
 }
