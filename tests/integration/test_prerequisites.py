@@ -17,7 +17,7 @@ STEPS = {
     "asgs.yml": [
         "the private subnets of bare-vpc (run playbooks/network.yml first)",
         "the target group bare-controller (run playbooks/alb.yml first)",
-        "the launch templates bare-controller and bare-agent (run playbooks/launch_templates.yml first)",
+        "the launch templates bare-controller and bare-agent and bare-agent-spot (run playbooks/launch_templates.yml first)",
     ],
 }
 
