@@ -5,27 +5,21 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, timedelta, timezone
 
-import boto3
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from moto import mock_aws
 
-REGION = "us-east-1"
+# REGION: the emulator tests import it from here.
+from tests.unit.modules.helpers import REGION, in_process_moto  # pylint: disable=unused-import
 
 
 @pytest.fixture
 def aws(monkeypatch):
     """In-process moto (no server): boto3 clients in this context talk to moto's backends directly."""
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        yield lambda service: boto3.client(service, region_name=REGION)
+    with in_process_moto(monkeypatch) as client:
+        yield client
 
 
 @pytest.fixture

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from tests.emulator.compat import autoscaling_replacement_target_groups, autoscaling_unhealthy_replacement
+from tests.unit.modules.helpers import seed_group
 
 
 def _controller(aws, grace=0):
-    ec2, autoscaling, elbv2 = aws("ec2"), aws("autoscaling"), aws("elbv2")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    vpc_id = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
-    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.4.0.0/24")["Subnet"]["SubnetId"]
-    ec2.create_launch_template(LaunchTemplateName="controller", LaunchTemplateData={"ImageId": image})
-    target_group = elbv2.create_target_group(Name="controller", Protocol="HTTP", Port=8080, VpcId=vpc_id)
-    arn = target_group["TargetGroups"][0]["TargetGroupArn"]
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="controller",
+    arn = seed_group(
+        aws,
+        "controller",
+        "10.4",
+        target_group={},
         LaunchTemplate={"LaunchTemplateName": "controller", "Version": "$Latest"},
-        MinSize=1,
-        MaxSize=1,
-        DesiredCapacity=1,
-        VPCZoneIdentifier=subnet_id,
-        TargetGroupARNs=[arn],
         HealthCheckType="ELB",
         HealthCheckGracePeriod=grace,
-    )
-    return ec2, autoscaling, elbv2, arn
+    ).target_group_arn
+    return aws("ec2"), aws("autoscaling"), aws("elbv2"), arn
 
 
 def _instances(autoscaling):

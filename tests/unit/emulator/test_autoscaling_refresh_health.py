@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
+from tests.unit.modules.helpers import seed_group
 
 from .conftest import error_code
 
@@ -19,28 +20,20 @@ HANDOVER = {"MinHealthyPercentage": 0, "MaxHealthyPercentage": 100}
 
 
 def _stack(aws, elb=False, capacity=1):
-    ec2, autoscaling, elbv2 = aws("ec2"), aws("autoscaling"), aws("elbv2")
-    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
-    vpc_id = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
-    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.5.0.0/24")["Subnet"]["SubnetId"]
-    ec2.create_launch_template(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[0]})
-    ec2.create_launch_template_version(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[1]})
-    extra = {}
-    if elb:
-        arn = elbv2.create_target_group(
-            Name="grp", Protocol="HTTP", Port=8080, VpcId=vpc_id, HealthCheckPath="/login", TargetType="instance"
-        )["TargetGroups"][0]["TargetGroupArn"]
-        extra = {"TargetGroupARNs": [arn], "HealthCheckType": "ELB", "HealthCheckGracePeriod": 0}
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="g",
-        LaunchTemplate={"LaunchTemplateName": "grp", "Version": "1"},
+    health = {"HealthCheckType": "ELB", "HealthCheckGracePeriod": 0} if elb else {}
+    seeded = seed_group(
+        aws,
+        "g",
+        "10.5",
+        images=2,
+        template="grp",
+        target_group={"HealthCheckPath": "/login", "TargetType": "instance"} if elb else None,
         MinSize=0,
         MaxSize=4,
         DesiredCapacity=capacity,
-        VPCZoneIdentifier=subnet_id,
-        **extra,
+        **health,
     )
-    return autoscaling, ec2, elbv2, images, extra.get("TargetGroupARNs", [None])[0]
+    return aws("autoscaling"), aws("ec2"), aws("elbv2"), seeded.images, seeded.target_group_arn
 
 
 def _poll(autoscaling, times=1):

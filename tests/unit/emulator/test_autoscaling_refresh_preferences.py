@@ -7,27 +7,24 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
+from tests.unit.modules.helpers import seed_group
 
 from .conftest import error_code
 
 
 def _stack(aws, capacity=2, protect=False):
-    ec2, autoscaling = aws("ec2"), aws("autoscaling")
-    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
-    vpc_id = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
-    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.4.0.0/24")["Subnet"]["SubnetId"]
-    ec2.create_launch_template(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[0]})
-    ec2.create_launch_template_version(LaunchTemplateName="grp", LaunchTemplateData={"ImageId": images[1]})
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="g",
-        LaunchTemplate={"LaunchTemplateName": "grp", "Version": "1"},
+    seeded = seed_group(
+        aws,
+        "g",
+        "10.4",
+        images=2,
+        template="grp",
         MinSize=0,
         MaxSize=4,
         DesiredCapacity=capacity,
-        VPCZoneIdentifier=subnet_id,
         NewInstancesProtectedFromScaleIn=protect,
     )
-    return autoscaling, ec2, images
+    return aws("autoscaling"), aws("ec2"), seeded.images
 
 
 def _poll(autoscaling, times=1):

@@ -6,51 +6,26 @@ in one task."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
 import yaml
-from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.modules.controller_failover_drill import NotSettled, read_settings
 from tests.integration.harness import ROOT
-
-REGION = "us-east-1"
+from tests.unit.modules.helpers import in_process_moto, seed_group
 
 
 @pytest.fixture
 def clients(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        elbv2 = boto3.client("elbv2", region_name=REGION)
-        autoscaling = boto3.client("autoscaling", region_name=REGION)
-        vpc_id = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
-        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
-        arn = elbv2.create_target_group(
-            Name="drill-controller",
-            Protocol="HTTP",
-            Port=8080,
-            VpcId=vpc_id,
-            HealthCheckIntervalSeconds=15,
-            HealthyThresholdCount=2,
-            UnhealthyThresholdCount=4,
-        )["TargetGroups"][0]["TargetGroupArn"]
-        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-        ec2.create_launch_template(
-            LaunchTemplateName="drill-controller", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.medium"}
-        )
-        autoscaling.create_auto_scaling_group(
-            AutoScalingGroupName="drill-controller",
+    with in_process_moto(monkeypatch) as aws:
+        arn = seed_group(
+            aws,
+            "drill-controller",
+            "10.78",
+            template_data={"InstanceType": "t3.medium"},
+            target_group={"HealthCheckIntervalSeconds": 15, "HealthyThresholdCount": 2, "UnhealthyThresholdCount": 4},
             LaunchTemplate={"LaunchTemplateName": "drill-controller", "Version": "$Latest"},
-            MinSize=1,
-            MaxSize=1,
-            DesiredCapacity=1,
-            VPCZoneIdentifier=subnet_id,
-            TargetGroupARNs=[arn],
-        )
+        ).target_group_arn
+        autoscaling, elbv2 = aws("autoscaling"), aws("elbv2")
         calls = []
         elbv2.meta.events.register("before-parameter-build", lambda model, **kw: calls.append(model.name))
         yield autoscaling, elbv2, arn, calls

@@ -9,10 +9,10 @@ import importlib.util
 import types
 from pathlib import Path
 
-import boto3
 import jinja2
 import pytest
-from moto import mock_aws
+
+from tests.unit.modules.helpers import in_process_moto
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "roles" / "instance_boot" / "templates" / "jenkins-ha-casc-watch.py.j2"
 STACK = "demo"
@@ -27,12 +27,8 @@ NAMES = {
 @pytest.fixture
 def ssm(monkeypatch):
     """In-process moto's SSM; .calls lists (operation, parameters) of every call the watcher makes."""
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("ssm", region_name=REGION)
+    with in_process_moto(monkeypatch, REGION) as aws:
+        yield aws("ssm")
 
 
 def publish(ssm, versions):

@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh
 from ansible_collections.jenkins_ha.aws.plugins.modules import autoscaling_refresh
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
-from tests.unit.modules.helpers import in_process_moto, run_module
+from tests.unit.modules.helpers import in_process_moto, run_module, seed_group
 
 
 @pytest.fixture
@@ -23,22 +23,10 @@ def aws(monkeypatch):
 
 @pytest.fixture
 def group(aws):
-    ec2, autoscaling = aws("ec2"), aws("autoscaling")
-    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
-    vpc_id = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
-    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.5.0.0/24")["Subnet"]["SubnetId"]
-    ec2.create_launch_template(LaunchTemplateName="agents", LaunchTemplateData={"ImageId": images[0]})
-    ec2.create_launch_template_version(LaunchTemplateName="agents", LaunchTemplateData={"ImageId": images[1]})
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="agents",
-        LaunchTemplate={"LaunchTemplateName": "agents", "Version": "1"},
-        MinSize=0,
-        MaxSize=4,
-        DesiredCapacity=2,
-        VPCZoneIdentifier=subnet_id,
-        NewInstancesProtectedFromScaleIn=True,
+    seeded = seed_group(
+        aws, "agents", "10.5", images=2, MinSize=0, MaxSize=4, DesiredCapacity=2, NewInstancesProtectedFromScaleIn=True
     )
-    return autoscaling, ec2, images
+    return aws("autoscaling"), aws("ec2"), seeded.images
 
 
 def _ids(autoscaling):

@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling import instance_refresh
 from ansible_collections.jenkins_ha.aws.plugins.modules import autoscaling_refresh
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
-from tests.unit.modules.helpers import in_process_moto, run_module
+from tests.unit.modules.helpers import in_process_moto, run_module, seed_group
 
 
 @pytest.fixture
@@ -16,27 +16,11 @@ def controller(monkeypatch):
     autoscaling_instance_refresh_rollback.apply()
     try:
         with in_process_moto(monkeypatch) as aws:
-            ec2, autoscaling, elbv2 = aws("ec2"), aws("autoscaling"), aws("elbv2")
-            images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
-            vpc_id = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
-            subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.6.0.0/24")["Subnet"]["SubnetId"]
-            ec2.create_launch_template(LaunchTemplateName="ctl", LaunchTemplateData={"ImageId": images[0]})
-            ec2.create_launch_template_version(LaunchTemplateName="ctl", LaunchTemplateData={"ImageId": images[1]})
-            arn = elbv2.create_target_group(
-                Name="ctl", Protocol="HTTP", Port=8080, VpcId=vpc_id, HealthCheckPath="/login"
-            )["TargetGroups"][0]["TargetGroupArn"]
-            autoscaling.create_auto_scaling_group(
-                AutoScalingGroupName="ctl",
-                LaunchTemplate={"LaunchTemplateName": "ctl", "Version": "1"},
-                MinSize=1,
-                MaxSize=1,
-                DesiredCapacity=1,
-                VPCZoneIdentifier=subnet_id,
-                TargetGroupARNs=[arn],
-                HealthCheckType="ELB",
-            )
+            images = seed_group(
+                aws, "ctl", "10.6", images=2, target_group={"HealthCheckPath": "/login"}, HealthCheckType="ELB"
+            ).images
             autoscaling_instance_refresh.set_failing_image(images[1])
-            yield autoscaling, images
+            yield aws("autoscaling"), images
     finally:
         autoscaling_instance_refresh_rollback.remove()
         autoscaling_instance_refresh.remove()

@@ -17,7 +17,7 @@ from tests.emulator.compat import (
     autoscaling_mixed_instances_policy_describe,
     autoscaling_update_keeps_mixed_instances_policy,
 )
-from tests.unit.modules.helpers import in_process_moto, run_module
+from tests.unit.modules.helpers import in_process_moto, run_module, seed_group
 
 OLD, NEW = "ami-0000000000000old0", "ami-0000000000000new0"
 
@@ -170,23 +170,10 @@ def spot_pool(monkeypatch):
         patch.apply()
     try:
         with in_process_moto(monkeypatch) as aws:
-            ec2, autoscaling = aws("ec2"), aws("autoscaling")
-            images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"][:2]]
-            vpc_id = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
-            subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.8.0.0/24")["Subnet"]["SubnetId"]
-            ec2.create_launch_template(LaunchTemplateName="pool", LaunchTemplateData={"ImageId": images[0]})
-            ec2.create_launch_template_version(LaunchTemplateName="pool", LaunchTemplateData={"ImageId": images[1]})
             policy = copy.deepcopy(POLICY)
             policy["LaunchTemplate"]["LaunchTemplateSpecification"] = {"LaunchTemplateName": "pool", "Version": "1"}
-            autoscaling.create_auto_scaling_group(
-                AutoScalingGroupName="pool",
-                MixedInstancesPolicy=policy,
-                MinSize=0,
-                MaxSize=2,
-                DesiredCapacity=1,
-                VPCZoneIdentifier=subnet_id,
-            )
-            yield autoscaling, ec2, images
+            images = seed_group(aws, "pool", "10.8", images=2, MixedInstancesPolicy=policy, MinSize=0, MaxSize=2).images
+            yield aws("autoscaling"), aws("ec2"), images
     finally:
         for patch in reversed(patches):
             patch.remove()
