@@ -12,6 +12,7 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
     jenkins_settings_role_vars,
     settings_errors,
 )
+from tests.unit.pools.fixtures import normalised_pool
 
 LDAP = {
     "server": "ldaps://ldap.example.com",
@@ -38,27 +39,7 @@ def stack(**overrides):
 
 
 # Pools as stack_config's fact __stack_config_agent_pools holds them (normalised: every key of SHARED.md's shape).
-POOL = {
-    "name": "default",
-    "labels": "linux",
-    "asg_name": "demo-agent",
-    "launch_template_name": "demo-agent",
-    "image": "agent",
-    "instance_types": ["t3.large"],
-    "on_demand_base_capacity": 0,
-    "on_demand_percentage_above_base": 100,
-    "spot_allocation_strategy": "price-capacity-optimized",
-    "capacity_rebalance": False,
-    "min_size": 1,
-    "max_size": 5,
-    "desired_capacity": 1,
-    "idle_minutes": 10,
-    "executors": 2,
-    "max_total_uses": -1,
-    "root_volume_size": 30,
-    "tags": {"team": "ci"},
-    "spot": False,
-}
+POOL = normalised_pool("default", min_size=1, max_size=5, desired_capacity=1, tags={"team": "ci"})
 SPOT = dict(
     POOL,
     name="spot",

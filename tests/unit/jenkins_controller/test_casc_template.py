@@ -17,6 +17,7 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
     jenkins_settings_role_vars,
 )
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
+from tests.unit.pools.fixtures import normalised_pool
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "jenkins_controller"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -442,33 +443,6 @@ def rendered_from_document(document, **others):
     current = {key: defaults["jenkins_controller_" + key] for key in ROLE_VARS}
     values = jenkins_settings_role_vars(document, current, {})
     return render(**dict({"jenkins_controller_" + key: value for key, value in values.items()}, **others))
-
-
-def normalised_pool(name, **overrides):
-    """A pool as stack_config's fact __stack_config_agent_pools holds it (SHARED.md's shape)."""
-    value = {
-        "name": name,
-        "labels": "linux" if name == "default" else name,
-        "asg_name": "demo-agent" if name == "default" else "demo-agent-" + name,
-        "launch_template_name": "demo-agent" if name == "default" else "demo-agent-" + name,
-        "image": "agent",
-        "instance_types": ["t3.large"],
-        "on_demand_base_capacity": 0,
-        "on_demand_percentage_above_base": 100,
-        "spot_allocation_strategy": "price-capacity-optimized",
-        "capacity_rebalance": False,
-        "min_size": 0,
-        "max_size": 6,
-        "desired_capacity": 0,
-        "idle_minutes": 10,
-        "executors": 2,
-        "max_total_uses": -1,
-        "root_volume_size": 30,
-        "tags": {},
-        "spot": False,
-    }
-    value.update(overrides)
-    return value
 
 
 @pytest.mark.parametrize("core", CORES)

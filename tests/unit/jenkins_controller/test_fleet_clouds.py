@@ -13,6 +13,8 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_fleet_clouds impo
     jenkins_fleet_clouds,
 )
 
+from tests.unit.pools.fixtures import document_pool as pool
+
 from .test_casc_template import ROLE
 
 
@@ -23,22 +25,6 @@ def role_fleet(**overrides):
     fleet.update(asg_name="demo-agent", region="eu-west-1")
     fleet.update(overrides)
     return fleet
-
-
-def pool(name, **overrides):
-    """A pool as the settings document carries it."""
-    value = {
-        "name": name,
-        "labels": "linux" if name == "default" else name,
-        "asg_name": "demo-agent" if name == "default" else "demo-agent-" + name,
-        "min_size": 0,
-        "max_size": 6,
-        "idle_minutes": 10,
-        "executors": 2,
-        "max_total_uses": -1,
-    }
-    value.update(overrides)
-    return value
 
 
 DEFAULT = pool("default")

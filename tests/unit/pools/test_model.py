@@ -15,6 +15,7 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import
     normalise_pools,
     pool_errors,
 )
+from tests.unit.pools.fixtures import normalised_pool
 
 LEGACY = {
     "jenkins_ha_agent_label": "ec2-fleet",
@@ -27,27 +28,7 @@ LEGACY = {
 SPEC = {name: {"type": "raw", "default": value} for name, value in LEGACY.items()}
 SPEC["jenkins_ha_stack_name"] = {"type": "str"}
 
-DEFAULT_POOL = {
-    "name": "default",
-    "labels": "ec2-fleet",
-    "asg_name": "demo-agent",
-    "launch_template_name": "demo-agent",
-    "image": "agent",
-    "instance_types": ["t3.large"],
-    "on_demand_base_capacity": 0,
-    "on_demand_percentage_above_base": 100,
-    "spot_allocation_strategy": "price-capacity-optimized",
-    "capacity_rebalance": False,
-    "min_size": 0,
-    "max_size": 6,
-    "desired_capacity": 0,
-    "idle_minutes": 10,
-    "executors": 2,
-    "max_total_uses": -1,
-    "root_volume_size": 50,
-    "tags": {},
-    "spot": False,
-}
+DEFAULT_POOL = normalised_pool("default", labels="ec2-fleet", root_volume_size=50)
 
 
 def _legacy(**changes):
