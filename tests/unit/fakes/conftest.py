@@ -184,17 +184,22 @@ def standin(standin_war, tmp_path):
     instance.stop()
 
 
-@pytest.fixture(scope="session")
-def fixture_wars(tmp_path_factory):
-    """Stand-ins built on the hand-written fixture schemas, one per core."""
+def wars_by_core(tmp_path_factory, schemas):
+    """core -> a stand-in war built on schemas for that core, each built once."""
     cache = {}
 
     def get(core):
         if core not in cache:
-            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=FIXTURE_SCHEMAS)
+            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=schemas)
         return cache[core]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def fixture_wars(tmp_path_factory):
+    """Stand-ins built on the hand-written fixture schemas, one per core."""
+    return wars_by_core(tmp_path_factory, FIXTURE_SCHEMAS)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from .conftest import FIXTURE_SCHEMAS, REAL_SCHEMAS, ROOT, build_standin_war
+from .conftest import FIXTURE_SCHEMAS, REAL_SCHEMAS, ROOT, wars_by_core
 from .standin_helpers import (
     ROLE_CASC_WITH_AGENT_PROTOCOLS,
     VALID,
@@ -195,14 +195,7 @@ def test_corpus_verdicts_agree_with_the_manifest(standin_war):
 @pytest.fixture(scope="session")
 def real_wars(tmp_path_factory):
     """Stand-ins built on the generated schemas, one per core."""
-    cache = {}
-
-    def get(core):
-        if core not in cache:
-            cache[core] = build_standin_war(tmp_path_factory, core=core, schemas=REAL_SCHEMAS)
-        return cache[core]
-
-    return get
+    return wars_by_core(tmp_path_factory, REAL_SCHEMAS)
 
 
 @pytest.mark.parametrize("core", ["2.541.3", "2.568.2"])
