@@ -54,7 +54,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.common import AnsibleAutoScalingError
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import describe_group
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.groups import set_capacity_rebalance
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.groups import update_group
 
 
 def main():
@@ -70,7 +70,7 @@ def main():
             module.fail_json(msg="Auto Scaling group %s not found: run playbooks/asgs.yml first." % name)
         before = bool(group.get("CapacityRebalance"))
         if before != enabled and not module.check_mode:
-            set_capacity_rebalance(client, name, enabled)
+            update_group(client, name, CapacityRebalance=enabled)
     except AnsibleAutoScalingError as e:
         module.fail_json_aws_error(e)
     module.exit_json(

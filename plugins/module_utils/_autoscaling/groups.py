@@ -3,7 +3,8 @@
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Auto Scaling group and launch configuration reads."""
+"""Auto Scaling group and launch configuration reads, and the group settings amazon.aws.autoscaling_group has no
+option for."""
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -68,3 +69,11 @@ def describe_group(client, name):
     """One group (DescribeAutoScalingGroups' shape, with its instances), or None."""
     groups = describe_auto_scaling_groups(client, [name])
     return groups[0] if groups else None
+
+
+@AutoScalingErrorHandler.common_error_handler("update the auto scaling group")
+@AWSRetry.jittered_backoff()
+def update_group(client, group_name, **settings):
+    """UpdateAutoScalingGroup with only the given members (AWS leaves the others as they are): the settings
+    amazon.aws.autoscaling_group does not manage, such as NewInstancesProtectedFromScaleIn and CapacityRebalance."""
+    client.update_auto_scaling_group(AutoScalingGroupName=group_name, **settings)

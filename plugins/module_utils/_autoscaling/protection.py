@@ -11,12 +11,11 @@ instance it launches."""
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import AutoScalingErrorHandler
+from .groups import update_group
 
 
-@AutoScalingErrorHandler.common_error_handler("protect new instances from scale-in")
-@AWSRetry.jittered_backoff()
 def set_new_instances_protected(client, group_name, protected):
-    client.update_auto_scaling_group(AutoScalingGroupName=group_name, NewInstancesProtectedFromScaleIn=protected)
+    update_group(client, group_name, NewInstancesProtectedFromScaleIn=protected)
 
 
 # SetInstanceProtection takes at most 50 instance ids a call (botocore model: "You can specify up to 50 instances").

@@ -7,6 +7,9 @@ need the EC2 Fleet plugin's scale-in protection. Pure functions over plain data 
 
 from __future__ import annotations
 
+from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.protection import protection_changes
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import TAG_POOL
 
 # The agents' health check: EC2 status only (no load balancer), as before pools existed.
@@ -107,19 +110,12 @@ def record_items(pools, ssm_names, prefix):
 
 def unprotected_groups(pools, described):
     """Names of the pool groups the EC2 Fleet plugin's scale-in protection is not (yet) complete on: missing, new
-    instances not protected, or an instance that is not protected (terminating ones aside)."""
+    instances not protected, or an instance that is not protected (terminating ones aside) - the rule of
+    autoscaling_scale_in_protection (protection_changes), on the snake_case groups a lookup describes."""
     by_name = {group.get("auto_scaling_group_name"): group for group in described}
     names = []
     for pool in pools:
         group = by_name.get(pool["asg_name"])
-        if (
-            group is None
-            or not group.get("new_instances_protected_from_scale_in")
-            or any(
-                not instance.get("protected_from_scale_in")
-                for instance in group.get("instances") or []
-                if not str(instance.get("lifecycle_state", "")).startswith("Terminat")
-            )
-        ):
+        if group is None or any(protection_changes(snake_dict_to_camel_dict(group, True), True, None, True)):
             names.append(pool["asg_name"])
     return names

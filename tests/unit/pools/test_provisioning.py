@@ -96,7 +96,11 @@ def _group(name, flag=True, instances=()):
     return {
         "auto_scaling_group_name": name,
         "new_instances_protected_from_scale_in": flag,
-        "instances": [{"protected_from_scale_in": p, "lifecycle_state": s} for p, s in instances],
+        # As DescribeAutoScalingGroups answers (snake_case): every instance has its id.
+        "instances": [
+            {"instance_id": "i-%d" % index, "protected_from_scale_in": p, "lifecycle_state": s}
+            for index, (p, s) in enumerate(instances)
+        ],
     }
 
 
