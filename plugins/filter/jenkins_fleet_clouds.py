@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import LABEL
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import NAME
 
-DEFAULT_POOL = "default"
 # A pool in the jenkins/settings document (filter jenkins_settings_document, key agent_pools).
 POOL_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
 POOL_INT_KEYS = ("min_size", "max_size", "idle_minutes", "executors", "max_total_uses")

@@ -14,13 +14,14 @@ upgrade_report shapes the JSON the issue defines; upgrade_timeline prints it.
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.instance_refresh import ACTIVE
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
 
-COMPONENTS = ("controller", "agent")
 # Every pool runs the shared agent image today (the pool model refuses any other, issue 18).
-SHARED_IMAGE = "agent"
-# InstanceRefreshStatus values of a refresh that is not over (botocore's autoscaling model).
-ACTIVE = ("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking")
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import SHARED_IMAGE
+
+COMPONENTS = ("controller", "agent")
 
 
 def _version_with_image(versions, image):
@@ -167,7 +168,7 @@ def upgrade_plan(groups, images, versions, recorded, names, only="", refreshes=N
     if only not in ("", "controller", "agents"):
         raise AnsibleFilterError("jenkins_ha_upgrade_only must be controller, agents or empty, not %r" % (only,))
     if pools is None:
-        pools = [{"name": "default", "asg_name": names["agent"], "image": SHARED_IMAGE}]
+        pools = [{"name": DEFAULT_POOL, "asg_name": names["agent"], "image": SHARED_IMAGE}]
     chosen, errors = _selection(selected, pools, only)
     refreshes = refreshes or {}
     by_name = {g["auto_scaling_group_name"]: g for g in groups}

@@ -127,13 +127,10 @@ def newest_instance_refresh(client, group_name):
     return found[0] if found else None
 
 
-def active_refresh(refreshes):
-    return next((refresh for refresh in refreshes if refresh["Status"] in ACTIVE), None)
-
-
 def active_instance_refresh(client, group_name):
-    """The group's active refresh, or None."""
-    return active_refresh([newest_instance_refresh(client, group_name) or {"Status": "None"}])
+    """The group's active refresh, or None (the newest is the only one that can be active)."""
+    refresh = newest_instance_refresh(client, group_name)
+    return refresh if refresh and refresh.get("Status") in ACTIVE else None
 
 
 @AutoScalingErrorHandler.common_error_handler("start an instance refresh")

@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
-
-DEFAULT_POOL = "default"
-# The default pool's group keeps the name it had before pools existed (stack_config's names.asg_agent), and so may
-# hold instances launched before the group was tagged with its pool.
-DEFAULT_POOL_ASG = "{0}-agent"
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import pool_group_name
 
 CONTROLLER_KEYS = ("instance_id", "private_ip_address", "public_ip_address", "public_dns_name", "private_dns_name")
 
@@ -26,7 +23,9 @@ def pool_of(tags, asg_name):
     if pool:
         return pool
     stack = tags.get(contract.TAG_STACK)
-    if stack and asg_name and asg_name == DEFAULT_POOL_ASG.format(stack):
+    # The default pool's group keeps the name it had before pools existed, and so may hold instances launched
+    # before the group was tagged with its pool.
+    if stack and asg_name and asg_name == pool_group_name(stack, DEFAULT_POOL):
         return DEFAULT_POOL
     return None
 

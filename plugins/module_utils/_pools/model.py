@@ -80,33 +80,27 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def pool_group_name(stack_name, name):
+    """The Auto Scaling group (and launch template) of a pool: <stack>-agent for `default`, the name a stack had
+    before pools existed, <stack>-agent-<name> for any other."""
+    return "{0}-agent{1}".format(stack_name, "" if name == DEFAULT_POOL else "-" + name)
+
+
 def _names(stack_name, name):
-    suffix = "" if name == DEFAULT_POOL else "-" + name
-    return {
-        "asg_name": "{0}-agent{1}".format(stack_name, suffix),
-        "launch_template_name": "{0}-agent{1}".format(stack_name, suffix),
-    }
+    return {"asg_name": pool_group_name(stack_name, name), "launch_template_name": pool_group_name(stack_name, name)}
 
 
 def legacy_pool(legacy):
-    """The pool the legacy jenkins_ha_agent_* variables describe (an empty jenkins_ha_agent_pools)."""
-    pool = {
-        "name": DEFAULT_POOL,
-        "labels": legacy["jenkins_ha_agent_label"],
-        "image": SHARED_IMAGE,
-        "instance_types": [legacy["jenkins_ha_agent_instance_type"]],
-        "on_demand_base_capacity": 0,
-        "on_demand_percentage_above_base": 100,
-        "spot_allocation_strategy": "price-capacity-optimized",
-        "capacity_rebalance": False,
-        "min_size": legacy["jenkins_ha_agent_min_size"],
-        "max_size": legacy["jenkins_ha_agent_max_size"],
-        "desired_capacity": legacy["jenkins_ha_agent_desired_capacity"],
-        "root_volume_size": legacy["jenkins_ha_agent_root_volume_size"],
-        "tags": {},
-    }
-    pool.update(FLEET_DEFAULTS)
-    return pool
+    """The pool the legacy jenkins_ha_agent_* variables describe (an empty jenkins_ha_agent_pools): a listed pool
+    named default whose sizes are the legacy ones."""
+    return _with_defaults(
+        {
+            "name": DEFAULT_POOL,
+            "min_size": legacy["jenkins_ha_agent_min_size"],
+            "desired_capacity": legacy["jenkins_ha_agent_desired_capacity"],
+        },
+        legacy,
+    )
 
 
 def _with_defaults(pool, legacy):
