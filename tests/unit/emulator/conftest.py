@@ -53,6 +53,27 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
+# The instance refresh tests' group g, launched from template grp (tests.unit.modules.helpers.seed_group, images=2).
+DESIRED = {"LaunchTemplate": {"LaunchTemplateName": "grp", "Version": "2"}}
+
+
+def newest_refresh(autoscaling, times=1):
+    """Group g's newest refresh after times describes (the emulator moves a refresh one step per describe)."""
+    for _unused in range(times):
+        refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="g")["InstanceRefreshes"][0]
+    return refresh
+
+
+def described_group(autoscaling):
+    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
+
+
+def launched_images(ec2, group):
+    """The images of the group's instances, sorted."""
+    ids = [i["InstanceId"] for i in group["Instances"]]
+    return sorted(i["ImageId"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"])
+
+
 def _pem(cert):
     return cert.public_bytes(serialization.Encoding.PEM)
 

@@ -13,9 +13,8 @@ from botocore.exceptions import ClientError
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
 from tests.unit.modules.helpers import seed_group
 
-from .conftest import error_code
+from .conftest import DESIRED, described_group, error_code, launched_images, newest_refresh
 
-DESIRED = {"LaunchTemplate": {"LaunchTemplateName": "grp", "Version": "2"}}
 HANDOVER = {"MinHealthyPercentage": 0, "MaxHealthyPercentage": 100}
 
 
@@ -34,21 +33,6 @@ def _stack(aws, elb=False, capacity=1):
         **health,
     )
     return aws("autoscaling"), aws("ec2"), aws("elbv2"), seeded.images, seeded.target_group_arn
-
-
-def _poll(autoscaling, times=1):
-    for _unused in range(times):
-        refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="g")["InstanceRefreshes"][0]
-    return refresh
-
-
-def _group(autoscaling):
-    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
-
-
-def _images(ec2, group):
-    ids = [i["InstanceId"] for i in group["Instances"]]
-    return sorted(i["ImageId"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"])
 
 
 def _health(elbv2, arn):
@@ -83,34 +67,37 @@ def test_a_refresh_waits_for_its_new_instance_to_be_a_healthy_target(aws, compat
         autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences=dict(HANDOVER)
         )
-        refresh = _poll(autoscaling, 2)
-        [new] = _group(autoscaling)["Instances"]
+        refresh = newest_refresh(autoscaling, 2)
+        [new] = described_group(autoscaling)["Instances"]
         assert refresh["Status"] == "InProgress" and "insufficient data" in refresh["StatusReason"]
-        assert _images(ec2, _group(autoscaling)) == [images[1]]
-        refresh = _poll(autoscaling, 5)
+        assert launched_images(ec2, described_group(autoscaling)) == [images[1]]
+        refresh = newest_refresh(autoscaling, 5)
         assert refresh["Status"] == "InProgress", refresh
         assert f"{new['InstanceId']} is unhealthy with Elastic Load Balancing" in refresh["StatusReason"]
         assert _health(elbv2, arn) == {new["InstanceId"]: "unhealthy"}
         # The group keeps its own configuration while the refresh is not done.
-        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "1"
+        assert described_group(autoscaling)["LaunchTemplate"]["Version"] == "1"
         # RollbackInstanceRefresh accepts an InProgress refresh: the way out of a refresh that never gets healthy.
         autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
         # The rollback, too, waits for the instance it launches to be a healthy target.
-        assert [_poll(autoscaling)["Status"] for _unused in range(2)] == ["RollbackInProgress", "RollbackSuccessful"]
-        group = _group(autoscaling)
-        assert group["LaunchTemplate"]["Version"] == "1" and _images(ec2, group) == [images[0]]
+        assert [newest_refresh(autoscaling)["Status"] for _unused in range(2)] == [
+            "RollbackInProgress",
+            "RollbackSuccessful",
+        ]
+        group = described_group(autoscaling)
+        assert group["LaunchTemplate"]["Version"] == "1" and launched_images(ec2, group) == [images[0]]
 
         autoscaling_instance_refresh.set_failing_image(images[1], failing=False)
         autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences=dict(HANDOVER)
         )
-        assert [_poll(autoscaling)["Status"] for _unused in range(4)] == [
+        assert [newest_refresh(autoscaling)["Status"] for _unused in range(4)] == [
             "InProgress",
             "InProgress",
             "Successful",
             "Successful",
         ]
-        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "2"
+        assert described_group(autoscaling)["LaunchTemplate"]["Version"] == "2"
 
 
 def test_the_group_takes_the_desired_configuration_only_when_the_refresh_succeeds(aws, compat_patch):
@@ -119,19 +106,19 @@ def test_the_group_takes_the_desired_configuration_only_when_the_refresh_succeed
         autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences=dict(HANDOVER, BakeTime=3600)
         )
-        assert _poll(autoscaling, 2)["Status"] == "Baking"
-        group = _group(autoscaling)
-        assert _images(ec2, group) == [images[1]] * 2 and group["LaunchTemplate"]["Version"] == "1"
+        assert newest_refresh(autoscaling, 2)["Status"] == "Baking"
+        group = described_group(autoscaling)
+        assert launched_images(ec2, group) == [images[1]] * 2 and group["LaunchTemplate"]["Version"] == "1"
         # A cancel keeps the replaced instances and the group's own configuration.
         autoscaling.cancel_instance_refresh(AutoScalingGroupName="g")
-        assert _poll(autoscaling)["Status"] == "Cancelled"
-        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "1"
+        assert newest_refresh(autoscaling)["Status"] == "Cancelled"
+        assert described_group(autoscaling)["LaunchTemplate"]["Version"] == "1"
 
         autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences=dict(HANDOVER, BakeTime=0)
         )
-        assert _poll(autoscaling, 2)["Status"] == "Successful"
-        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "2"
+        assert newest_refresh(autoscaling, 2)["Status"] == "Successful"
+        assert described_group(autoscaling)["LaunchTemplate"]["Version"] == "2"
 
 
 def test_a_rollback_in_progress_can_be_cancelled(aws, compat_patch):
@@ -140,10 +127,10 @@ def test_a_rollback_in_progress_can_be_cancelled(aws, compat_patch):
         refresh_id = autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences=dict(HANDOVER, BakeTime=3600)
         )["InstanceRefreshId"]
-        assert _poll(autoscaling, 2)["Status"] == "Baking"
+        assert newest_refresh(autoscaling, 2)["Status"] == "Baking"
         autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
         assert autoscaling.cancel_instance_refresh(AutoScalingGroupName="g")["InstanceRefreshId"] == refresh_id
-        refresh = _poll(autoscaling)
+        refresh = newest_refresh(autoscaling)
         assert refresh["Status"] == "Cancelled" and "Rollback cancelled" in refresh["StatusReason"]
         with pytest.raises(ClientError) as nothing:
             autoscaling.cancel_instance_refresh(AutoScalingGroupName="g")

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from tests.emulator.compat import autoscaling_instance_refresh, autoscaling_instance_refresh_rollback
 from tests.unit.modules.helpers import seed_group
 
-from .conftest import error_code
+from .conftest import DESIRED, described_group, error_code, launched_images, newest_refresh
 
 
 def _stack(aws, capacity=2, protect=False):
@@ -25,24 +25,6 @@ def _stack(aws, capacity=2, protect=False):
         NewInstancesProtectedFromScaleIn=protect,
     )
     return aws("autoscaling"), aws("ec2"), seeded.images
-
-
-def _poll(autoscaling, times=1):
-    for _unused in range(times):
-        refresh = autoscaling.describe_instance_refreshes(AutoScalingGroupName="g")["InstanceRefreshes"][0]
-    return refresh
-
-
-def _group(autoscaling):
-    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
-
-
-def _images(ec2, group):
-    ids = [i["InstanceId"] for i in group["Instances"]]
-    return sorted(i["ImageId"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"])
-
-
-DESIRED = {"LaunchTemplate": {"LaunchTemplateName": "grp", "Version": "2"}}
 
 
 @pytest.mark.parametrize(
@@ -71,46 +53,46 @@ def test_defaults_are_awss(aws, compat_patch):
     autoscaling, _unused, _unused = _stack(aws)
     with compat_patch(autoscaling_instance_refresh):
         autoscaling.start_instance_refresh(AutoScalingGroupName="g")
-        preferences = _poll(autoscaling)["Preferences"]
+        preferences = newest_refresh(autoscaling)["Preferences"]
     assert preferences["ScaleInProtectedInstances"] == "Wait" and preferences["MinHealthyPercentage"] == 90
 
 
 @pytest.mark.parametrize("mode, replaced", [("Refresh", 2), ("Ignore", 0)])
 def test_protected_instances_refresh_or_ignore(aws, compat_patch, mode, replaced):
     autoscaling, ec2, images = _stack(aws, protect=True)
-    before = {i["InstanceId"] for i in _group(autoscaling)["Instances"]}
+    before = {i["InstanceId"] for i in described_group(autoscaling)["Instances"]}
     with compat_patch(autoscaling_instance_refresh):
         autoscaling.start_instance_refresh(
             AutoScalingGroupName="g", DesiredConfiguration=DESIRED, Preferences={"ScaleInProtectedInstances": mode}
         )
-        assert _poll(autoscaling, 2)["Status"] == "Successful"
-    group = _group(autoscaling)
+        assert newest_refresh(autoscaling, 2)["Status"] == "Successful"
+    group = described_group(autoscaling)
     assert len(before - {i["InstanceId"] for i in group["Instances"]}) == replaced
     assert group["LaunchTemplate"]["Version"] == "2"
-    assert _images(ec2, group).count(images[1]) == replaced
+    assert launched_images(ec2, group).count(images[1]) == replaced
 
 
 def test_protected_instances_wait_until_unprotected_and_fail_after_the_hour(aws, compat_patch, monkeypatch):
     autoscaling, ec2, images = _stack(aws, protect=True)
-    ids = sorted(i["InstanceId"] for i in _group(autoscaling)["Instances"])
+    ids = sorted(i["InstanceId"] for i in described_group(autoscaling)["Instances"])
     with compat_patch(autoscaling_instance_refresh):
         autoscaling.start_instance_refresh(AutoScalingGroupName="g", DesiredConfiguration=DESIRED)
-        refresh = _poll(autoscaling, 3)
+        refresh = newest_refresh(autoscaling, 3)
         assert refresh["Status"] == "InProgress" and ids[0] in refresh["StatusReason"]
         # Still waiting: the group keeps its configuration.
-        assert _group(autoscaling)["LaunchTemplate"]["Version"] == "1"
+        assert described_group(autoscaling)["LaunchTemplate"]["Version"] == "1"
         autoscaling.set_instance_protection(AutoScalingGroupName="g", InstanceIds=ids, ProtectedFromScaleIn=False)
-        assert _poll(autoscaling)["Status"] == "Successful"
-        assert _images(ec2, _group(autoscaling)) == [images[1]] * 2
+        assert newest_refresh(autoscaling)["Status"] == "Successful"
+        assert launched_images(ec2, described_group(autoscaling)) == [images[1]] * 2
 
         autoscaling.set_instance_protection(
             AutoScalingGroupName="g",
-            InstanceIds=[i["InstanceId"] for i in _group(autoscaling)["Instances"]],
+            InstanceIds=[i["InstanceId"] for i in described_group(autoscaling)["Instances"]],
             ProtectedFromScaleIn=True,
         )
         monkeypatch.setattr(autoscaling_instance_refresh, "PROTECTED_WAIT_SECONDS", 0)
         autoscaling.start_instance_refresh(AutoScalingGroupName="g")
-        refresh = _poll(autoscaling, 2)
+        refresh = newest_refresh(autoscaling, 2)
         assert refresh["Status"] == "Failed" and "scale-in protection" in refresh["StatusReason"]
 
 
@@ -131,12 +113,12 @@ def test_rollback_while_baking_restores_the_previous_version_and_image(aws, comp
             DesiredConfiguration=DESIRED,
             Preferences={"MinHealthyPercentage": 0, "MaxHealthyPercentage": 100, "BakeTime": 3600},
         )
-        assert _poll(autoscaling, 2)["Status"] == "Baking"
-        assert _images(ec2, _group(autoscaling)) == [images[1]] * 2
+        assert newest_refresh(autoscaling, 2)["Status"] == "Baking"
+        assert launched_images(ec2, described_group(autoscaling)) == [images[1]] * 2
         autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
-        assert _poll(autoscaling)["Status"] == "RollbackSuccessful"
-        group = _group(autoscaling)
-        assert group["LaunchTemplate"]["Version"] == "1" and _images(ec2, group) == [images[0]] * 2
+        assert newest_refresh(autoscaling)["Status"] == "RollbackSuccessful"
+        group = described_group(autoscaling)
+        assert group["LaunchTemplate"]["Version"] == "1" and launched_images(ec2, group) == [images[0]] * 2
         with pytest.raises(ClientError) as over:
             autoscaling.rollback_instance_refresh(AutoScalingGroupName="g")
         assert error_code(over) == "ActiveInstanceRefreshNotFound"
