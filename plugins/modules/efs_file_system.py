@@ -10,7 +10,7 @@ module: efs_file_system
 version_added: 0.1.0
 short_description: Manage an Amazon EFS file system, its mount targets, lifecycle and backup policy
 description:
-  - Create, update or delete an Amazon EFS file system identified by its C(Name) tag.
+  - Create, update or delete an Amazon EFS file system identified by its C(Name) tag, or by its id (O(file_system_id)).
   - Unlike M(community.aws.efs), supports the C(elastic) throughput mode, all lifecycle transitions (Infrequent Access,
     Archive, back to primary storage), the automatic backup policy, and converges mount targets including their
     security groups.
@@ -26,6 +26,14 @@ options:
       - The creation token is O(name) itself when it fits in 64 ASCII characters, else a prefix plus a hash of it.
     required: true
     type: str
+  file_system_id:
+    description:
+      - Converge this existing file system instead of looking it up by O(name); O(name) is then only its C(Name) tag.
+      - For a file system whose creation token is not O(name), such as one AWS Backup restored. With
+        O(state=present) the module fails when no live file system has this id (it never creates one); with
+        O(state=absent) a missing one is not a change.
+    type: str
+    version_added: 0.2.0
   state:
     description:
       - C(present) creates or updates the file system, C(absent) deletes it together with its mount targets and
@@ -136,6 +144,13 @@ EXAMPLES = r"""
       jenkins-ha:stack: prod
   register: jenkins_home
 
+- name: Converge a restored file system, named after the one it replaces
+  jenkins_ha.aws.efs_file_system:
+    name: jenkins-home
+    file_system_id: fs-0fedcba9876543210
+    tags:
+      jenkins-ha:stack: prod
+
 - name: Delete the file system and its mount targets
   jenkins_ha.aws.efs_file_system:
     name: jenkins-home
@@ -245,6 +260,23 @@ def find_file_system(client, name):
     return by_name[0] if by_name else None
 
 
+def find_by_id(client, file_system_id):
+    """The live file system with this id, else None."""
+    found = [
+        fs
+        for fs in fs_api.describe_file_systems(client, file_system_id=file_system_id)
+        if fs.get("LifeCycleState") not in ("deleting", "deleted")
+    ]
+    return found[0] if found else None
+
+
+def find_target(client, params):
+    """The file system the module acts on: by id when given, else by name."""
+    if params.get("file_system_id"):
+        return find_by_id(client, params["file_system_id"])
+    return find_file_system(client, params["name"])
+
+
 def read_state(client, file_system):
     """Everything the module manages about an existing file system, in API shape."""
     fs_id = file_system["FileSystemId"]
@@ -317,7 +349,12 @@ def ensure_present(module, client):
     if params["kms_key_id"]:
         kms_key_arn = fs_api.describe_kms_key_arn(module.client("kms"), params["kms_key_id"])
 
-    file_system = find_file_system(client, name)
+    file_system = find_target(client, params)
+    if params["file_system_id"] and not file_system:
+        raise AnsibleEFSError(
+            message="File system {0} does not exist (or is being deleted): file_system_id converges an existing file "
+            "system and never creates one; leave it out to create {1} by name".format(params["file_system_id"], name)
+        )
     if file_system and file_system.get("LifeCycleState") != "available" and not module.check_mode:
         # A file system still being created or updated (e.g. by an interrupted run) refuses changes until available.
         wait_for(client, "file_system_available", params["wait_timeout"], FileSystemId=file_system["FileSystemId"])
@@ -358,7 +395,7 @@ def ensure_present(module, client):
 
 
 def ensure_absent(module, client):
-    file_system = find_file_system(client, module.params["name"])
+    file_system = find_target(client, module.params)
     if not file_system:
         return False, {}, dict(before={}, after={})
     state = read_state(client, file_system)
@@ -405,6 +442,7 @@ def argument_spec():
     )
     return dict(
         name=dict(type="str", required=True),
+        file_system_id=dict(type="str"),
         encrypted=dict(type="bool", default=True),
         kms_key_id=dict(type="str"),
         performance_mode=dict(type="str", default="generalPurpose", choices=["generalPurpose", "maxIO"]),
