@@ -26,6 +26,9 @@ COMPUTER_TREE = (
 BUILT_IN_CLASSES = ("hudson.model.Hudson$MasterComputer",)
 # EC2 Fleet names an agent after its instance (i-0123456789abcdef0), optionally behind a prefix.
 INSTANCE_ID = re.compile(r"\bi-[0-9a-f]{8}(?:[0-9a-f]{9})?\b")
+# An EC2 Fleet agent's computer displays "<cloud> <instance id>" (ec2-fleet EC2FleetNodeComputer.getDisplayName) while
+# its node, and so /computer/<name>/, is named after the instance alone; /computer/api/json exports displayName only.
+FLEET_COMPUTER_CLASS = "com.amazon.jenkins.ec2fleet.EC2FleetNodeComputer"
 
 
 def list_computers(api):
@@ -54,8 +57,10 @@ def describe_node(computer, now):
         since = datetime.datetime.fromtimestamp(cause["timestamp"] / 1000.0, datetime.timezone.utc)
         minutes = round((now - since).total_seconds() / 60.0, 1)
     match = INSTANCE_ID.search(computer.get("displayName", ""))
+    fleet = computer.get("_class") == FLEET_COMPUTER_CLASS and match
     return {
-        "name": computer.get("displayName"),
+        # The name the node's URLs take (its removal posts to /computer/<name>/doDelete).
+        "name": match.group(0) if fleet else computer.get("displayName"),
         "offline": bool(computer.get("offline")),
         "temporarily_offline": bool(computer.get("temporarilyOffline")),
         "idle": bool(computer.get("idle", True)),
