@@ -40,21 +40,24 @@ def _hook(emulator, path, body):
 
 
 class Stack:
-    def __init__(self, emulator, root, fleet):
-        self.emulator, self.root, self.fleet = emulator, root, fleet
+    def __init__(self, emulator, root, fleet, name=STACK):
+        self.emulator, self.root, self.fleet, self.name = emulator, root, fleet, name
         self.efs, self.backup = emulator.client("efs"), emulator.client("backup")
-        seed_prerequisites(emulator, STACK)
-        key_arn = emulator.client("kms").describe_key(KeyId="alias/jenkins-ha/" + STACK)["KeyMetadata"]["Arn"]
+        seed_prerequisites(emulator, self.name)
+        key_arn = emulator.client("kms").describe_key(KeyId="alias/jenkins-ha/" + self.name)["KeyMetadata"]["Arn"]
         self.fs = self.efs.create_file_system(
-            CreationToken=STACK + "-jenkins-home",
+            CreationToken=self.name + "-jenkins-home",
             Encrypted=True,
             KmsKeyId=key_arn,
-            Tags=[{"Key": "Name", "Value": STACK + "-jenkins-home"}, {"Key": "jenkins-ha:stack", "Value": STACK}],
+            Tags=[
+                {"Key": "Name", "Value": self.name + "-jenkins-home"},
+                {"Key": "jenkins-ha:stack", "Value": self.name},
+            ],
         )
         emulator.client("ssm").put_parameter(
-            Name="/jenkins-ha/{0}/efs/file-system-id".format(STACK), Value=self.fs["FileSystemId"], Type="String"
+            Name="/jenkins-ha/{0}/efs/file-system-id".format(self.name), Value=self.fs["FileSystemId"], Type="String"
         )
-        self.backup.create_backup_vault(BackupVaultName=STACK + "-jenkins-home", EncryptionKeyArn=key_arn)
+        self.backup.create_backup_vault(BackupVaultName=self.name + "-jenkins-home", EncryptionKeyArn=key_arn)
         self.home = root / self.fs["FileSystemId"] / HOME
         (self.home / "jobs" / "build-app").mkdir(parents=True)
         (self.home / "jobs" / "build-app" / "config.xml").write_text("<project/>")
@@ -76,7 +79,7 @@ class Stack:
         host.sh(SSHD_SCRIPT, input=Path(str(self.fleet.root_key) + ".pub").read_text())
         host.sh("cat > /sbin/mount.nfs4 && chmod 0755 /sbin/mount.nfs4", input=FAKE_MOUNT.read_text())
         ec2 = self.emulator.client("ec2")
-        tags = {"jenkins-ha:stack": STACK, "jenkins-ha:component": "controller", CONTAINER_TAG: container}
+        tags = {"jenkins-ha:stack": self.name, "jenkins-ha:component": "controller", CONTAINER_TAG: container}
         tags[ADDRESS_TAG] = host.address
         image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
         spec = [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
@@ -90,7 +93,7 @@ class Stack:
         return playbook(
             DRILL,
             inventory=DEMO,
-            extra_vars=["jenkins_ha_stack_name=" + STACK, "jenkins_ha_drill_report=" + str(report), *extra],
+            extra_vars=["jenkins_ha_stack_name=" + self.name, "jenkins_ha_drill_report=" + str(report), *extra],
             check=check,
             args=["-i", str(self.fleet.inventory)],
         )
@@ -99,7 +102,7 @@ class Stack:
         return [
             fs["FileSystemId"]
             for fs in self.efs.describe_file_systems()["FileSystems"]
-            if fs["CreationToken"].startswith(STACK + "-drill-")
+            if fs["CreationToken"].startswith(self.name + "-drill-")
         ]
 
     def assert_clean(self):
@@ -115,19 +118,25 @@ class Stack:
         return self.backup.list_recovery_points_by_resource(ResourceArn=self.fs["FileSystemArn"])["RecoveryPoints"]
 
 
-@pytest.fixture(scope="module")
-def stack(emulator, tmp_path_factory):
+def seeded_stack(emulator, tmp_path_factory, name=STACK):
+    """A Stack named name with the emulator's EFS data root set; removes its containers and data afterwards (a
+    generator for a module-scoped fixture: test_restore.py seeds its own stack with it)."""
     ensure_image()
     root = tmp_path_factory.mktemp("efs-data")
     _hook(emulator, "/moto-api/jenkins-ha/efs/data-root", {"directory": str(root)})
-    fleet = Fleet(emulator, STACK, tmp_path_factory.mktemp("drill-inventory"))
+    fleet = Fleet(emulator, name, tmp_path_factory.mktemp("drill-inventory"))
     try:
-        yield Stack(emulator, root, fleet)
+        yield Stack(emulator, root, fleet, name)
     finally:
         fleet.remove()
         _hook(emulator, "/moto-api/jenkins-ha/efs/data-root", {"directory": None})
         _hook(emulator, "/moto-api/jenkins-ha/backup/restore-failure", {"count": 0})
         subprocess.run(["rm", "-rf", str(root)], check=False)
+
+
+@pytest.fixture(scope="module")
+def stack(emulator, tmp_path_factory):
+    yield from seeded_stack(emulator, tmp_path_factory)
 
 
 def test_refused_without_confirmation_and_check_mode_changes_nothing(stack, playbook, tmp_path):
