@@ -6,9 +6,11 @@ pool's EC2 Fleet cloud still configured (the settings drop it after this playboo
 
 Order matters (one stack, --dist loadfile): Jenkins unreachable refuses before anything changes; check mode says what
 it would do and changes nothing; a busy agent past the drain timeout aborts with nothing deleted (the group frozen,
-the agents offline, the build going on); once the build ends the pool is removed (nodes, group with its instances,
-template, record, alarms) and no build was aborted; the rerun with nothing to retire is 0 changed.
-Duration: about 60 s on a quiet machine (five playbook runs and one stand-in start).
+the agents offline, the build going on); once the build ends the pool is removed (nodes, group, template, record,
+alarms) and no build was aborted; with the controller down, jenkins_ha_pool_retire_on_timeout=proceed removes a pool
+from AWS and names the nodes left in Jenkins; the rerun with nothing to retire is 0 changed. The branch "proceed past
+the drain timeout with a busy agent" is not run (it deletes the named busy nodes: jenkins_node's documented behaviour).
+Duration: 184 s on this shared 2-core machine during a CI run (35 s emulator and stand-in start, six playbook runs).
 """
 
 from __future__ import annotations
@@ -32,26 +34,10 @@ TAGS = [{"Key": "jenkins-ha:stack", "Value": STACK}]
 @pytest.fixture(scope="module")
 def stack(emulator, standin_war, tmp_path_factory):
     ec2, autoscaling, ssm = emulator.client("ec2"), emulator.client("autoscaling"), emulator.client("ssm")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     vpc_id = ec2.create_vpc(CidrBlock="10.79.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.79.0.0/20")["Subnet"]["SubnetId"]
     for name, pool, size in ((LISTED[0], "default", 0), (LISTED[1], "spot", 0), (GPU, "gpu", 2)):
-        tags = TAGS + [{"Key": "jenkins-ha:pool", "Value": pool}]
-        ec2.create_launch_template(
-            LaunchTemplateName=name,
-            LaunchTemplateData={"ImageId": image, "InstanceType": "t3.small"},
-            TagSpecifications=[{"ResourceType": "launch-template", "Tags": tags}],
-        )
-        autoscaling.create_auto_scaling_group(
-            AutoScalingGroupName=name,
-            LaunchTemplate={"LaunchTemplateName": name, "Version": "1"},
-            MinSize=0,
-            MaxSize=4,
-            DesiredCapacity=size,
-            VPCZoneIdentifier=subnet_id,
-            NewInstancesProtectedFromScaleIn=True,
-            Tags=[dict(tag, PropagateAtLaunch=True) for tag in tags],
-        )
+        seed_pool(emulator, name, pool, size, subnet_id)
     standin = start(standin_war, tmp_path_factory.mktemp("retire-standin"), emulator, casc(group=GPU, cloud="gpu"))
     records = {
         "controller/url": standin.url + "/",
@@ -77,8 +63,29 @@ def stack(emulator, standin_war, tmp_path_factory):
     assert fake(standin, "/fake/fleet/update")[0] == 200
     agents = sorted(i["InstanceId"] for i in group(emulator, GPU)["Instances"])
     assert sorted(fleet_nodes(standin)) == agents and len(agents) == 2
-    yield {"standin": standin, "agents": agents}
+    yield {"standin": standin, "agents": agents, "subnet_id": subnet_id}
     standin.stop()
+
+
+def seed_pool(emulator, name, pool, size, subnet_id):
+    """A pool's launch template and group as launch_templates.yml and asgs.yml tag them, its agents protected."""
+    ec2 = emulator.client("ec2")
+    tags = TAGS + [{"Key": "jenkins-ha:pool", "Value": pool}]
+    ec2.create_launch_template(
+        LaunchTemplateName=name,
+        LaunchTemplateData={"ImageId": ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": tags}],
+    )
+    emulator.client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateName": name, "Version": "1"},
+        MinSize=0,
+        MaxSize=4,
+        DesiredCapacity=size,
+        VPCZoneIdentifier=subnet_id,
+        NewInstancesProtectedFromScaleIn=True,
+        Tags=[dict(tag, PropagateAtLaunch=True) for tag in tags],
+    )
 
 
 def group(emulator, name):
@@ -191,6 +198,26 @@ def test_once_the_builds_end_the_pool_is_removed(playbook, emulator, stack):
     # The group went with ForceDelete, which on AWS terminates its instances, protected or not. Not asserted here:
     # stock moto's DeleteAutoScalingGroup lowers the desired capacity instead, which leaves protected instances
     # running (a gap for the compatibility layer, tests/emulator/compat).
+
+
+def test_proceed_removes_a_pool_without_jenkins_and_says_what_is_left(playbook, emulator, stack):
+    """The controller down: jenkins_ha_pool_retire_on_timeout=proceed removes the pool from AWS anyway and names the
+    Jenkins nodes left to remove."""
+    ssm, stale = emulator.client("ssm"), f"{STACK}-agent-stale"
+    seed_pool(emulator, stale, "stale", 1, stack["subnet_id"])
+    [agent] = [i["InstanceId"] for i in group(emulator, stale)["Instances"]]
+    ssm.put_parameter(Name=f"{PATH}/controller/url", Value="http://127.0.0.1:9/", Type="String", Overwrite=True)
+    try:
+        result = retire(playbook, "jenkins_ha_pool_retire_on_timeout=proceed")
+    finally:
+        ssm.put_parameter(
+            Name=f"{PATH}/controller/url", Value=stack["standin"].url + "/", Type="String", Overwrite=True
+        )
+    assert result.rc == 0, result.output[-4000:]
+    output = flat(result.output)
+    assert f"Jenkins was not reached, so its nodes of {agent} stay" in output, output[-4000:]
+    after = state(emulator)
+    assert group(emulator, stale) is None and after["templates"] == LISTED
 
 
 def test_a_rerun_with_nothing_to_retire_changes_nothing(playbook, emulator, stack):

@@ -41,8 +41,8 @@ def described(name, pool, instances=(), **extra):
     return group
 
 
-def retire(groups, pools=POOLS):
-    return pool_retire_groups(groups, pools, "demo", TAG, SSM, PREFIX)
+def retire(groups, pools=None):
+    return pool_retire_groups(groups, POOLS if pools is None else pools, "demo", TAG, SSM, PREFIX)
 
 
 @pytest.mark.parametrize(
