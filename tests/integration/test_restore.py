@@ -74,27 +74,25 @@ def test_storage_and_destroy_follow_the_record_to_another_file_system(emulator, 
         },
     ]
     seed_prerequisites(emulator, stack)
-    first = playbook(STORAGE, inventory=DEMO, extra_vars=extra_vars)
-    assert first.rc == 0, first.output[-3000:]
-    original = record(emulator, stack, "efs/file-system-id")
-    original_state = home_state(emulator, original)
-
-    # A record naming a file system that is not the stack's (another stack's, say) is not followed.
+    # A record naming a file system that is not the stack's (another stack's, say) is not followed: the first run
+    # creates JENKINS_HOME by name and records it.
     efs, ssm = emulator.client("efs"), emulator.client("ssm")
     key_arn = emulator.client("kms").describe_key(KeyId="alias/jenkins-ha/" + stack)["KeyMetadata"]["Arn"]
     foreign = efs.create_file_system(
         CreationToken="someone-else", Encrypted=True, KmsKeyId=key_arn, Tags=[{"Key": "jenkins-ha:stack", "Value": "x"}]
     )["FileSystemId"]
+    parameter = "/jenkins-ha/{0}/efs/file-system-id".format(stack)
+    ssm.put_parameter(Name=parameter, Value=foreign, Type="String")
+    first = playbook(STORAGE, inventory=DEMO, extra_vars=extra_vars)
+    assert first.rc == 0, first.output[-3000:]
+    original = record(emulator, stack, "efs/file-system-id")
+    assert original != foreign and home_state(emulator, foreign)["tags"] == {"jenkins-ha:stack": "x"}
+    original_state = home_state(emulator, original)
+    assert original_state["tags"]["Name"] == stack + "-jenkins-home"
+
     restored = efs.create_file_system(CreationToken=stack + "-jenkins-home-r1", Encrypted=True, KmsKeyId=key_arn)[
         "FileSystemId"
     ]
-    parameter = "/jenkins-ha/{0}/efs/file-system-id".format(stack)
-    ssm.put_parameter(Name=parameter, Value=foreign, Type="String", Overwrite=True)
-    ignored = playbook(STORAGE, inventory=DEMO, extra_vars=extra_vars)
-    assert ignored.rc == 0, ignored.output[-3000:]
-    assert record(emulator, stack, "efs/file-system-id") == original
-    assert home_state(emulator, foreign)["tags"] == {"jenkins-ha:stack": "x"}
-
     # The restored file system, tagged with the stack (restore.yml tags it by id) and recorded.
     efs.tag_resource(ResourceId=restored, Tags=[{"Key": "jenkins-ha:stack", "Value": stack}])
     ssm.put_parameter(Name=parameter, Value=restored, Type="String", Overwrite=True)
