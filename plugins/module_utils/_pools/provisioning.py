@@ -7,8 +7,6 @@ need the EC2 Fleet plugin's scale-in protection. Pure functions over plain data 
 
 from __future__ import annotations
 
-from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
-
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.protection import protection_changes
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.contract import TAG_POOL
 
@@ -116,6 +114,24 @@ def unprotected_groups(pools, described):
     names = []
     for pool in pools:
         group = by_name.get(pool["asg_name"])
-        if group is None or any(protection_changes(snake_dict_to_camel_dict(group, True), True, None, True)):
+        if group is None or any(protection_changes(_protection_view(group), True, None, True)):
             names.append(pool["asg_name"])
     return names
+
+
+def _protection_view(group):
+    """The members protection_changes reads, in DescribeAutoScalingGroups' own casing, from a snake_case group.
+
+    Built member by member: the lookup's groups reach a filter as Ansible's lazy templating containers, which
+    snake_dict_to_camel_dict cannot copy (it calls type(value)() and their constructor needs the contents)."""
+    return {
+        "NewInstancesProtectedFromScaleIn": group.get("new_instances_protected_from_scale_in"),
+        "Instances": [
+            {
+                "InstanceId": instance["instance_id"],
+                "ProtectedFromScaleIn": instance.get("protected_from_scale_in"),
+                "LifecycleState": instance.get("lifecycle_state") or "",
+            }
+            for instance in group.get("instances") or []
+        ],
+    }

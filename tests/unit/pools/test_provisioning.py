@@ -122,6 +122,24 @@ def test_unprotected(described, expected):
     assert FILTERS["agent_pools_unprotected"]([DEFAULT, SPOT_POOL], described) == expected
 
 
+class _LazyDict(dict):
+    """Like Ansible's lazy templating containers (a lookup's result in a filter): no constructor without contents."""
+
+    def __init__(self, contents):
+        super().__init__(contents)
+
+
+class _LazyList(list):
+    def __init__(self, contents):
+        super().__init__(contents)
+
+
+def test_unprotected_reads_the_lazy_containers_a_lookup_hands_over():
+    group = _group("demo-agent", instances=[(False, "InService")])
+    lazy = _LazyDict(dict(group, instances=_LazyList([_LazyDict(i) for i in group["instances"]])))
+    assert FILTERS["agent_pools_unprotected"]([DEFAULT, SPOT_POOL], [lazy]) == ["demo-agent", "demo-agent-spot"]
+
+
 @pytest.mark.parametrize(
     "name", ["agent_pool_groups", "agent_pool_templates", "agent_pool_records", "agent_pools_unprotected"]
 )
