@@ -26,6 +26,7 @@ jenkins-2.568.2 - nothing in JCasC refuses either, the plugin just misbehaves:
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import LABEL
@@ -75,9 +76,11 @@ def _text(value):
 
 
 def _bool(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "on", "1")
-    return bool(value)
+    """Ansible's reading of a boolean ('yes', 'on', 1 ...); anything else is an error, not a silent false."""
+    try:
+        return boolean(value, strict=True)
+    except TypeError as exc:
+        raise AnsibleFilterError("jenkins_fleet_clouds: %s" % exc)
 
 
 def cloud_name(pool_name, default_cloud_name):

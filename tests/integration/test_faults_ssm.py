@@ -162,6 +162,9 @@ def test_configure_yml_stores_the_directory_secret_and_publishes_through_lost_re
     assert lost.count("PutParameter") >= 2, plan.injected
     found = stack_parameters(emulator, name)
     assert json.loads(found["jenkins/settings"]["Value"])["ldap"] == LDAP
+    # The retry finds the settings stored and the module says ok: the task still reports this run's write.
+    settings_item = "(item=/jenkins-ha/{0}/jenkins/settings=".format(name)
+    assert "changed: [localhost] => " + settings_item in first.output, first.output[-4000:]
     secret = emulator.client("ssm").get_parameter(
         Name="/jenkins-ha/{0}/jenkins/ldap-manager-password".format(name), WithDecryption=True
     )

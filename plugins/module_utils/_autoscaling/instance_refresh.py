@@ -14,6 +14,7 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import AutoScalingErrorHandler
+from .transformations import launch_template_specs
 
 # InstanceRefreshStatus (botocore autoscaling model): the states a refresh ends in ...
 FINISHED = ("Successful", "Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed")
@@ -76,18 +77,11 @@ def desired_configuration(template_name, template_version, group=None):
     return {"MixedInstancesPolicy": dict(policy, LaunchTemplate=template)}
 
 
-def _template_of(desired):
-    """The launch template specification of a DesiredConfiguration (in its mixed instances policy when it has one)."""
-    desired = desired or {}
-    policy = desired.get("MixedInstancesPolicy") or {}
-    return (
-        (policy.get("LaunchTemplate") or {}).get("LaunchTemplateSpecification") or desired.get("LaunchTemplate") or {}
-    )
-
-
 def target_of(refresh):
     """'<template> version <n>' of a refresh's desired configuration, or '' when it has none."""
-    template = _template_of(refresh.get("DesiredConfiguration"))
+    # A desired configuration names its template as a group does: on its own or in its mixed instances policy.
+    specs = launch_template_specs(refresh.get("DesiredConfiguration") or {})
+    template = specs[0][1] if specs else {}
     name = template.get("LaunchTemplateName") or template.get("LaunchTemplateId")
     return "%s version %s" % (name, template.get("Version")) if name else ""
 

@@ -296,11 +296,21 @@ def test_clouds_refuse_what_the_errors_name():
         ({"cloud_name": "agents"}, "needs the role's fleet settings: add_node_only_if_running, always_reconnect"),
         ("agents", "needs the role's fleet settings as a mapping"),
         (role_fleet(host_key_verification="trust_me"), "host_key_verification must be one of manually_trusted"),
+        # A flag Ansible cannot read as a boolean is an error, not a silent false.
+        (role_fleet(restrict_usage="maybe"), "jenkins_fleet_clouds: The value 'maybe' is not a valid boolean"),
     ],
 )
 def test_clouds_need_the_roles_fleet_settings(fleet, message):
     with pytest.raises(AnsibleFilterError, match=message):
         jenkins_fleet_clouds([DEFAULT], fleet)
+
+
+@pytest.mark.parametrize(
+    "value,expected", [("yes", True), ("True", True), ("on", True), (1, True), ("no", False), (0, False)]
+)
+def test_flags_read_as_ansible_reads_booleans(value, expected):
+    cloud_of = jenkins_fleet_clouds([DEFAULT], role_fleet(restrict_usage=value))[0]["eC2Fleet"]
+    assert cloud_of["restrictUsage"] is expected
 
 
 def test_errors_need_the_cloud_name():
