@@ -50,6 +50,8 @@ PATCHES: tuple[str, ...] = (
     "autoscaling_capacity_rebalance_update",
     "autoscaling_update_keeps_mixed_instances_policy",
     "autoscaling_mixed_instances_policy_describe",
+    "autoscaling_suspended_launch",
+    "autoscaling_force_delete",
 )
 
 
