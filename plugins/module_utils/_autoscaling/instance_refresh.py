@@ -74,7 +74,13 @@ def desired_configuration(template_name, template_version, group=None):
         return {"LaunchTemplate": spec}
     # The described specification carries both the id and the name; a request may name only one of them.
     template = dict(policy.get("LaunchTemplate") or {}, LaunchTemplateSpecification=spec)
-    return {"MixedInstancesPolicy": dict(policy, LaunchTemplate=template)}
+    desired = dict(policy, LaunchTemplate=template)
+    distribution = policy.get("InstancesDistribution")
+    if distribution and distribution.get("SpotAllocationStrategy", "lowest-price") != "lowest-price":
+        # SpotInstancePools is "valid only when the SpotAllocationStrategy is lowest-price" (InstancesDistribution,
+        # Auto Scaling API reference): a described default must not go back with another strategy.
+        desired["InstancesDistribution"] = {k: v for k, v in distribution.items() if k != "SpotInstancePools"}
+    return {"MixedInstancesPolicy": desired}
 
 
 def target_of(refresh):

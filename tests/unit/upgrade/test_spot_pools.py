@@ -155,6 +155,30 @@ def test_desired_configuration_of_a_group(group, expected):
     assert instance_refresh.target_of({"DesiredConfiguration": expected}) == "pool version 2"
 
 
+@pytest.mark.parametrize(
+    "strategy, sent",
+    [
+        # SpotInstancePools is valid only with lowest-price (InstancesDistribution, Auto Scaling API reference);
+        # lowest-price is the strategy of a distribution that names none.
+        ("price-capacity-optimized", False),
+        ("capacity-optimized", False),
+        ("lowest-price", True),
+        (None, True),
+    ],
+)
+def test_spot_instance_pools_go_back_only_with_lowest_price(strategy, sent):
+    distribution = dict(POLICY["InstancesDistribution"], SpotInstancePools=2)
+    if strategy:
+        distribution["SpotAllocationStrategy"] = strategy
+    group = {"MixedInstancesPolicy": dict(POLICY, InstancesDistribution=distribution)}
+    desired = instance_refresh.desired_configuration("pool", 2, group)["MixedInstancesPolicy"]["InstancesDistribution"]
+    assert ("SpotInstancePools" in desired) is sent
+    assert {k: v for k, v in desired.items() if k != "SpotInstancePools"} == {
+        k: v for k, v in distribution.items() if k != "SpotInstancePools"
+    }
+    assert group["MixedInstancesPolicy"]["InstancesDistribution"] == distribution  # the described group is not changed
+
+
 def test_no_template_no_desired_configuration():
     assert instance_refresh.desired_configuration(None, None, {"MixedInstancesPolicy": POLICY}) is None
 
