@@ -6,11 +6,15 @@ pool's EC2 Fleet cloud still configured (the settings drop it after this playboo
 
 Order matters (one stack, --dist loadfile): Jenkins unreachable refuses before anything changes; check mode says what
 it would do and changes nothing; a busy agent past the drain timeout aborts with nothing deleted (the group frozen,
-the agents offline, the build going on); once the build ends the pool is removed (nodes, group, template, record,
-alarms) and no build was aborted; with the controller down, jenkins_ha_pool_retire_on_timeout=proceed removes a pool
-from AWS and names the nodes left in Jenkins; the rerun with nothing to retire is 0 changed. The branch "proceed past
-the drain timeout with a busy agent" is not run (it deletes the named busy nodes: jenkins_node's documented behaviour).
-Duration: 184 s on this shared 2-core machine during a CI run (35 s emulator and stand-in start, six playbook runs).
+the agents offline, the build going on), and the frozen group launches nothing when the plugin raises its capacity
+(Launch suspended); once the build ends the pool is removed (nodes, group, template, record, alarms), its agents
+terminated although protected from scale-in (ForceDelete), and no build was aborted; with the controller down,
+jenkins_ha_pool_retire_on_timeout=proceed removes a pool from AWS, terminates its agent and names the nodes left in
+Jenkins; the rerun with nothing to retire is 0 changed. The emulator's autoscaling_suspended_launch and
+autoscaling_force_delete make the two AWS behaviours hold (stock moto launches and keeps protected instances).
+The branch "proceed past the drain timeout with a busy agent" is not run (it deletes the named busy nodes:
+jenkins_node's documented behaviour). Duration: 184 s on this shared 2-core machine during a CI run (35 s emulator and
+stand-in start, six playbook runs); the two checks above add three API calls (under a second).
 """
 
 from __future__ import annotations
@@ -91,6 +95,11 @@ def seed_pool(emulator, name, pool, size, subnet_id):
 def group(emulator, name):
     groups = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])
     return (groups["AutoScalingGroups"] or [None])[0]
+
+
+def instance_states(emulator, ids):
+    reservations = emulator.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]
+    return {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
 
 
 def state(emulator):
@@ -178,6 +187,14 @@ def test_a_busy_agent_past_the_timeout_aborts_and_nothing_is_deleted(playbook, e
     nodes = fleet_nodes(standin)
     assert sorted(nodes) == stack["agents"] and nodes[busy]["offline"] and nodes[idle]["offline"]
     assert not nodes[busy]["idle"] and get(standin, "/fake/state")["abortedBuilds"] == 0
+    # The pool's cloud still lives in Jenkins until the settings drop it: when it wants agents, the EC2 Fleet plugin
+    # sets the group's sizes back (UpdateAutoScalingGroup, tests/fakes/jenkins/README.md). Launch suspended holds:
+    # the desired capacity is recorded and nothing is launched (the emulator's autoscaling_suspended_launch). The next
+    # retire freezes the group again.
+    emulator.client("autoscaling").update_auto_scaling_group(
+        AutoScalingGroupName=GPU, MinSize=0, MaxSize=4, DesiredCapacity=3, NewInstancesProtectedFromScaleIn=True
+    )
+    assert state(emulator)[GPU] == (0, 4, 3, ["Launch"], before[GPU][4])
 
 
 def test_once_the_builds_end_the_pool_is_removed(playbook, emulator, stack):
@@ -195,9 +212,9 @@ def test_once_the_builds_end_the_pool_is_removed(playbook, emulator, stack):
     assert {name: after[name] for name in LISTED} == {name: before[name] for name in LISTED}
     assert fleet_nodes(standin) == {}
     assert get(standin, "/fake/state")["abortedBuilds"] == 0
-    # The group went with ForceDelete, which on AWS terminates its instances, protected or not. Not asserted here:
-    # stock moto's DeleteAutoScalingGroup lowers the desired capacity instead, which leaves protected instances
-    # running (a gap for the compatibility layer, tests/emulator/compat).
+    # The group went with ForceDelete, which terminates its instances, protected from scale-in or not (the emulator's
+    # autoscaling_force_delete; stock moto's delete leaves protected instances running).
+    assert instance_states(emulator, stack["agents"]) == dict.fromkeys(stack["agents"], "terminated")
 
 
 def test_proceed_removes_a_pool_without_jenkins_and_says_what_is_left(playbook, emulator, stack):
@@ -218,6 +235,7 @@ def test_proceed_removes_a_pool_without_jenkins_and_says_what_is_left(playbook, 
     assert f"Jenkins was not reached, so its nodes of {agent} stay" in output, output[-4000:]
     after = state(emulator)
     assert group(emulator, stale) is None and after["templates"] == LISTED
+    assert instance_states(emulator, [agent]) == {agent: "terminated"}
 
 
 def test_a_rerun_with_nothing_to_retire_changes_nothing(playbook, emulator, stack):
