@@ -17,31 +17,38 @@ MOTO_VERSION = "5.2.5"
 _patcher = Patcher()
 
 
-def _update_keeping_policy(stock):
-    def update_auto_scaling_group(self):
-        group = self.autoscaling_backend.autoscaling_groups.get(self._get_param("AutoScalingGroupName"))
-        kept = getattr(group, "mixed_instances_policy", None)
-        result = stock(self)
-        names_template = any(
-            self._get_param(name) for name in ("MixedInstancesPolicy", "LaunchTemplate", "LaunchConfigurationName")
-        )
-        if group is not None and kept and not names_template:
-            group.mixed_instances_policy = kept
-        return result
+def _as_request(policy):
+    """The stored policy as a request names it: the described specification carries the template's id and name, a
+    request only one of them (moto refuses both)."""
+    template = dict(policy.get("LaunchTemplate") or {})
+    spec = dict(template.get("LaunchTemplateSpecification") or {})
+    if spec.get("LaunchTemplateName"):
+        spec.pop("LaunchTemplateId", None)
+    template["LaunchTemplateSpecification"] = spec
+    return dict(policy, LaunchTemplate=template)
 
-    return update_auto_scaling_group
+
+def _update_keeping_policy(stock):
+    # The group's model, not the response: stock update() sets the policy before it resizes the group, so a request
+    # that also changes the sizes launches its instances from the kept policy (its overrides), not the template alone.
+    def update(self, *args, **kwargs):
+        names_template = any(
+            kwargs.get(name) for name in ("mixed_instances_policy", "launch_template", "launch_config_name")
+        )
+        kept = getattr(self, "mixed_instances_policy", None)
+        if kept and not names_template and not args:
+            kwargs["mixed_instances_policy"] = _as_request(kept)
+        return stock(self, *args, **kwargs)
+
+    return update
 
 
 def apply():
     if _patcher.active:
         return
-    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.autoscaling.models import FakeAutoScalingGroup
 
-    _patcher.setattr(
-        AutoScalingResponse,
-        "update_auto_scaling_group",
-        _update_keeping_policy(AutoScalingResponse.update_auto_scaling_group),
-    )
+    _patcher.setattr(FakeAutoScalingGroup, "update", _update_keeping_policy(FakeAutoScalingGroup.update))
     _patcher.active = True
 
 

@@ -83,3 +83,55 @@ def test_an_update_of_something_else_keeps_the_policy(aws, compat_patch):
             AutoScalingGroupName="pool-spot", LaunchTemplate={"LaunchTemplateName": "pool-spot", "Version": "1"}
         )
         assert "MixedInstancesPolicy" not in _described(autoscaling)
+
+
+# Weighted overrides make the policy visible in what a resize launches: moto counts a mixed group's instances by the
+# first override's weight (desired 4, one On-Demand base, the rest Spot: ceil(1/2) + ceil(3/2) = 3 instances) and a
+# group without a policy by the desired capacity alone (4).
+WEIGHTED = dict(
+    POLICY,
+    LaunchTemplate=dict(
+        POLICY["LaunchTemplate"],
+        Overrides=[
+            {"InstanceType": "m5.large", "WeightedCapacity": "2"},
+            {"InstanceType": "m6i.large", "WeightedCapacity": "2"},
+        ],
+    ),
+)
+
+
+def _weighted_group(aws):
+    autoscaling = _group(aws, capacity_rebalance=False)
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName="pool-spot", ForceDelete=True)
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="pool-spot",
+        MixedInstancesPolicy=WEIGHTED,
+        MinSize=0,
+        MaxSize=8,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=_described_subnet(aws),
+    )
+    return autoscaling
+
+
+def _described_subnet(aws):
+    return aws("ec2").describe_subnets(Filters=[{"Name": "cidr-block", "Values": ["10.4.0.0/24"]}])["Subnets"][0][
+        "SubnetId"
+    ]
+
+
+def test_stock_moto_resizes_without_the_policy(aws, compat_patch):
+    """An update that also resizes the group launches while stock moto has dropped the policy: one instance per
+    unit of capacity, the overrides' weights ignored."""
+    compat_patch.stock(autoscaling_update_keeps_mixed_instances_policy)
+    autoscaling = _weighted_group(aws)
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName="pool-spot", DesiredCapacity=4)
+    assert len(_described(autoscaling)["Instances"]) == 4
+
+
+def test_an_update_that_resizes_launches_from_the_kept_policy(aws, compat_patch):
+    with compat_patch(autoscaling_update_keeps_mixed_instances_policy):
+        autoscaling = _weighted_group(aws)
+        autoscaling.update_auto_scaling_group(AutoScalingGroupName="pool-spot", DesiredCapacity=4)
+        group = _described(autoscaling)
+        assert len(group["Instances"]) == 3 and "MixedInstancesPolicy" in group
