@@ -33,7 +33,20 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import NAME
 
 # A pool in the jenkins/settings document (filter jenkins_settings_document, key agent_pools).
-POOL_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
+POOL_KEYS = (
+    "name",
+    "labels",
+    "asg_name",
+    "min_size",
+    "max_size",
+    "idle_minutes",
+    "executors",
+    "max_total_uses",
+    "restrict_usage",
+)
+# A document published before pools had restrict_usage lacks it: its clouds keep the role's
+# jenkins_controller_fleet_restrict_usage, so the controller renders what it did.
+POOL_OPTIONAL_KEYS = ("restrict_usage",)
 POOL_INT_KEYS = ("min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
 # The role's fleet variables the clouds are made of, jenkins_controller_fleet_<name>.
 FLEET_KEYS = (
@@ -98,7 +111,7 @@ def pool_errors(pools, where="agent_pools"):
         if not isinstance(pool, dict):
             errors.append("{0} must be a mapping".format(at))
             continue
-        missing = [key for key in POOL_KEYS if key not in pool]
+        missing = [key for key in POOL_KEYS if key not in pool and key not in POOL_OPTIONAL_KEYS]
         if missing:
             errors.append("{0} lacks {1}".format(at, ", ".join(missing)))
             continue
@@ -115,6 +128,8 @@ def pool_errors(pools, where="agent_pools"):
         labels = pool["labels"].split() if isinstance(pool["labels"], str) else None
         if not labels or not all(LABEL.match(label) for label in labels):
             errors.append("{0}: labels must be a non-empty string of plain, space-separated Jenkins labels".format(at))
+        if "restrict_usage" in pool and not isinstance(pool["restrict_usage"], bool):
+            errors.append("{0}: restrict_usage must be true or false, got {1!r}".format(at, pool["restrict_usage"]))
         bad = [key for key in POOL_INT_KEYS if not _int(pool[key])]
         if bad:
             errors.append("{0}: {1} must be whole numbers".format(at, ", ".join(bad)))
@@ -205,7 +220,7 @@ def _connector(fleet):
     return {"sshConnector": connector}
 
 
-def _cloud(fleet, name, asg_name, labels, sizes):
+def _cloud(fleet, name, asg_name, labels, sizes, restrict_usage):
     """One eC2Fleet cloud in the order of the EC2FleetCloud @DataBoundConstructor (EC2FleetCloud.java:162-188)."""
     return {
         "eC2Fleet": {
@@ -224,7 +239,7 @@ def _cloud(fleet, name, asg_name, labels, sizes):
             "maxTotalUses": int(sizes["max_total_uses"]),
             "numExecutors": int(sizes["executors"]),
             "addNodeOnlyIfRunning": _bool(fleet["add_node_only_if_running"]),
-            "restrictUsage": _bool(fleet["restrict_usage"]),
+            "restrictUsage": restrict_usage,
             "initOnlineTimeoutSec": int(fleet["init_online_timeout_sec"]),
             "noDelayProvision": _bool(fleet["no_delay_provision"]),
         }
@@ -249,6 +264,7 @@ def jenkins_fleet_clouds(pools, fleet):
     errors = fleet_cloud_errors(pools, fleet)
     if errors:
         raise AnsibleFilterError("Cannot render the EC2 Fleet clouds: " + "; ".join(errors))
+    role_restrict_usage = _bool(fleet["restrict_usage"])
     if not pools:
         sizes = {
             "min_size": fleet["min_size"],
@@ -257,9 +273,16 @@ def jenkins_fleet_clouds(pools, fleet):
             "executors": fleet["num_executors"],
             "max_total_uses": fleet["max_total_uses"],
         }
-        return [_cloud(fleet, fleet["cloud_name"], fleet["asg_name"], fleet["label"], sizes)]
+        return [_cloud(fleet, fleet["cloud_name"], fleet["asg_name"], fleet["label"], sizes, role_restrict_usage)]
     return [
-        _cloud(fleet, cloud_name(pool["name"], fleet["cloud_name"]), pool["asg_name"], pool["labels"], pool)
+        _cloud(
+            fleet,
+            cloud_name(pool["name"], fleet["cloud_name"]),
+            pool["asg_name"],
+            pool["labels"],
+            pool,
+            pool.get("restrict_usage", role_restrict_usage),
+        )
         for pool in pools
     ]
 

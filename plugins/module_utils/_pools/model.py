@@ -15,6 +15,14 @@ Where the limits come from:
   model declares the member as a plain string, so the list is written here). AWS recommends price-capacity-optimized.
 - OnDemandPercentageAboveBaseCapacity: 0-100; OnDemandBaseCapacity: 0 or more (same reference).
 - Tag keys `aws:*` are reserved by AWS; `jenkins-ha:*` and `managed-by` are the stack's own (stack_config).
+
+restrict_usage is the pool's cloud's restrictUsage. At ec2-fleet 4.3.0.549.vf2a_da_a_d19b_5e (commit f2adaad19b5e)
+a cloud without it provisions for a job with no label (EC2FleetCloud.java:854-857, canProvision: "if
+(this.restrictUsage && labelString != null && label == null) { ... return false; }"; a labelled job needs the pool's
+labels either way, :858-861), and its nodes are Node.Mode.NORMAL instead of EXCLUSIVE (:935, "restrictUsage ?
+Node.Mode.EXCLUSIVE : Node.Mode.NORMAL", handed to EC2FleetNode at :936-941), so they also take unlabelled builds.
+Only the pool `default` takes them unless told otherwise (the stack's behaviour before pools): a Spot, Docker or
+large pool runs only the jobs that ask for its labels.
 """
 
 from __future__ import annotations
@@ -65,6 +73,7 @@ KEYS = (
     "instance_types",
     "spot_allocation_strategy",
     "capacity_rebalance",
+    "restrict_usage",
     "tags",
 ) + INT_KEYS
 # What a listed pool may set (the rest of the normalised pool is derived).
@@ -127,6 +136,8 @@ def _with_defaults(pool, legacy):
     # instance, it then terminates an old instance", CreateAutoScalingGroup CapacityRebalance), whatever build that
     # agent runs; without it a build is lost only when EC2 really reclaims the instance.
     filled.setdefault("capacity_rebalance", False)
+    # Only the default pool takes jobs without a label (see the module docstring).
+    filled.setdefault("restrict_usage", name != DEFAULT_POOL)
     return filled
 
 
@@ -180,6 +191,8 @@ def _pool_errors(where, pool):
         )
     if not isinstance(pool["capacity_rebalance"], bool):
         errors.append("{0}: capacity_rebalance must be true or false".format(where))
+    if not isinstance(pool["restrict_usage"], bool):
+        errors.append("{0}: restrict_usage must be true or false, got {1!r}".format(where, pool["restrict_usage"]))
     if pool["on_demand_base_capacity"] < 0:
         errors.append("{0}: on_demand_base_capacity must be 0 or more".format(where))
     if not 0 <= pool["on_demand_percentage_above_base"] <= 100:

@@ -55,7 +55,17 @@ SPOT = dict(
     executors=1,
     max_total_uses=1,
 )
-CLOUD_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
+CLOUD_KEYS = (
+    "name",
+    "labels",
+    "asg_name",
+    "min_size",
+    "max_size",
+    "idle_minutes",
+    "executors",
+    "max_total_uses",
+    "restrict_usage",
+)
 
 ERROR_CASES = [
     pytest.param(stack(), [], id="defaults-ok"),

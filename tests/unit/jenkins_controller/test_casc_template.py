@@ -107,6 +107,7 @@ VARIABLE_SETS = {
                 idle_minutes=10,
                 executors=2,
                 max_total_uses=-1,
+                restrict_usage=False,
             ),
             dict(
                 name="spot",
@@ -117,6 +118,7 @@ VARIABLE_SETS = {
                 idle_minutes=3,
                 executors=1,
                 max_total_uses=1,
+                restrict_usage=True,
             ),
         ]
     ),
@@ -124,6 +126,14 @@ VARIABLE_SETS = {
         jenkins_controller_allow_anonymous_read=True, jenkins_controller_build_discarder=dict(enabled=False)
     ),
 }
+# A jenkins/settings document published before pools carried restrict_usage: each cloud takes the role's value.
+VARIABLE_SETS["two-pools-older-document"] = dict(
+    jenkins_controller_fleet_restrict_usage=True,
+    jenkins_controller_fleet_pools=[
+        {key: value for key, value in pool.items() if key != "restrict_usage"}
+        for pool in VARIABLE_SETS["two-pools"]["jenkins_controller_fleet_pools"]
+    ],
+)
 
 
 @pytest.mark.parametrize("core", CORES)
@@ -397,9 +407,27 @@ def test_two_pools_render_two_clouds_the_schema_accepts(core):
         ("spot", "demo-agent-spot", "linux spot", 20),
     ]
     assert [(c["idleMinutes"], c["numExecutors"], c["maxTotalUses"]) for c in clouds] == [(10, 2, -1), (3, 1, 1)]
+    # Only the default pool's cloud takes jobs without a label.
+    assert [c["restrictUsage"] for c in clouds] == [False, True]
     # One SSH key for every pool's agents: one credential, whatever the number of clouds.
     assert len(casc["credentials"]["system"]["domainCredentials"][0]["credentials"]) == 1
     assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_an_older_document_renders_the_roles_restrict_usage(core):
+    dummy, casc = render(**VARIABLE_SETS["two-pools-older-document"])
+    assert [c["eC2Fleet"]["restrictUsage"] for c in casc["jenkins"]["clouds"]] == [True, True]
+    assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_a_restrict_usage_jcasc_refuses_is_reported(core):
+    """The schema holds restrictUsage to a boolean: a text the filter let through would not load."""
+    dummy, casc = render(**VARIABLE_SETS["two-pools"])
+    casc["jenkins"]["clouds"][1]["eC2Fleet"]["restrictUsage"] = "sometimes"
+    errors = schema_errors(casc, core)
+    assert [e.split(":")[0] for e in errors] == ["jenkins.clouds[1].eC2Fleet.restrictUsage"], errors
 
 
 @pytest.mark.parametrize("core", CORES)

@@ -104,6 +104,7 @@ CLOUD_CASES = [
                 idleMinutes=3,
                 numExecutors=1,
                 maxTotalUses=1,
+                restrictUsage=True,
             ),
         ],
         id="two-pools-two-clouds",
@@ -121,6 +122,7 @@ CLOUD_CASES = [
                 idleMinutes=3,
                 numExecutors=1,
                 maxTotalUses=1,
+                restrictUsage=True,
             )
         ],
         id="no-default-pool-no-agent-asg-needed",
@@ -160,6 +162,44 @@ def test_the_legacy_default_pool_renders_the_cloud_of_before():
     legacy = jenkins_fleet_clouds([], role_fleet(label="linux", min_size=1, max_size=6))
     pools = [pool("default", min_size=1, max_size=6)]
     assert jenkins_fleet_clouds(pools, role_fleet(label="ignored", min_size=0, max_size=4)) == legacy
+
+
+def _before_restrict_usage(document_pool):
+    """A pool of a settings document published before pools carried restrict_usage."""
+    return {key: value for key, value in document_pool.items() if key != "restrict_usage"}
+
+
+# restrictUsage per cloud (ec2-fleet f2adaad19b5e: false provisions for and runs jobs without a label,
+# EC2FleetCloud.java:854-857 and :935): (pools, role's jenkins_controller_fleet_restrict_usage) -> each cloud's value
+RESTRICT_USAGE_CASES = [
+    pytest.param([DEFAULT, SPOT], False, [False, True], id="default-pool-takes-unlabelled-jobs-others-do-not"),
+    pytest.param([DEFAULT, SPOT], True, [False, True], id="the-pools-value-wins-over-the-roles"),
+    pytest.param(
+        [pool("default", restrict_usage=True), pool("spot", restrict_usage=False)],
+        False,
+        [True, False],
+        id="explicit-override",
+    ),
+    pytest.param(
+        [_before_restrict_usage(DEFAULT), _before_restrict_usage(SPOT)],
+        False,
+        [False, False],
+        id="older-document-renders-what-it-did",
+    ),
+    pytest.param(
+        [_before_restrict_usage(DEFAULT), _before_restrict_usage(SPOT)],
+        "yes",
+        [True, True],
+        id="older-document-takes-the-roles-value",
+    ),
+    pytest.param([], True, [True], id="no-pools-the-roles-value"),
+]
+
+
+@pytest.mark.parametrize("pools,role_value,expected", RESTRICT_USAGE_CASES)
+def test_restrict_usage_per_pool(pools, role_value, expected):
+    clouds = jenkins_fleet_clouds(pools, role_fleet(restrict_usage=role_value))
+    assert [c["eC2Fleet"]["restrictUsage"] for c in clouds] == expected
 
 
 # (pools, role fleet overrides, fragments) -> the start of each error
@@ -240,6 +280,27 @@ ERROR_CASES = [
         id="zero-uses-is-a-node-used-up-before-its-first-build",
     ),
     pytest.param(
+        [pool("x", restrict_usage="yes")],
+        {},
+        [],
+        ["agent_pools[0] (x): restrict_usage must be true or false, got 'yes'"],
+        id="restrict-usage-text-refused",
+    ),
+    pytest.param(
+        [pool("x", restrict_usage=None)],
+        {},
+        [],
+        ["agent_pools[0] (x): restrict_usage must be true or false, got None"],
+        id="restrict-usage-null-refused",
+    ),
+    pytest.param(
+        [pool("x", restrict_usage=0)],
+        {},
+        [],
+        ["agent_pools[0] (x): restrict_usage must be true or false, got 0"],
+        id="restrict-usage-number-refused",
+    ),
+    pytest.param(
         [pool("x", labels="")],
         {},
         [],
@@ -288,6 +349,8 @@ def test_errors(pools, overrides, fragments, expected):
 def test_clouds_refuse_what_the_errors_name():
     with pytest.raises(AnsibleFilterError, match="Cannot render the EC2 Fleet clouds: pool default and pool agents"):
         jenkins_fleet_clouds([DEFAULT, pool("agents")], role_fleet())
+    with pytest.raises(AnsibleFilterError, match=r"\(spot\): restrict_usage must be true or false, got 'no'"):
+        jenkins_fleet_clouds([DEFAULT, pool("spot", restrict_usage="no")], role_fleet())
 
 
 @pytest.mark.parametrize(
@@ -309,7 +372,9 @@ def test_clouds_need_the_roles_fleet_settings(fleet, message):
     "value,expected", [("yes", True), ("True", True), ("on", True), (1, True), ("no", False), (0, False)]
 )
 def test_flags_read_as_ansible_reads_booleans(value, expected):
-    cloud_of = jenkins_fleet_clouds([DEFAULT], role_fleet(restrict_usage=value))[0]["eC2Fleet"]
+    cloud_of = jenkins_fleet_clouds([DEFAULT], role_fleet(always_reconnect=value))[0]["eC2Fleet"]
+    assert cloud_of["alwaysReconnect"] is expected
+    cloud_of = jenkins_fleet_clouds([], role_fleet(restrict_usage=value))[0]["eC2Fleet"]
     assert cloud_of["restrictUsage"] is expected
 
 

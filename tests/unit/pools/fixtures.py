@@ -3,7 +3,17 @@ __stack_config_agent_pools, the settings document's agent_pools) with the role's
 settings document hands to the fleet clouds."""
 
 # The keys jenkins_fleet_clouds reads from a pool of the settings document, in the document's order.
-DOCUMENT_KEYS = ("name", "labels", "asg_name", "min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
+DOCUMENT_KEYS = (
+    "name",
+    "labels",
+    "asg_name",
+    "min_size",
+    "max_size",
+    "idle_minutes",
+    "executors",
+    "max_total_uses",
+    "restrict_usage",
+)
 
 
 def normalised_pool(name, **overrides):
@@ -19,6 +29,8 @@ def normalised_pool(name, **overrides):
         "on_demand_percentage_above_base": 100,
         "spot_allocation_strategy": "price-capacity-optimized",
         "capacity_rebalance": False,
+        # Only the default pool takes jobs without a label.
+        "restrict_usage": name != "default",
         "min_size": 0,
         "max_size": 6,
         "desired_capacity": 0,

@@ -85,6 +85,8 @@ NORMALISED = [
                 on_demand_percentage_above_base=0,
                 # Off unless asked for: a rebalance recommendation would terminate a busy agent.
                 capacity_rebalance=False,
+                # Not the default pool: only jobs asking for its labels.
+                restrict_usage=True,
                 max_size=10,
                 tags={"team": "ci"},
                 spot=True,
@@ -121,6 +123,7 @@ NORMALISED = [
                 spot_allocation_strategy="capacity-optimized",
                 executors=1,
                 max_total_uses=1,
+                restrict_usage=True,
                 spot=True,
             )
         ],
@@ -136,6 +139,7 @@ NORMALISED = [
                 asg_name="demo-agent-a",
                 launch_template_name="demo-agent-a",
                 on_demand_percentage_above_base=99,
+                restrict_usage=True,
                 spot=True,
             ),
             DEFAULT_POOL,
@@ -148,6 +152,22 @@ NORMALISED = [
 def test_normalised(pools, legacy, expected):
     assert normalise_pools("demo", pools, legacy, LEGACY) == expected
     assert pool_errors("demo", pools, legacy, LEGACY) == []
+
+
+# restrict_usage (the pool's cloud's restrictUsage): (pools, expected value per pool, in order). Only the default
+# pool takes jobs without a label unless a pool says otherwise.
+RESTRICT_USAGE = [
+    ([], [False]),
+    ([{"name": "default"}], [False]),
+    ([{"name": "default"}, {"name": "spot"}, {"name": "docker"}], [False, True, True]),
+    ([{"name": "default", "restrict_usage": True}, {"name": "spot", "restrict_usage": False}], [True, False]),
+    ([{"name": "large", "restrict_usage": True}], [True]),
+]
+
+
+@pytest.mark.parametrize("pools, expected", RESTRICT_USAGE)
+def test_restrict_usage(pools, expected):
+    assert [pool["restrict_usage"] for pool in normalise_pools("demo", pools, LEGACY, LEGACY)] == expected
 
 
 def test_every_pool_has_exactly_the_model_keys():
@@ -180,6 +200,9 @@ REFUSED = [
     ([_pool(instance_types=["t3.large", "t3.large"])], LEGACY, "lists a type twice"),
     ([_pool(spot_allocation_strategy="cheapest")], LEGACY, "spot_allocation_strategy 'cheapest' must be one of"),
     ([_pool(capacity_rebalance="yes")], LEGACY, "capacity_rebalance must be true or false"),
+    ([_pool(restrict_usage="yes")], LEGACY, "(p): restrict_usage must be true or false, got 'yes'"),
+    ([_pool(restrict_usage=1)], LEGACY, "restrict_usage must be true or false, got 1"),
+    ([_pool(restrict_usage=None)], LEGACY, "restrict_usage must be true or false, got None"),
     ([_pool(on_demand_base_capacity=-1)], LEGACY, "on_demand_base_capacity must be 0 or more"),
     ([_pool(on_demand_percentage_above_base=101)], LEGACY, "must be from 0 to 100"),
     ([_pool(on_demand_percentage_above_base=-1)], LEGACY, "must be from 0 to 100"),
