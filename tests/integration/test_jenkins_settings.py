@@ -182,6 +182,8 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
                 "idle_minutes": 10,
                 "executors": 2,
                 "max_total_uses": -1,
+                # The default pool takes jobs without a label; any other pool only the jobs asking for its labels.
+                "restrict_usage": False,
             },
             {
                 "name": "spot",
@@ -192,6 +194,7 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
                 "idle_minutes": 5,
                 "executors": 1,
                 "max_total_uses": 1,
+                "restrict_usage": True,
             },
         ],
     }
