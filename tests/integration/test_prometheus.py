@@ -286,6 +286,18 @@ def test_promtool_checks_config_and_rules(rendered):
     assert "SUCCESS: 15 rules found" in result.stdout
 
 
+def test_the_exporter_reads_every_agent_pools_group(rendered):
+    """The demo's two pools (default and spot) and the controller: each group's capacity metrics are exported."""
+    config = yaml.safe_load((rendered / "cloudwatch-exporter.yml").read_text())
+    groups = [
+        metric["aws_dimension_select"]["AutoScalingGroupName"]
+        for metric in config["metrics"]
+        if metric["aws_namespace"] == "AWS/AutoScaling"
+    ]
+    expected = ["{0}-controller".format(STACK), "{0}-agent".format(STACK), "{0}-agent-spot".format(STACK)]
+    assert groups and all(names == expected for names in groups), groups
+
+
 def test_amtool_checks_the_example(rendered):
     result = run(["amtool", "check-config", str(rendered / "alertmanager.yml")])
     assert result.returncode == 0, result.stdout + result.stderr

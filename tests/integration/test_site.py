@@ -188,6 +188,19 @@ def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
         assert "item=" not in section, (task, section)
 
 
+def test_stack_info_names_every_pool(emulator, playbook):
+    """playbooks/stack_info.yml (make demo prints it) lists both pools' groups and launch templates."""
+    info = playbook(ROOT / "playbooks" / "stack_info.yml", inventory=DEMO, extra_vars=[{"jenkins_ha_ami_ids": {}}])
+    assert info.rc == 0, info.output[-3000:]
+    for name in (
+        "demo-controller desired=1",
+        "demo-agent desired=",
+        "demo-agent-spot desired=",
+        "demo-agent-spot: ami-",
+    ):
+        assert name in info.output, (name, info.output[-3000:])
+
+
 def test_the_converged_stack_passes_the_posture_check(emulator):
     assert check_stack(emulator.client, "demo", Expectations.from_vars_file(DEMO / "group_vars" / "all.yml")) == []
 
