@@ -12,6 +12,7 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.jenkins_settings import (
     jenkins_settings_role_vars,
     settings_errors,
 )
+from tests.unit.pools.fixtures import DOCUMENT_KEYS as CLOUD_KEYS
 from tests.unit.pools.fixtures import normalised_pool
 
 LDAP = {
@@ -54,17 +55,6 @@ SPOT = dict(
     idle_minutes=3,
     executors=1,
     max_total_uses=1,
-)
-CLOUD_KEYS = (
-    "name",
-    "labels",
-    "asg_name",
-    "min_size",
-    "max_size",
-    "idle_minutes",
-    "executors",
-    "max_total_uses",
-    "restrict_usage",
 )
 
 ERROR_CASES = [
