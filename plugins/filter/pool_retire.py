@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.provisioning import POOL_ASG_RECORD
 
 # The Auto Scaling process the freeze suspends. While the pool's EC2 Fleet cloud lives, the plugin's update sets the
@@ -28,7 +29,7 @@ def _tag(group, key):
 def pool_alarm_names(stack, pool):
     """The two alarms monitoring.yml gives a pool (playbooks/templates/monitoring_alarms.j2): the default pool's
     carry the names of the single pool before pools existed."""
-    prefix = "agents" if pool == "default" else "agents-" + pool
+    prefix = "agents" if pool == DEFAULT_POOL else "agents-" + pool
     return ["{0}-{1}-at-max".format(stack, prefix), "{0}-{1}-short".format(stack, prefix)]
 
 
@@ -36,7 +37,7 @@ def pool_record_names(pool, ssm_names, prefix):
     """The SSM records asgs.yml writes for a pool (provisioning.record_items): agent/pools/<pool>/asg-name, and
     agent/asg-name for the pool named default."""
     names = ["{0}/{1}".format(prefix, ssm_names[POOL_ASG_RECORD].replace("{pool}", pool))]
-    if pool == "default":
+    if pool == DEFAULT_POOL:
         names.append("{0}/{1}".format(prefix, ssm_names["agent_asg_name"]))
     return names
 
