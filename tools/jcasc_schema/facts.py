@@ -138,7 +138,7 @@ EXPAND_ONLY = {
     },
 }
 # Category attributes (global configuration descriptors) whose types are expanded; others are unmodelled.
-EXPAND_CATEGORY = {"location", "buildDiscarders"}
+EXPAND_CATEGORY = {"location", "buildDiscarders", "prometheusConfiguration"}
 
 # Types never expanded (their configuration is free-form for the validators): big model areas nobody templates.
 STOP = {
