@@ -31,7 +31,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 LOCK_NAME = ".jenkins-ha.lock"
 EXIT_HELD = 75  # EX_TEMPFAIL: another controller holds the home; systemd may retry later
@@ -201,11 +200,21 @@ def unit_main_pid(unit):
         return 0
 
 
-def process_age(pid):
+def process_age(pid, proc="/proc"):
+    """Seconds since process `pid` started, from its start time in /proc/<pid>/stat (clock ticks after boot) and
+    /proc/uptime; 0.0 when unknown (the caller then treats the process as still starting). Not the ctime of
+    /proc/<pid>: that is when the kernel first instantiated the directory's inode, i.e. when somebody first looked."""
     try:
-        return time.time() - os.stat("/proc/{0}".format(pid)).st_ctime
-    except OSError:
+        with open("{0}/{1}/stat".format(proc, pid), encoding="ascii", errors="replace") as handle:
+            stat = handle.read()
+        with open("{0}/uptime".format(proc), encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        # proc(5): field 22 is starttime; the command name (field 2) may hold spaces and parentheses, so count the
+        # fields after its closing parenthesis (field 3 is the first of them).
+        started = int(stat[stat.rindex(")") + 1 :].split()[22 - 3]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
         return 0.0
+    return max(0.0, uptime - started)
 
 
 def break_lock(path, now=None):

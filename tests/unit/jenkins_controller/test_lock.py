@@ -169,3 +169,45 @@ def test_pid_holds_reads_proc_locks(home, tmp_path):
     # Unreadable /proc/locks: fall back to the descriptors of the process.
     with open(path) as handle:
         assert handle and lock.pid_holds(str(path), own, proc_locks=str(tmp_path / "missing")) is True
+
+
+def fake_proc(tmp_path, pid, stat_line, uptime):
+    (tmp_path / str(pid)).mkdir(parents=True, exist_ok=True)
+    (tmp_path / str(pid) / "stat").write_text(stat_line)
+    (tmp_path / "uptime").write_text("{0} 12345.67\n".format(uptime))
+    return str(tmp_path)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+# proc(5) stat lines: pid (comm) state ppid ... with starttime as field 22.
+STAT_TAIL = " S 1 1 1 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 30 0 {start} 1000 50 18446744073709551615"
+
+
+@pytest.mark.parametrize(
+    "comm, start_ticks, uptime, age",
+    [
+        ("java", 100 * TICKS, 1000.0, 900.0),
+        # A command name with spaces and parentheses: fields are counted after the last ')'.
+        ("java (x) y", 10 * TICKS, 70.5, 60.5),
+        ("sleep", 500 * TICKS, 500.0, 0.0),
+    ],
+)
+def test_process_age_is_the_time_since_the_process_started(tmp_path, comm, start_ticks, uptime, age):
+    """The age comes from the start time in /proc/<pid>/stat (the directory's ctime is when it was first looked at,
+    which made a controller running for hours look as young as the first fence run)."""
+    proc = fake_proc(tmp_path, 4242, "4242 ({0})".format(comm) + STAT_TAIL.format(start=start_ticks), uptime)
+    assert lock.process_age(4242, proc=proc) == pytest.approx(age, abs=0.01)
+
+
+@pytest.mark.parametrize("stat_line", ["", "4242 (java", "4242 (java) S 1"])
+def test_process_age_unknown_is_zero(tmp_path, stat_line):
+    assert lock.process_age(4242, proc=fake_proc(tmp_path, 4242, stat_line, 100.0)) == 0.0
+    assert lock.process_age(999999, proc=str(tmp_path)) == 0.0
+
+
+def test_process_age_of_a_real_process():
+    """This test's own process: started before the test, not older than the machine's uptime."""
+    age = lock.process_age(os.getpid())
+    with open("/proc/uptime", encoding="ascii") as handle:
+        uptime = float(handle.read().split()[0])
+    assert 0.0 < age <= uptime
