@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._autoscaling.transformations import group_launch_template
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._cloudwatch.alarms import pool_alarm_names
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import DEFAULT_POOL
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.provisioning import POOL_ASG_RECORD
 
@@ -24,13 +25,6 @@ def _tag(group, key):
         if tag.get("key") == key:
             return tag.get("value")
     return None
-
-
-def pool_alarm_names(stack, pool):
-    """The two alarms monitoring.yml gives a pool (playbooks/templates/monitoring_alarms.j2): the default pool's
-    carry the names of the single pool before pools existed."""
-    prefix = "agents" if pool == DEFAULT_POOL else "agents-" + pool
-    return ["{0}-{1}-at-max".format(stack, prefix), "{0}-{1}-short".format(stack, prefix)]
 
 
 def pool_record_names(pool, ssm_names, prefix):
