@@ -43,11 +43,12 @@ POOL_KEYS = (
     "executors",
     "max_total_uses",
     "restrict_usage",
+    "min_spare_size",
 )
-# A document published before pools had restrict_usage lacks it: its clouds keep the role's
-# jenkins_controller_fleet_restrict_usage, so the controller renders what it did.
-POOL_OPTIONAL_KEYS = ("restrict_usage",)
-POOL_INT_KEYS = ("min_size", "max_size", "idle_minutes", "executors", "max_total_uses")
+# A document published before pools had restrict_usage or min_spare_size lacks them: its clouds keep the role's
+# jenkins_controller_fleet_restrict_usage / _min_spare_size, so the controller renders what it did.
+POOL_OPTIONAL_KEYS = ("restrict_usage", "min_spare_size")
+POOL_INT_KEYS = ("min_size", "max_size", "idle_minutes", "executors", "max_total_uses", "min_spare_size")
 # The role's fleet variables the clouds are made of, jenkins_controller_fleet_<name>.
 FLEET_KEYS = (
     "cloud_name",
@@ -130,12 +131,16 @@ def pool_errors(pools, where="agent_pools"):
             errors.append("{0}: labels must be a non-empty string of plain, space-separated Jenkins labels".format(at))
         if "restrict_usage" in pool and not isinstance(pool["restrict_usage"], bool):
             errors.append("{0}: restrict_usage must be true or false, got {1!r}".format(at, pool["restrict_usage"]))
-        bad = [key for key in POOL_INT_KEYS if not _int(pool[key])]
+        bad = [key for key in POOL_INT_KEYS if key in pool and not _int(pool[key])]
         if bad:
             errors.append("{0}: {1} must be whole numbers".format(at, ", ".join(bad)))
             continue
         if not 0 <= pool["min_size"] <= pool["max_size"] or pool["max_size"] < 1:
             errors.append("{0}: needs 0 <= min_size <= max_size and max_size >= 1".format(at))
+        # The plugin caps the spares at maxSize without a word (EC2FleetCloud.java:659-661 at f2adaad19b5e; its
+        # help-minSpareSize.html: "'Maximum Cluster Size' is respected if 'Minimum Spare Size' exceeds it").
+        elif not 0 <= pool.get("min_spare_size", 0) <= pool["max_size"]:
+            errors.append("{0}: needs 0 <= min_spare_size <= max_size".format(at))
         # maxTotalUses 0 is a node used up before its first build: EC2RetentionStrategy.java:63-65,72 terminates it
         # once idle, even below minSize (f2adaad19b5e).
         if (
@@ -235,7 +240,7 @@ def _cloud(fleet, name, asg_name, labels, sizes, restrict_usage):
             "idleMinutes": int(sizes["idle_minutes"]),
             "minSize": int(sizes["min_size"]),
             "maxSize": int(sizes["max_size"]),
-            "minSpareSize": int(fleet["min_spare_size"]),
+            "minSpareSize": int(sizes["min_spare_size"]),
             "maxTotalUses": int(sizes["max_total_uses"]),
             "numExecutors": int(sizes["executors"]),
             "addNodeOnlyIfRunning": _bool(fleet["add_node_only_if_running"]),
@@ -272,6 +277,7 @@ def jenkins_fleet_clouds(pools, fleet):
             "idle_minutes": fleet["idle_minutes"],
             "executors": fleet["num_executors"],
             "max_total_uses": fleet["max_total_uses"],
+            "min_spare_size": fleet["min_spare_size"],
         }
         return [_cloud(fleet, fleet["cloud_name"], fleet["asg_name"], fleet["label"], sizes, role_restrict_usage)]
     return [
@@ -280,7 +286,7 @@ def jenkins_fleet_clouds(pools, fleet):
             cloud_name(pool["name"], fleet["cloud_name"]),
             pool["asg_name"],
             pool["labels"],
-            pool,
+            dict(pool, min_spare_size=pool.get("min_spare_size", fleet["min_spare_size"])),
             pool.get("restrict_usage", role_restrict_usage),
         )
         for pool in pools

@@ -6,8 +6,8 @@ jenkins/settings SSM parameter (jenkins_settings_document), and turned back into
 on the controller at boot (jenkins_settings_role_vars).
 
 Since issue 18 the document also lists the agent pools (agent_pools: name, labels, group, bounds, idle minutes,
-executors, uses per agent, restrict_usage), and the controller renders one EC2 Fleet cloud per pool (filter
-jenkins_fleet_clouds).
+executors, uses per agent, restrict_usage, spare agents), and the controller renders one EC2 Fleet cloud per pool
+(filter jenkins_fleet_clouds).
 It keeps fleet_min_size/fleet_max_size (the `default` pool's bounds), which a controller image from before pools
 reads to render its one cloud on agent/asg-name; a document without agent_pools (published before pools existed)
 gives a new controller that one cloud too.

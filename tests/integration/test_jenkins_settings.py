@@ -184,6 +184,7 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
                 "max_total_uses": -1,
                 # The default pool takes jobs without a label; any other pool only the jobs asking for its labels.
                 "restrict_usage": False,
+                "min_spare_size": 0,
             },
             {
                 "name": "spot",
@@ -195,6 +196,7 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
                 "executors": 1,
                 "max_total_uses": 1,
                 "restrict_usage": True,
+                "min_spare_size": 0,
             },
         ],
     }

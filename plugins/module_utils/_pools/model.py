@@ -23,6 +23,15 @@ labels either way, :858-861), and its nodes are Node.Mode.NORMAL instead of EXCL
 Node.Mode.EXCLUSIVE : Node.Mode.NORMAL", handed to EC2FleetNode at :936-941), so they also take unlabelled builds.
 Only the pool `default` takes them unless told otherwise (the stack's behaviour before pools): a Spot, Docker or
 large pool runs only the jobs that ask for its labels.
+
+min_spare_size is the pool's cloud's minSpareSize: how many idle agents the plugin keeps ready for the next build. At
+the same commit, EC2FleetCloud.update() counts as spares the group's desired capacity minus its busy agents
+(EC2FleetCloud.java:977-998) and asks for what they lack of minSpareSize on top (:519-528); the new capacity is capped
+at maxSize (:659-661, "Math.max(minSize, Math.min(maxSize, ...))"), and an idle agent is not terminated while the
+spares would fall to minSpareSize (:829-838), whatever idleMinutes says. So spares come on top of the busy agents,
+never beyond maxSize (a value above it is silently capped: refused here), and they cost instance hours while idle. A
+single-use agent (max_total_uses 1) is terminated after its build whatever the spares (EC2RetentionStrategy.java:63-65,
+73, ignoreMinConstraints), and a fresh spare is started in its place.
 """
 
 from __future__ import annotations
@@ -44,7 +53,7 @@ SPOT_ALLOCATION_STRATEGIES = (
 RESERVED_TAG_PREFIXES = ("aws:", "jenkins-ha:")
 RESERVED_TAG_KEYS = ("managed-by", "Name")
 # The controller's EC2 Fleet cloud settings before pools existed (jenkins_controller's defaults).
-FLEET_DEFAULTS = {"idle_minutes": 10, "executors": 2, "max_total_uses": -1}
+FLEET_DEFAULTS = {"idle_minutes": 10, "executors": 2, "max_total_uses": -1, "min_spare_size": 0}
 # The legacy variables: with a non-empty pool list they must keep their defaults (they describe only the default
 # pool of an empty list).
 LEGACY_VARIABLES = (
@@ -61,6 +70,7 @@ INT_KEYS = (
     "min_size",
     "max_size",
     "desired_capacity",
+    "min_spare_size",
     "idle_minutes",
     "executors",
     "max_total_uses",
@@ -201,6 +211,11 @@ def _pool_errors(where, pool):
         errors.append("{0}: sizes must satisfy 0 <= min_size <= max_size and max_size >= 1".format(where))
     elif not pool["min_size"] <= pool["desired_capacity"] <= pool["max_size"]:
         errors.append("{0}: desired_capacity must be between min_size and max_size".format(where))
+    if not 0 <= pool["min_spare_size"] <= max(pool["max_size"], 0):
+        errors.append(
+            "{0}: min_spare_size must be from 0 to max_size ({1}), got {2}: the idle agents the EC2 Fleet cloud keeps"
+            " ready count within its maximum".format(where, pool["max_size"], pool["min_spare_size"])
+        )
     if pool["idle_minutes"] < 0:
         errors.append("{0}: idle_minutes must be 0 or more".format(where))
     if pool["executors"] < 1:

@@ -306,3 +306,18 @@ def test_registered():
         "jenkins_settings_document",
         "jenkins_settings_role_vars",
     }
+
+
+def test_document_carries_each_pools_spare_agents():
+    """min_spare_size is the pool's cloud's minSpareSize: a change of Jenkins, so a change of the document."""
+    text = jenkins_settings_document(stack(agent_pools=[POOL, SPOT]))
+    spare = jenkins_settings_document(stack(agent_pools=[POOL, dict(SPOT, min_spare_size=2)]))
+    assert [pool["min_spare_size"] for pool in json.loads(spare)["agent_pools"]] == [0, 2]
+    assert spare != text
+    values = jenkins_settings_role_vars(spare, CURRENT)
+    assert [pool["min_spare_size"] for pool in values["fleet_pools"]] == [0, 2]
+
+
+def test_document_refuses_more_spares_than_the_pool_holds():
+    errors = settings_errors(stack(agent_pools=[POOL, dict(SPOT, min_spare_size=21)]))
+    assert errors == ["jenkins_ha_agent_pools: agent_pools[1] (spot): needs 0 <= min_spare_size <= max_size"]

@@ -134,7 +134,8 @@ CLOUD_CASES = [
         id="default-pool-takes-the-roles-cloud-name",
     ),
     pytest.param(
-        [DEFAULT],
+        # A pool of a document from before min_spare_size: the role's value, text from set_fact.
+        [{key: value for key, value in DEFAULT.items() if key != "min_spare_size"}],
         {"private_ip_used": "false", "ssh_port": "2222", "min_spare_size": "1"},
         [
             cloud(
@@ -385,3 +386,54 @@ def test_errors_need_the_cloud_name():
 
 def test_registered():
     assert set(FilterModule().filters()) == {"jenkins_fleet_clouds", "jenkins_fleet_cloud_errors"}
+
+
+# minSpareSize per cloud (ec2-fleet f2adaad19b5e: idle agents kept ready within maxSize, EC2FleetCloud.java:519-528,
+# :659-661): (pools, role's jenkins_controller_fleet_min_spare_size) -> each cloud's value
+MIN_SPARE_SIZE_CASES = [
+    pytest.param([DEFAULT, dict(SPOT, min_spare_size=2)], 0, [0, 2], id="per-pool"),
+    pytest.param([dict(DEFAULT, min_spare_size=1), SPOT], 3, [1, 0], id="the-pools-value-wins-over-the-roles"),
+    pytest.param(
+        [{k: v for k, v in p.items() if k != "min_spare_size"} for p in (DEFAULT, SPOT)],
+        "1",
+        [1, 1],
+        id="older-document-takes-the-roles-value",
+    ),
+    pytest.param([], 2, [2], id="no-pools-the-roles-value"),
+]
+
+
+@pytest.mark.parametrize("pools,role_value,expected", MIN_SPARE_SIZE_CASES)
+def test_min_spare_size_per_pool(pools, role_value, expected):
+    clouds = jenkins_fleet_clouds(pools, role_fleet(min_spare_size=role_value))
+    assert [c["eC2Fleet"]["minSpareSize"] for c in clouds] == expected
+
+
+@pytest.mark.parametrize(
+    "spare,expected",
+    [
+        (0, []),
+        (6, []),
+        (7, ["agent_pools[0] (default): needs 0 <= min_spare_size <= max_size"]),
+        (-1, ["agent_pools[0] (default): needs 0 <= min_spare_size <= max_size"]),
+        ("1", ["agent_pools[0] (default): min_spare_size must be whole numbers"]),
+        (True, ["agent_pools[0] (default): min_spare_size must be whole numbers"]),
+    ],
+)
+def test_min_spare_size_errors(spare, expected):
+    assert fleet_cloud_errors([dict(DEFAULT, min_spare_size=spare)], role_fleet()) == expected
+
+
+@pytest.mark.parametrize("core", ["2.541.3", "2.568.2"])
+def test_pool_clouds_load_against_the_pinned_schema(core):
+    """What each pool's keys become (minSpareSize, maxTotalUses, restrictUsage ...) is what the pinned ec2-fleet
+    plugin's EC2FleetCloud accepts (the stand-in's schema, generated from its @DataBoundConstructor)."""
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
+
+    from .test_casc_template import pinned_plugins
+
+    clouds = jenkins_fleet_clouds([dict(DEFAULT, min_spare_size=1), dict(SPOT, min_spare_size=3)], role_fleet())
+    assert validate({"jenkins": {"clouds": clouds}}, load_schema(core, pinned_plugins())) == []
+    # The check can fail: an attribute the plugin does not declare is refused.
+    clouds[1]["eC2Fleet"]["minSpareInstances"] = 3
+    assert validate({"jenkins": {"clouds": clouds}}, load_schema(core, pinned_plugins())) != []

@@ -13,6 +13,7 @@ DOCUMENT_KEYS = (
     "executors",
     "max_total_uses",
     "restrict_usage",
+    "min_spare_size",
 )
 
 
@@ -34,6 +35,7 @@ def normalised_pool(name, **overrides):
         "min_size": 0,
         "max_size": 6,
         "desired_capacity": 0,
+        "min_spare_size": 0,
         "idle_minutes": 10,
         "executors": 2,
         "max_total_uses": -1,

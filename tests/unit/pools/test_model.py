@@ -148,6 +148,19 @@ NORMALISED = [
 ]
 
 
+# min_spare_size (the pool's cloud's minSpareSize, idle agents kept ready): (pools, expected value per pool).
+MIN_SPARE_SIZE = [
+    ([], [0]),
+    ([{"name": "default"}, {"name": "spot", "max_size": 10, "min_spare_size": 2}], [0, 2]),
+    ([{"name": "warm", "max_size": 3, "min_spare_size": 3}], [3]),
+]
+
+
+@pytest.mark.parametrize("pools, expected", MIN_SPARE_SIZE)
+def test_min_spare_size(pools, expected):
+    assert [pool["min_spare_size"] for pool in normalise_pools("demo", pools, LEGACY, LEGACY)] == expected
+
+
 @pytest.mark.parametrize("pools, legacy, expected", NORMALISED)
 def test_normalised(pools, legacy, expected):
     assert normalise_pools("demo", pools, legacy, LEGACY) == expected
@@ -212,6 +225,9 @@ REFUSED = [
     ([_pool(desired_capacity=7)], LEGACY, "desired_capacity must be between"),
     ([_pool(min_size="1", desired_capacity=0)], LEGACY, "min_size must be an integer"),
     ([_pool(max_size=True)], LEGACY, "max_size must be an integer"),
+    ([_pool(min_spare_size=7)], LEGACY, "(p): min_spare_size must be from 0 to max_size (6), got 7"),
+    ([_pool(min_spare_size=-1)], LEGACY, "min_spare_size must be from 0 to max_size (6), got -1"),
+    ([_pool(min_spare_size="1")], LEGACY, "min_spare_size must be an integer, got '1'"),
     ([_pool(idle_minutes=-1)], LEGACY, "idle_minutes must be 0 or more"),
     ([_pool(executors=0)], LEGACY, "executors must be at least 1"),
     ([_pool(max_total_uses=0)], LEGACY, "max_total_uses must be -1"),
