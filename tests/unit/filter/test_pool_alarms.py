@@ -1,26 +1,23 @@
-"""The agent pools' CloudWatch alarms (playbooks/templates/monitoring_alarms.j2, issue 18): rendered per pool, and
+"""The agent pools' CloudWatch alarms (filter stack_metric_alarms, issue 18): computed per pool, and
 compared with what CloudWatch (moto in process) describes back, so a converged rerun skips them and a drift does not."""
 
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
-
 import boto3
-import jinja2
 import pytest
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
-from ansible.plugins.filter.core import FilterModule
 from moto import mock_aws
 
+from ansible_collections.jenkins_ha.aws.plugins.filter.stack_metric_alarms import stack_metric_alarms
 from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import obsolete_metric_alarms
 from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import unconverged_metric_alarms
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._read import read
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "playbooks" / "templates"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:demo-alarms"
-# Two pools as __stack_config_agent_pools normalises them (only the keys the template reads matter here).
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/demo-controller/0123456789abcdef"
+LOAD_BALANCER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/demo/fedcba9876543210"
+# Two pools as __stack_config_agent_pools normalises them (only the keys the filter reads matter here).
 POOLS = [
     {"name": "default", "asg_name": "demo-agent", "max_size": 4, "instance_types": ["t3.large"]},
     {"name": "spot", "asg_name": "demo-agent-spot", "max_size": 10, "instance_types": ["m6i.large", "m5.large"]},
@@ -28,20 +25,9 @@ POOLS = [
 NAME_PATTERN = "demo-agents-(?:[a-z][a-z0-9-]{0,19}-)?(?:at-max|short)"
 
 
-def render(pools=None, **overrides):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)
-    env.filters.update(FilterModule().filters())
-    variables = {
-        "jenkins_ha_stack_name": "demo",
-        "__stack_config_names": {"asg_controller": "demo-controller"},
-        "__stack_config_agent_pools": POOLS if pools is None else pools,
-        "__monitoring_target_groups": [],
-        "__monitoring_efs_id": "",
-        "__monitoring_actions": [TOPIC],
-        "jenkins_ha_efs_throughput_mode": "elastic",
-    }
-    variables.update(overrides)
-    return json.loads(env.get_template("monitoring_alarms.j2").render(**variables))
+def pool_alarms(pools=None):
+    """What monitoring.yml converges for these pools (no target group or file system found, the alarm topic)."""
+    return stack_metric_alarms(POOLS if pools is None else pools, "demo", "demo-controller", [], "", "elastic", [TOPIC])
 
 
 def by_name(alarms):
@@ -49,7 +35,7 @@ def by_name(alarms):
 
 
 def test_two_alarms_per_pool_default_keeps_its_names():
-    alarms = by_name(render())
+    alarms = by_name(pool_alarms())
     assert sorted(alarms) == [
         "demo-agents-at-max",
         "demo-agents-short",
@@ -74,7 +60,7 @@ def test_two_alarms_per_pool_default_keeps_its_names():
 
 
 def test_no_pools_no_agent_alarms():
-    assert sorted(by_name(render(pools=[]))) == ["demo-controller-in-service"]
+    assert sorted(by_name(pool_alarms(pools=[]))) == ["demo-controller-in-service"]
 
 
 def put_as_the_module_does(client, option):
@@ -119,10 +105,28 @@ def live(client):
 
 
 def test_created_alarms_read_back_as_converged(cloudwatch):
-    desired = render()
+    desired = pool_alarms()
     for option in desired:
         put_as_the_module_does(cloudwatch, option)
     assert unconverged_metric_alarms(desired, live(cloudwatch)) == []
+
+
+def test_every_alarm_family_reads_back_as_converged(cloudwatch):
+    """The load balancer's and the file system's alarms too (both throughput modes' alarms)."""
+    target_groups = [{"target_group_arn": TARGET_GROUP, "load_balancer_arns": [LOAD_BALANCER]}]
+    desired_alarms = [
+        stack_metric_alarms(POOLS, "demo", "demo-controller", target_groups, "fs-1", mode, [TOPIC])
+        for mode in ("bursting", "elastic")
+    ]
+    for option in desired_alarms[0] + desired_alarms[1][-1:]:
+        put_as_the_module_does(cloudwatch, option)
+    assert [a["name"] for a in desired_alarms[0] + desired_alarms[1][-1:]][-3:] == [
+        "demo-controller-unhealthy",
+        "demo-efs-burst-credits",
+        "demo-efs-throughput",
+    ]
+    assert unconverged_metric_alarms(desired_alarms[0], live(cloudwatch)) == []
+    assert unconverged_metric_alarms(desired_alarms[1], live(cloudwatch)) == []
 
 
 @pytest.mark.parametrize(
@@ -137,7 +141,7 @@ def test_created_alarms_read_back_as_converged(cloudwatch):
     ],
 )
 def test_a_drifted_math_alarm_goes_to_the_module(cloudwatch, change):
-    desired = render()
+    desired = pool_alarms()
     for option in desired:
         drifted = copy.deepcopy(option)
         if option["name"] == "demo-agents-spot-short":
@@ -147,28 +151,28 @@ def test_a_drifted_math_alarm_goes_to_the_module(cloudwatch, change):
 
 
 def test_a_pool_whose_max_changes_updates_only_its_alarm(cloudwatch):
-    for option in render():
+    for option in pool_alarms():
         put_as_the_module_does(cloudwatch, option)
     bigger = [dict(POOLS[0]), dict(POOLS[1], max_size=12)]
-    assert [a["name"] for a in unconverged_metric_alarms(render(pools=bigger), live(cloudwatch))] == [
+    assert [a["name"] for a in unconverged_metric_alarms(pool_alarms(pools=bigger), live(cloudwatch))] == [
         "demo-agents-spot-at-max"
     ]
 
 
 def test_alarms_of_a_removed_pool_are_obsolete(cloudwatch):
-    for option in render():
+    for option in pool_alarms():
         put_as_the_module_does(cloudwatch, option)
     # Another stack whose name starts like this stack's alarms: never touched.
     put_as_the_module_does(
         cloudwatch,
-        dict(render()[1], name="demo-agents-x-short", description="jenkins_ha demo-agents: agent pool x ..."),
+        dict(pool_alarms()[1], name="demo-agents-x-short", description="jenkins_ha demo-agents: agent pool x ..."),
     )
-    only_default = render(pools=POOLS[:1])
+    only_default = pool_alarms(pools=POOLS[:1])
     assert obsolete_metric_alarms(live(cloudwatch), only_default, "demo", NAME_PATTERN) == [
         "demo-agents-spot-at-max",
         "demo-agents-spot-short",
     ]
-    assert obsolete_metric_alarms(live(cloudwatch), render(), "demo", NAME_PATTERN) == []
+    assert obsolete_metric_alarms(live(cloudwatch), pool_alarms(), "demo", NAME_PATTERN) == []
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.pool_retire import (
     pool_record_names,
     pool_retire_groups,
 )
-from tests.unit.filter.test_pool_alarms import NAME_PATTERN, POOLS, render
+from tests.unit.filter.test_pool_alarms import NAME_PATTERN, POOLS, pool_alarms
 
 SSM = {"agent_pool_asg_name": "agent/pools/{pool}/asg-name", "agent_asg_name": "agent/asg-name"}
 PREFIX = "/jenkins-ha/demo"
@@ -137,8 +137,8 @@ def test_the_freeze_keeps_the_groups_own_options():
 
 @pytest.mark.parametrize("pool", ["default", "spot"])
 def test_the_alarm_names_are_those_monitoring_gives_the_pool(pool):
-    """Cross-checked against playbooks/templates/monitoring_alarms.j2 (rendered) and monitoring.yml's pattern."""
-    rendered = {alarm["name"] for alarm in render(pools=[p for p in POOLS if p["name"] == pool])}
+    """Cross-checked against the alarms monitoring.yml converges (filter stack_metric_alarms) and a fixed pattern."""
+    rendered = {alarm["name"] for alarm in pool_alarms(pools=[p for p in POOLS if p["name"] == pool])}
     names = pool_alarm_names("demo", pool)
     assert set(names) <= rendered
     assert all(re.fullmatch(NAME_PATTERN, name) for name in names)

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.pool_retire import pool_alarm_names as retired_pool_alarm_names
 from ansible_collections.jenkins_ha.aws.plugins.filter.stack_metric_alarms import FilterModule
@@ -90,24 +88,6 @@ def by_name(options):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_list_is_the_one_the_template_rendered(case):
     assert alarms(case) == json.loads(GOLDEN.read_text())[case]
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_the_template_renders_the_fixture(case):
-    """Rendered with Ansible's templar, as monitoring.yml's template lookup did (to_json, then from_yaml)."""
-    inputs = CASES[case]
-    variables = {
-        "jenkins_ha_stack_name": "demo",
-        "__stack_config_names": {"asg_controller": "demo-controller"},
-        "__stack_config_agent_pools": inputs["pools"](),
-        "__monitoring_target_groups": inputs["target_groups"],
-        "__monitoring_efs_id": inputs["efs_id"],
-        "__monitoring_actions": inputs["actions"],
-        "jenkins_ha_efs_throughput_mode": inputs["efs_throughput_mode"],
-    }
-    source = (ROOT / "playbooks" / "templates" / "monitoring_alarms.j2").read_text()
-    rendered = Templar(loader=DataLoader(), variables=variables).template(trust_as_template(source))
-    assert yaml.safe_load(rendered) == json.loads(GOLDEN.read_text())[case] == alarms(case)
 
 
 def test_the_names_and_their_order():
