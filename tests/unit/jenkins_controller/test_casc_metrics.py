@@ -1,0 +1,90 @@
+"""The prometheus plugin's configuration in jenkins.yaml.j2 (issue 19): authenticated endpoint, no disk-usage walk of
+JENKINS_HOME, path and namespace from the role, held against the schema generated from the plugin's source."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
+
+from .test_casc_template import CORES, ROLE, pinned_plugins, render, role_vars, schema_errors
+
+SCRAPE = Path(__file__).resolve().parents[3] / "plugins" / "filter" / "prometheus_scrape_configs.py"
+
+
+def test_the_plugin_is_pinned_with_its_schema_and_rendered_by_default():
+    assert pinned_plugins()["prometheus"] == "852.v317db_5d17a_b_0"
+    assert "prometheus" in role_vars()["__jenkins_controller_casc_plugins"]
+    dummy, casc = render()
+    assert casc["unclassified"]["prometheusConfiguration"] == {
+        "path": "prometheus",
+        "defaultNamespace": "default",
+        "useAuthenticatedEndpoint": True,
+        "collectDiskUsage": False,
+    }
+
+
+@pytest.mark.parametrize("core", CORES)
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        dict(jenkins_controller_metrics_path="metrics/jenkins", jenkins_controller_metrics_namespace="ci"),
+        dict(jenkins_controller_build_discarder=dict(enabled=False)),
+    ],
+    ids=["defaults", "own-path-namespace", "no-discarder"],
+)
+def test_the_rendering_loads_with_the_plugin_on_both_lts_lines(overrides, core):
+    dummy, casc = render(**overrides)
+    assert "prometheusConfiguration" in casc["unclassified"]
+    assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_without_the_plugin_nothing_is_rendered_and_the_key_would_be_refused(core):
+    plugins = [p for p in role_vars()["jenkins_controller_plugins"] if p["name"] != "prometheus"]
+    dummy, casc = render(jenkins_controller_plugins=plugins)
+    assert "prometheusConfiguration" not in casc["unclassified"]
+    without = {p["name"]: p["version"] for p in plugins}
+    assert validate(casc, load_schema(core, without)) == []
+    # The same key without the plugin: no configurator of that name (what Jenkins would refuse at start).
+    casc["unclassified"]["prometheusConfiguration"] = {"useAuthenticatedEndpoint": True}
+    errors = validate(casc, load_schema(core, without))
+    assert [e.split(": ", 1)[0] for e in errors] == ["unclassified.prometheusConfiguration"], errors
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        {"unclassified": {"prometheusConfiguration": {"useAuthenticatedEndpoint": False}}},
+        {"unclassified": {"prometheusConfiguration": {"collectDiskUsage": True}}},
+    ],
+    ids=["open-endpoint", "disk-usage"],
+)
+def test_a_fragment_cannot_open_the_endpoint_or_walk_jenkins_home(fragment):
+    with pytest.raises(Exception, match="set twice"):
+        render(jenkins_controller_casc_fragments=[fragment])
+
+
+def test_a_fragment_may_add_other_plugin_settings():
+    fragment = {"unclassified": {"prometheusConfiguration": {"collectingMetricsPeriodInSeconds": 30}}}
+    dummy, casc = render(jenkins_controller_casc_fragments=[fragment])
+    assert casc["unclassified"]["prometheusConfiguration"]["collectingMetricsPeriodInSeconds"] == 30
+    assert casc["unclassified"]["prometheusConfiguration"]["useAuthenticatedEndpoint"] is True
+    assert schema_errors(casc, CORES[-1]) == []
+
+
+def test_the_default_path_is_the_one_the_prometheus_playbook_scrapes():
+    # playbooks/prometheus.yml does not pass jenkins_metrics_path: the filter's default must be the role's path.
+    default = re.search(r'jenkins_metrics_path="([^"]+)"', SCRAPE.read_text()).group(1)
+    assert default == "/" + role_vars()["jenkins_controller_metrics_path"] + "/"
+
+
+def test_argument_specs_document_the_metrics_variables():
+    specs = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    defaults = role_vars()
+    for name in ("jenkins_controller_metrics_path", "jenkins_controller_metrics_namespace"):
+        assert specs[name]["default"] == defaults[name], name
+    assert specs["jenkins_controller_plugins"]["default"] == defaults["jenkins_controller_plugins"]
