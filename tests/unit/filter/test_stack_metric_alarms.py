@@ -1,7 +1,8 @@
 """stack_metric_alarms: the CloudWatch alarms playbooks/monitoring.yml converges (module_utils/_cloudwatch/alarms.py),
-one table per alarm family, and the list byte for byte as playbooks/templates/monitoring_alarms.j2 rendered it for
-the demo's two pools and for a one-pool stack (fixtures/monitoring_alarms.json, rendered by that template before the
-filter replaced it), so an existing stack converges with no alarm changed."""
+one table per alarm family, and the list exactly as playbooks/templates/monitoring_alarms.j2 rendered it for the
+demo's two pools and for a one-pool stack (fixtures/monitoring_alarms.json: rendered by that template with Ansible's
+templar before the filter replaced it; commit e03777a holds the template and the test that compared the two), so an
+existing stack converges with no alarm changed."""
 
 from __future__ import annotations
 
@@ -10,35 +11,40 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.pool_retire import pool_alarm_names as retired_pool_alarm_names
 from ansible_collections.jenkins_ha.aws.plugins.filter.stack_metric_alarms import FilterModule
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._cloudwatch.alarms import pool_alarm_names
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import normalise_pools
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import pool_group_name
 
-ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = Path(__file__).parent / "fixtures" / "monitoring_alarms.json"
 FILTERS = FilterModule().filters()
 TOPIC = "arn:aws:sns:us-east-1:123456789012:demo-alarms"
 TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/demo-controller/0123456789abcdef"
 LOAD_BALANCER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/demo/fedcba9876543210"
 EFS = "fs-0123456789abcdef0"
-# The legacy jenkins_ha_agent_* variables at their defaults (roles/stack_config): the pool of a stack without a list.
-LEGACY = {
-    "jenkins_ha_agent_label": "ec2-fleet",
-    "jenkins_ha_agent_instance_type": "t3.large",
-    "jenkins_ha_agent_min_size": 0,
-    "jenkins_ha_agent_max_size": 6,
-    "jenkins_ha_agent_desired_capacity": 0,
-    "jenkins_ha_agent_root_volume_size": 50,
-}
+
+
+def pool(name, max_size, instance_types):
+    """A pool as __stack_config_agent_pools has it, with the keys the alarms read (the pool model names its group)."""
+    return {
+        "name": name,
+        "asg_name": pool_group_name("demo", name),
+        "max_size": max_size,
+        "instance_types": list(instance_types),
+    }
 
 
 def demo_pools():
-    demo = yaml.safe_load((ROOT / "inventory" / "demo" / "group_vars" / "all.yml").read_text())
-    return normalise_pools("demo", demo["jenkins_ha_agent_pools"], LEGACY, LEGACY)
+    # The demo inventory's two pools (inventory/demo/group_vars/all.yml) as they were when the template rendered the
+    # fixture: the inputs stay with the output they gave.
+    return [pool("default", 6, ["t3.large"]), pool("spot", 10, ["m5.large", "m6i.large", "m5a.large"])]
+
+
+def one_pool():
+    # No pool list: the default pool of the legacy variables at their defaults (t3.large, at most 6).
+    return [pool("default", 6, ["t3.large"])]
 
 
 # The inputs monitoring.yml hands over, per case: the demo's two pools with everything found, and a one-pool stack
@@ -59,14 +65,14 @@ CASES = {
         "actions": [],
     },
     "one-pool": {
-        "pools": lambda: normalise_pools("demo", [], LEGACY, LEGACY),
+        "pools": one_pool,
         "target_groups": [{"target_group_arn": TARGET_GROUP, "load_balancer_arns": [LOAD_BALANCER]}],
         "efs_id": EFS,
         "efs_throughput_mode": "provisioned",
         "actions": [TOPIC],
     },
     "one-pool-nothing-found": {
-        "pools": lambda: normalise_pools("demo", [], LEGACY, LEGACY),
+        "pools": one_pool,
         "target_groups": [],
         "efs_id": "",
         "efs_throughput_mode": "bursting",
