@@ -81,6 +81,8 @@ PLUGINS = {
     "json-path-api": [("2.9.0-148.v22a_7ffe323ce", [])],
     "nimbus-jose-jwt-api": [("10.0.2-27.vca_0b_6da_2b_ee7", [])],
     "jackson2-api": [("2.18.3-402.v74c4eb_f122b_2", [])],
+    # Jenkins metrics (issue 19); its dependencies (metrics, junit, pipeline-rest-api, ...) come from its schema.
+    "prometheus": [("852.v317db_5d17a_b_0", [])],
 }
 # The version offered for a dependency a schema names without a version and the table does not know.
 UNKNOWN_DEPENDENCY_VERSION = "1.0"
