@@ -180,8 +180,9 @@ def test_configure_yml_publishes_the_settings_and_the_directory_secret(emulator,
                 "min_size": 0,
                 "max_size": 6,
                 "idle_minutes": 10,
-                "executors": 2,
-                "max_total_uses": -1,
+                # Single use, one executor: the pool sets neither (issue 20 finding 7).
+                "executors": 1,
+                "max_total_uses": 1,
                 # The default pool takes jobs without a label; any other pool only the jobs asking for its labels.
                 "restrict_usage": False,
                 "min_spare_size": 0,

@@ -32,6 +32,16 @@ spares would fall to minSpareSize (:829-838), whatever idleMinutes says. So spar
 never beyond maxSize (a value above it is silently capped: refused here), and they cost instance hours while idle. A
 single-use agent (max_total_uses 1) is terminated after its build whatever the spares (EC2RetentionStrategy.java:63-65,
 73, ignoreMinConstraints), and a fresh spare is started in its place.
+
+max_total_uses defaults to 1, single use (jenkins_ha_agent_max_total_uses, the secure default of issue 20 finding 7):
+a build runs arbitrary code, and an agent kept for the next build (possibly another project's) hands it whatever the
+previous one planted - a changed tool, a poisoned cache, a process left running. At the same commit the plugin counts
+a node's builds as they start and stops it taking more after the last allowed one (EC2RetentionStrategy.java:120-135),
+then terminates it once idle even below minSize or minSpareSize (:63-65,73). It costs an instance start per build.
+That holds only with one executor: the suspension comes when a build has started, so two builds handed out together
+could still share a node with two executors. A pool that does not set executors therefore gets 1 when single use, 2
+(the controller's default before pools) otherwise. Trusted builds can opt into reuse per pool (max_total_uses -1,
+unlimited, or N builds) or, for a stack without a pool list, with jenkins_ha_agent_max_total_uses.
 """
 
 from __future__ import annotations
@@ -52,8 +62,13 @@ SPOT_ALLOCATION_STRATEGIES = (
 )
 RESERVED_TAG_PREFIXES = ("aws:", "jenkins-ha:")
 RESERVED_TAG_KEYS = ("managed-by", "Name")
-# The controller's EC2 Fleet cloud settings before pools existed (jenkins_controller's defaults).
-FLEET_DEFAULTS = {"idle_minutes": 10, "executors": 2, "max_total_uses": -1, "min_spare_size": 0}
+# The controller's EC2 Fleet cloud settings before pools existed (jenkins_controller's defaults); uses per agent and
+# executors follow jenkins_ha_agent_max_total_uses (see the module docstring).
+FLEET_DEFAULTS = {"idle_minutes": 10, "min_spare_size": 0}
+# Executors of a pool that does not set them: one on a single-use agent (another would let a second build share it),
+# two otherwise (the controller's default before pools).
+SINGLE_USE_EXECUTORS = 1
+REUSED_EXECUTORS = 2
 # The legacy variables: with a non-empty pool list they must keep their defaults (they describe only the default
 # pool of an empty list).
 LEGACY_VARIABLES = (
@@ -63,6 +78,7 @@ LEGACY_VARIABLES = (
     "jenkins_ha_agent_max_size",
     "jenkins_ha_agent_desired_capacity",
     "jenkins_ha_agent_root_volume_size",
+    "jenkins_ha_agent_max_total_uses",
 )
 INT_KEYS = (
     "on_demand_base_capacity",
@@ -139,7 +155,10 @@ def _with_defaults(pool, legacy):
         "tags": {},
     }
     filled.update(FLEET_DEFAULTS)
+    # Single use unless the pool (or jenkins_ha_agent_max_total_uses) says otherwise: see the module docstring.
+    filled["max_total_uses"] = legacy["jenkins_ha_agent_max_total_uses"]
     filled.update(pool)
+    filled.setdefault("executors", SINGLE_USE_EXECUTORS if filled["max_total_uses"] == 1 else REUSED_EXECUTORS)
     filled.setdefault("desired_capacity", filled["min_size"])
     # Capacity rebalancing is off unless asked for: on a rebalance recommendation (a risk, not an interruption) Auto
     # Scaling launches a replacement and then terminates the old Spot instance itself ("After launching a new

@@ -184,7 +184,8 @@ def test_defaults_render_the_stack_settings():
     assert jenkins["slaveAgentPort"] == -1 and "agentProtocols" not in jenkins
     fleet = jenkins["clouds"][0]["eC2Fleet"]
     assert fleet["fleet"] == "demo-agents-asg" and fleet["region"] == "eu-west-1"
-    assert fleet["numExecutors"] == 2 and fleet["minSize"] == 0 and fleet["maxSize"] == 4
+    assert fleet["numExecutors"] == 1 and fleet["minSize"] == 0 and fleet["maxSize"] == 4
+    assert fleet["maxTotalUses"] == 1, "single-use agents unless asked otherwise (issue 20 finding 7)"
     ssh = fleet["computerConnector"]["sshConnector"]
     assert ssh["credentialsId"] == "jenkins-agent-ssh"
     assert ssh["sshHostKeyVerificationStrategy"] == {
@@ -477,7 +478,8 @@ def rendered_from_document(document, **others):
 def test_the_stack_pools_reach_the_rendered_file(core):
     """What boot does with pools: document (agent_pools) -> role variables -> one cloud per pool."""
     pools = [
-        normalised_pool("default"),
+        # A pool of trusted builds that opts into reuse, and a single-use one.
+        normalised_pool("default", max_total_uses=-1, executors=2),
         normalised_pool(
             "spot",
             labels="linux spot",

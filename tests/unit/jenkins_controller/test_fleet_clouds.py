@@ -55,8 +55,9 @@ def cloud(**overrides):
         "minSize": 0,
         "maxSize": 4,
         "minSpareSize": 0,
-        "maxTotalUses": -1,
-        "numExecutors": 2,
+        # Single use, one executor: the role's defaults (issue 20 finding 7).
+        "maxTotalUses": 1,
+        "numExecutors": 1,
         "addNodeOnlyIfRunning": True,
         "restrictUsage": False,
         "initOnlineTimeoutSec": 300,

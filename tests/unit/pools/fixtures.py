@@ -37,8 +37,9 @@ def normalised_pool(name, **overrides):
         "desired_capacity": 0,
         "min_spare_size": 0,
         "idle_minutes": 10,
-        "executors": 2,
-        "max_total_uses": -1,
+        # Single use, one executor: the secure default (issue 20 finding 7).
+        "executors": 1,
+        "max_total_uses": 1,
         "root_volume_size": 30,
         "tags": {},
         "spot": False,

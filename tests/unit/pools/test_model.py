@@ -24,6 +24,7 @@ LEGACY = {
     "jenkins_ha_agent_max_size": 6,
     "jenkins_ha_agent_desired_capacity": 0,
     "jenkins_ha_agent_root_volume_size": 50,
+    "jenkins_ha_agent_max_total_uses": 1,
 }
 SPEC = {name: {"type": "raw", "default": value} for name, value in LEGACY.items()}
 SPEC["jenkins_ha_stack_name"] = {"type": "str"}
@@ -156,6 +157,25 @@ MIN_SPARE_SIZE = [
 ]
 
 
+# Agent reuse (issue 20 finding 7): single use unless a pool or jenkins_ha_agent_max_total_uses opts into reuse, and
+# one executor on a single-use agent that does not set them. (pools, legacy, expected (max_total_uses, executors)).
+REUSE = [
+    ([], LEGACY, [(1, 1)]),
+    ([], _legacy(max_total_uses=-1), [(-1, 2)]),
+    ([], _legacy(max_total_uses=20), [(20, 2)]),
+    ([{"name": "default"}, {"name": "spot"}], LEGACY, [(1, 1), (1, 1)]),
+    ([{"name": "trusted", "max_total_uses": -1}], LEGACY, [(-1, 2)]),
+    ([{"name": "batch", "max_total_uses": 10, "executors": 4}], LEGACY, [(10, 4)]),
+    ([{"name": "wide", "executors": 2}], LEGACY, [(1, 2)]),
+]
+
+
+@pytest.mark.parametrize("pools, legacy, expected", REUSE)
+def test_agent_reuse_defaults_to_single_use(pools, legacy, expected):
+    normalised = normalise_pools("demo", pools, legacy, LEGACY)
+    assert [(pool["max_total_uses"], pool["executors"]) for pool in normalised] == expected
+
+
 @pytest.mark.parametrize("pools, expected", MIN_SPARE_SIZE)
 def test_min_spare_size(pools, expected):
     assert [pool["min_spare_size"] for pool in normalise_pools("demo", pools, LEGACY, LEGACY)] == expected
@@ -240,6 +260,8 @@ REFUSED = [
     ([_pool()], _legacy(max_size=8), "jenkins_ha_agent_max_size describe(s) the agent pool only when"),
     ([_pool()], _legacy(label="x", root_volume_size=9), "jenkins_ha_agent_label, jenkins_ha_agent_root_volume_size"),
     ([], _legacy(max_size=0), "the default agent pool: sizes must satisfy"),
+    ([], _legacy(max_total_uses=0), "the default agent pool: max_total_uses must be -1 (unlimited) or at least 1"),
+    ([_pool()], _legacy(max_total_uses=-1), "jenkins_ha_agent_max_total_uses describe(s) the agent pool only when"),
     ([], _legacy(label=""), "the default agent pool: labels must be"),
 ]
 
