@@ -28,6 +28,16 @@ description:
     Packer's artifact lines. A failed build fails the task with Packer's own error text.
   - Packer authenticates to AWS from its environment; the module hands it the credentials it was given
     (O(access_key), O(secret_key), O(session_token), O(profile)) through environment variables.
+  - With O(stack) set, the build's temporary instance is tagged C(jenkins-ha:build-stack), C(jenkins-ha:build-role),
+    C(jenkins-ha:build-id), C(jenkins-ha:build-owner) (host/pid/start time of the module) and
+    C(jenkins-ha:build-deadline) (start plus O(timeout)), and Packer's temporary key pair is named
+    C(jenkins-ha-build-<stack>-<role>-<build id>). Before anything else the module removes what an earlier build of
+    the same stack and role left when it was killed (SIGKILL: Packer's cleanup never ran) and that is no longer
+    running (its process is gone, or its deadline passed): the instances are terminated, then the key pairs and the
+    security groups Packer created for them (named C(packer_<uuid>), C(Temporary group for Packer)) are deleted once
+    no running instance uses them. Check mode reports what it would remove.
+  - SIGTERM or SIGINT to the module is forwarded to Packer as SIGINT, on which Packer cancels the build and runs its
+    own cleanup; the task then fails saying so.
 author:
   - jenkins_ha.aws contributors (@jenkins-ha)
 options:
@@ -118,6 +128,13 @@ options:
     description: Seconds after which a running build is killed and the task fails.
     type: int
     default: 3600
+  stack:
+    description:
+      - Stack the image is built for. Tags the build's temporary resources so that what a killed build leaves behind
+        is provably this stack's and this role's, and removes such leftovers of earlier builds (see the description).
+      - Empty tags nothing and removes nothing.
+    type: str
+    default: ""
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -130,6 +147,12 @@ attributes:
 notes:
   - Needs Packer 1.6 or later with the built-in C(amazon-ebs) builder and C(ansible) provisioner.
   - Needs C(ec2:DescribeImages) on the base AMI's owners, also in check mode and when an image is reused.
+  - With O(stack) set it also needs C(ec2:DescribeInstances), C(ec2:DescribeKeyPairs) and
+    C(ec2:DescribeSecurityGroups) (also in check mode), and C(ec2:TerminateInstances), C(ec2:DeleteKeyPair) and
+    C(ec2:DeleteSecurityGroup) when there are leftovers to remove.
+  - A security group Packer created before a build killed within seconds of its start launched its instance is not
+    tagged (Packer 1.6.6 cannot tag or name it) and is left alone; so is the group of a build instance EC2 no longer
+    lists (terminated more than about an hour ago).
   - If an upstream image is published between the module's lookup and Packer's, the image is built from the newer
     base but tagged with the hash of the older one; the next run rebuilds it once.
 extends_documentation_fragment:
@@ -233,11 +256,24 @@ log_path:
   description: Where Packer's progress went.
   returned: when O(log_path) is set
   type: str
+leftovers:
+  description:
+    - What earlier, killed builds of this stack and role left behind and this run removed (would remove in check
+      mode), as instance ids, key pair names and security group ids.
+  returned: when O(stack) is set
+  type: dict
+  sample: {"instances": ["i-0123456789abcdef0"], "key_pairs": [], "security_groups": ["sg-0123456789abcdef0"]}
 """
 
 import os
 import tempfile
 import time
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -249,10 +285,23 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.images import 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.tagging import create_tags
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.transformations import tag_dict
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import interrupt
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import leftovers as build_leftovers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import manifest as image_manifest
 
 # Variables the module sets itself; callers must not pass them in variables/build_variables.
-OWN_VARIABLES = ("role", "base", "region", "kms_key_id", "input_hash", "commit", "version", "build_time")
+OWN_VARIABLES = (
+    "role",
+    "base",
+    "region",
+    "kms_key_id",
+    "input_hash",
+    "commit",
+    "version",
+    "build_time",
+    "build_tags",
+    "temporary_key_pair_name",
+)
 # Connection options handed to Packer as environment variables (Packer reads the usual AWS variables).
 CREDENTIAL_ENVIRONMENT = (
     ("access_key", "AWS_ACCESS_KEY_ID"),
@@ -357,16 +406,26 @@ def run_bake(module, binary, variables):
     os.close(handle)
     env = packer_env(module)
     env[image_manifest.MANIFEST_ENVIRONMENT] = manifest_path
+    forwarder = interrupt.InterruptForwarder()
     try:
-        run, duration = packer.run_packer_build(
-            binary,
-            params["template"],
-            variables,
-            log_path=params["log_path"],
-            env=env,
-            timeout=params["timeout"],
-        )
+        with forwarder:
+            run, duration = packer.run_packer_build(
+                binary,
+                params["template"],
+                variables,
+                log_path=params["log_path"],
+                env=env,
+                timeout=params["timeout"],
+            )
         return run, duration, image_manifest.read_manifest_file(manifest_path)
+    except packer.PackerError as e:
+        if forwarder.received:
+            e.message = (
+                "interrupted by {0}, passed on to Packer, which cancelled the build and ran its cleanup: {1}".format(
+                    forwarder.received, e.message
+                )
+            )
+        raise
     finally:
         os.unlink(manifest_path)
 
@@ -388,6 +447,9 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
         version=params["version"],
         build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
+    if params["stack"]:
+        identity = build_leftovers.Build(params["stack"], params["role"], params["timeout"])
+        variables.update(build_tags=identity.tags(), temporary_key_pair_name=identity.key_pair_name())
     run, duration, manifest = run_bake(module, binary, variables)
     image_id = run.amis.get(module.region) or sorted(run.amis.values())[0]
     image = get_image(ec2, image_id)
@@ -422,8 +484,20 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
     }
 
 
+def remove_leftovers(module, ec2):
+    """Remove what killed builds of this stack and role left (only report it in check mode)."""
+    try:
+        found = build_leftovers.find_leftovers(ec2, module.params["stack"], module.params["role"])
+        if any(found.values()) and not module.check_mode:
+            build_leftovers.remove_leftovers(ec2, found)
+    except (BotoCoreError, ClientError) as e:  # WaiterError is a BotoCoreError
+        module.fail_json_aws(e, msg="cannot remove what an earlier, killed build of this stack and role left behind")
+    return found
+
+
 def ensure(module, ec2):
     params = module.params
+    leftovers = remove_leftovers(module, ec2) if params["stack"] else None
     base_image_id, filter_variables = resolve_base_image(module, ec2)
     input_hash = compute_input_hash(params, base_image_id)
     existing = [] if params["force"] else amis.find_images_by_input_hash(ec2, params["role"], input_hash)
@@ -434,6 +508,9 @@ def ensure(module, ec2):
     else:
         changed, result = build(module, ec2, input_hash, base_image_id, filter_variables)
     result.update(input_hash=input_hash, base_image_id=base_image_id)
+    if leftovers is not None:
+        result["leftovers"] = leftovers
+        changed = changed or any(leftovers.values())
     if params["log_path"]:
         result["log_path"] = params["log_path"]
     return changed, result
@@ -458,6 +535,7 @@ def main():
         packer_path=dict(type="str", default="packer"),
         environment=dict(type="dict", default={}),
         timeout=dict(type="int", default=3600),
+        stack=dict(type="str", default=""),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     check_identifiers(module, [("kms_key_id", "kms_key")])

@@ -105,6 +105,20 @@ variable "build_time" {
   default = ""
 }
 
+# Set by packer_build (its stack option): what marks the temporary build instance and key pair as this stack's and
+# role's build, so the next run can tell a killed build's leftovers from anyone else's (module_utils/_images/leftovers.py).
+variable "build_tags" {
+  type        = map(string)
+  default     = {}
+  description = "Tags of the temporary build instance: stack, role, build id, owner process and deadline."
+}
+
+variable "temporary_key_pair_name" {
+  type        = string
+  default     = ""
+  description = "Name of Packer's temporary key pair; empty keeps Packer's packer_<uuid>."
+}
+
 variable "tags" {
   type        = map(string)
   default     = {}
@@ -235,11 +249,14 @@ source "amazon-ebs" "jenkins_ha" {
 
   tags          = local.ami_tags
   snapshot_tags = local.ami_tags
-  run_tags = {
+  run_tags = merge(var.build_tags, {
     "Name"                 = "packer ${var.ami_name_prefix}-${var.role}-${var.base}"
     "jenkins-ha:component" = "image"
     "managed-by"           = "jenkins_ha.aws"
-  }
+  })
+  # Packer 1.6.6 cannot name or tag its temporary security group (always packer_<uuid>): packer_build finds it
+  # through the tagged instance that uses it.
+  temporary_key_pair_name = var.temporary_key_pair_name
 }
 
 build {
