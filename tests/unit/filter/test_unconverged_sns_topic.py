@@ -1,15 +1,16 @@
 """unconverged_sns_topic: what community.aws.sns_topic would change on the alarm topic, from the topic as
-monitoring.yml reads it in process (tables, and a topic made as the module makes it in moto, read back)."""
+monitoring.yml reads it in process (lookup sns_topic_state): tables, and a topic made as the module makes it in moto,
+read back by the lookup."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from ansible.errors import AnsibleFilterError
-from moto import mock_aws
+from ansible.errors import AnsibleFilterError, AnsibleLookupError
+from ansible.template import Templar
 
 from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_sns_topic import unconverged_sns_topic
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._read import read
+from ansible_collections.jenkins_ha.aws.plugins.lookup.sns_topic_state import LookupModule
+from tests.unit.modules.helpers import REGION, in_process_moto
 
 NAME = "demo-alarms"
 ARN = "arn:aws:sns:us-east-1:123456789012:" + NAME
@@ -122,12 +123,8 @@ def test_bad_input_is_refused(topic, options, message):
 
 @pytest.fixture
 def sns(monkeypatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("sns", region_name="us-east-1")
+    with in_process_moto(monkeypatch) as client:
+        yield client("sns")
 
 
 def make_as_the_module_does(client, options):
@@ -141,31 +138,28 @@ def make_as_the_module_does(client, options):
     return arn
 
 
-def read_as_monitoring_does(client, name):
-    """monitoring.yml's reads through the aws_read lookup (module_utils/_read.py)."""
-    arns = [t["topic_arn"] for t in read(client, "list_topics")["topics"] if t["topic_arn"].endswith(":" + name)]
-    if not arns:
-        return {"topic_arn": ""}
-    arn = arns[0]
-    return {
-        "topic_arn": arn,
-        "attributes": read(client, "get_topic_attributes", {"TopicArn": arn})["attributes"],
-        "subscriptions": read(client, "list_subscriptions_by_topic", {"TopicArn": arn})["subscriptions"],
-        "tags": read(client, "list_tags_for_resource", {"ResourceArn": arn})["tags"],
-    }
+def read_as_monitoring_does(name):
+    """monitoring.yml's read: lookup('jenkins_ha.aws.sns_topic_state', name)."""
+    return LookupModule(loader=None, templar=Templar(loader=None)).run([name], {}, region=REGION)[0]
 
 
 def test_a_topic_the_module_made_reads_back_as_converged(sns):
-    assert unconverged_sns_topic(read_as_monitoring_does(sns, NAME), OPTIONS) == ["create"]
+    assert unconverged_sns_topic(read_as_monitoring_does(NAME), OPTIONS) == ["create"]
     arn = make_as_the_module_does(sns, OPTIONS)
-    assert unconverged_sns_topic(read_as_monitoring_does(sns, NAME), OPTIONS) == []
+    assert unconverged_sns_topic(read_as_monitoring_does(NAME), OPTIONS) == []
     sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "someone"}])
     sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="renamed")
     sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="old@example.com")
-    drifted = read_as_monitoring_does(sns, NAME)
+    drifted = read_as_monitoring_does(NAME)
     assert unconverged_sns_topic(drifted, OPTIONS) == ["display_name", "subscriptions", "tags"]
 
 
 def test_a_topic_whose_name_ends_like_ours_is_not_ours(sns):
     make_as_the_module_does(sns, dict(OPTIONS, name="x" + NAME))
-    assert read_as_monitoring_does(sns, NAME) == {"topic_arn": ""}
+    assert read_as_monitoring_does(NAME) == {"topic_arn": ""}
+
+
+@pytest.mark.parametrize("terms", [[], [NAME, NAME], [ARN], [""], [None]])
+def test_the_lookup_takes_one_name(sns, terms):
+    with pytest.raises(AnsibleLookupError, match="one topic name"):
+        LookupModule(loader=None, templar=Templar(loader=None)).run(terms, {}, region=REGION)
