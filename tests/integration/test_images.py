@@ -17,12 +17,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import leftovers
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images.manifest import manifest_from_record
 from tests.bed.buildhost import (
     ROLES,
@@ -252,20 +255,102 @@ def test_images_build_reuse_retag_and_rebuild_on_role_change(
     original = role_file.read_text() if role_file.exists() else ""
     role_file.write_text(original.replace("stand_in_revision: one", "stand_in_revision: two") + "# changed\n")
     images_before = len(ec2.describe_images(Owners=["self"])["Images"])
+    # An agent build of this stack was SIGKILLed mid-bake, beside a build of it still running and another stack's
+    # killed build (issue 14): seeded as Packer leaves them, see seed_packer_build.
+    killed = seed_packer_build(ec2, STACK, "agent", owner=dead_owner())
+    running = seed_packer_build(ec2, STACK, "agent", owner=own_owner())
+    other_stack = seed_packer_build(ec2, STACK + "-other", "agent", owner=dead_owner())
     _unused, predicted, _unused = run_images(
         run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3", check=True
     )
     assert predicted["controller"] == ("reuse", first["controller"][1])
     assert predicted["agent"][0] == "build"
     assert len(ec2.describe_images(Owners=["self"])["Images"]) == images_before
+    assert all(build_state(ec2, b) == ("running", True, True) for b in (killed, running, other_stack))
 
     # 4. Applied: the agent image is rebuilt, the controller image is reused.
     _unused, third, _unused = run_images(run, tmp_path, env, base_variables, bake_variables, roles_dir, "c0ffee3")
     assert third["controller"] == ("reuse", first["controller"][1])
     assert third["agent"][0] == "build" and third["agent"][1] != first["agent"][1]
+    # The killed build's instance, key pair and security group are gone; the running build and the other stack's
+    # are untouched; the image was built once.
+    assert build_state(ec2, killed) == ("terminated", False, False)
+    assert build_state(ec2, running) == ("running", True, True)
+    assert build_state(ec2, other_stack) == ("running", True, True)
+    assert len(ec2.describe_images(Owners=["self"])["Images"]) == images_before + 1
+    # Packer's own build instance of this run carries the tags the selection reads (so a kill of it would be found).
+    packer_instances = [
+        i
+        for r in ec2.describe_instances(
+            Filters=[
+                {"Name": "tag:" + leftovers.TAG_STACK, "Values": [STACK]},
+                {"Name": "tag:" + leftovers.TAG_ROLE, "Values": ["agent"]},
+                {"Name": "tag:jenkins-ha:component", "Values": ["image"]},
+            ]
+        )["Reservations"]
+        for i in r["Instances"]
+    ]
+    assert packer_instances and all(
+        leftovers.is_ours({t["Key"]: t["Value"] for t in i["Tags"]}, STACK, "agent") for i in packer_instances
+    )
     assert ssm.get_parameter(Name="/jenkins-ha/{0}/ami/agent".format(STACK))["Parameter"]["Value"] == third["agent"][1]
     if mode == "minimal":
         assert build_host.exec("cat", "/var/lib/jenkins-ha-bake/agent").stdout.strip() == "two"
+
+
+def dead_owner():
+    """The owner tag of a build whose module process is gone: this host, a pid above Linux's largest (2**22)."""
+    return "{0}/{1}/0".format(socket.gethostname(), 2**22 + 1)
+
+
+def own_owner():
+    """The owner tag of a build still running: this test process, as packer_build tags its own."""
+    pid = os.getpid()
+    return "{0}/{1}/{2}".format(socket.gethostname(), pid, leftovers.process_start(pid))
+
+
+def seed_packer_build(ec2, stack, role, owner):
+    """What Packer 1.6.6 leaves when killed after launching: its key pair (temporary_key_pair_name), its group
+    (packer_<uuid>, "Temporary group for Packer", step_security_group.go) and the instance with run_tags; the
+    deadline is an hour ahead, so only the owner process decides. Seeded rather than a second, killed Packer run:
+    packer_build sees only EC2's state, the tags of a real build are checked after step 4, and a killed bake would
+    add a build's time to this test."""
+    build_id = "{0}-{1}".format(int(time.time()) + 3600, uuid.uuid4().hex[:12])
+    key_name = leftovers.key_pair_prefix(stack, role) + build_id
+    ec2.create_key_pair(KeyName=key_name)
+    group = ec2.create_security_group(
+        GroupName="packer_" + str(uuid.uuid4()), Description="Temporary group for Packer"
+    )["GroupId"]
+    tags = {
+        leftovers.TAG_STACK: stack,
+        leftovers.TAG_ROLE: role,
+        leftovers.TAG_ID: build_id,
+        leftovers.TAG_OWNER: owner,
+        leftovers.TAG_DEADLINE: build_id.split("-")[0],
+        "jenkins-ha:component": "image",
+        "managed-by": "jenkins_ha.aws",
+    }
+    instance = ec2.run_instances(
+        ImageId="ami-1e749f67",
+        MinCount=1,
+        MaxCount=1,
+        KeyName=key_name,
+        SecurityGroupIds=[group],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}],
+    )["Instances"][0]["InstanceId"]
+    return instance, key_name, group
+
+
+def build_state(ec2, build):
+    """(instance state, key pair exists, security group exists) of a seeded build."""
+    instance, key_name, group = build
+    state = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    keys = {k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"]}
+    groups = {
+        g["GroupId"]
+        for g in ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroups"]
+    }
+    return state, key_name in keys, group in groups
 
 
 def tags_differ(ec2, controller, agent):
