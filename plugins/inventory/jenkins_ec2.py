@@ -21,8 +21,9 @@ description:
     C(plugin:) line. Host variables follow a documented schema (see docs/inventory.md); O(extra_hostvars) adds
     any other field aws_ec2 sets.
   - Built for speed at fleet size. DescribeInstances is paged by 1,000, Auto Scaling and launch template data
-    come from a few batched calls (never one per instance), only the documented fields are converted, and
-    O(compose)/O(keyed_groups) expressions that are plain variable paths (C(tags.Role),
+    come from a few batched calls (never one per instance), only the documented fields are converted (read
+    straight from the response for the default schema, decoded by botocore when O(extra_hostvars) asks for
+    more), and O(compose)/O(keyed_groups) expressions that are plain variable paths (C(tags.Role),
     C(placement.availability_zone)) are looked up without templating.
   - The configuration file name must end with C(jenkins_ec2.yml) or C(jenkins_ec2.yaml).
   - The inventory hostname defaults to the instance id and C(ansible_host) to the private IP address, so two
@@ -192,6 +193,7 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import h
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import hostvars as schema
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import options
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import paths
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._inventory import reader
 
 # 2: records carry jenkins_ha_pool (a cache written before would lack it).
 CACHE_FORMAT = 2
@@ -270,28 +272,41 @@ class InventoryModule(AWSInventoryBase):
         """Host variables of every matching instance of the regions, sorted by instance id."""
         boto_filters = ansible_dict_to_boto3_filter_list(filters)
         extra = frozenset(self.get_option("extra_hostvars") or ())
-        every = "all" in extra
-        unused = schema.unused_elements_pattern(extra)
         records = []
         try:
             for region in regions:
-                instances = describe_instances(self.client("ec2", region=region), boto_filters, unused)
-                facts = self._autoscaling_facts(region, instances) if self.get_option("autoscaling") else {}
-                for instance in instances:
-                    records.append(self._record(instance, extra, every, facts.get(instance["InstanceId"])))
+                found = self._region_hostvars(self.client("ec2", region=region), boto_filters, extra)
+                facts = self._autoscaling_facts(region, found) if self.get_option("autoscaling") else {}
+                for record in found:
+                    records.append(self._record(record, facts.get(record.get("instance_id"))))
         except AnsibleAWSError as e:
             raise AnsibleError("{0}: {1}".format(self.NAME, e))
         records.sort(key=lambda r: r["instance_id"])
         return records
 
-    def _autoscaling_facts(self, region, instances):
+    @staticmethod
+    def _region_hostvars(client, boto_filters, extra):
+        """The schema's host variables of the region's instances: read from the raw pages for the default schema
+        (module_utils/_inventory/reader.py), decoded by botocore when extra fields are asked for."""
+        if extra:
+            instances = describe_instances(client, boto_filters, schema.unused_elements_pattern(extra))
+            return [schema.build_hostvars(i, extra, "all" in extra) for i in instances]
+        with reader.reading(client) as fast:
+            instances = describe_instances(
+                client, boto_filters, None if fast is not None else schema.unused_elements_pattern(extra)
+            )
+        # Pages the reader left to botocore (none, unless one was not readable) are converted as usual.
+        found = [schema.build_hostvars(i) for i in instances]
+        return fast.hostvars + found if fast is not None else found
+
+    def _autoscaling_facts(self, region, records):
         names = set()
         types = {}
-        for instance in instances:
-            for tag in instance.get("Tags", ()):
-                if tag["Key"] == schema.TAG_ASG_NAME:
-                    names.add(tag["Value"])
-                    types[instance["InstanceId"]] = instance.get("InstanceType")
+        for record in records:
+            name = record["tags"].get(schema.TAG_ASG_NAME)
+            if name is not None:
+                names.add(name)
+                types[record.get("instance_id")] = record.get("instance_type")
         if not names:
             return {}
         asg_groups = describe_auto_scaling_groups(self.client("autoscaling", region=region), names)
@@ -300,8 +315,7 @@ class InventoryModule(AWSInventoryBase):
         return autoscaling.instance_facts(asg_groups, images, types)
 
     @staticmethod
-    def _record(instance, extra, every, facts):
-        record = schema.build_hostvars(instance, extra, every)
+    def _record(record, facts):
         tags = record["tags"]
         record["jenkins_ha_stack"] = tags.get(contract.TAG_STACK)
         record["jenkins_ha_component"] = tags.get(contract.TAG_COMPONENT)
