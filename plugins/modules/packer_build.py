@@ -32,10 +32,10 @@ description:
     C(jenkins-ha:build-id), C(jenkins-ha:build-owner) (host/pid/start time of the module) and
     C(jenkins-ha:build-deadline) (start plus O(timeout)), and Packer's temporary key pair is named
     C(jenkins-ha-build-<stack>-<role>-<build id>). Before anything else the module removes what an earlier build of
-    the same stack and role left when it was killed (SIGKILL: Packer's cleanup never ran) and that is no longer
-    running (its process is gone, or its deadline passed): the instances are terminated, then the key pairs and the
-    security groups Packer created for them (named C(packer_<uuid>), C(Temporary group for Packer)) are deleted once
-    no running instance uses them. Check mode reports what it would remove.
+    the same stack and role left when it was killed by SIGKILL (so Packer's cleanup never ran) and that is no
+    longer running (its process is gone, or its deadline passed). The instances are terminated, then the key pairs
+    and the security groups Packer created for them (named C(packer_<uuid>), C(Temporary group for Packer)) are
+    deleted once no running instance uses them. Check mode reports what it would remove.
   - SIGTERM or SIGINT to the module is forwarded to Packer as SIGINT, on which Packer cancels the build and runs its
     own cleanup; the task then fails saying so.
 author:

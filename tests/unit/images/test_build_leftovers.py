@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import interrupt
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import leftovers as lo
-from tests.unit.images.test_packer_build import fake_packer, inputs, register_base, run  # noqa: F401 (fixture)
+from tests.unit.images.test_packer_build import ACCOUNT, fake_packer, register_base, run
 
 NOW = 1_800_000_000
 HOST = "builder"
@@ -23,6 +23,24 @@ PACKER_GROUP = {
     "GroupName": "packer_5efef9f0-cede-f34c-e460-e6dfb9c03184",
     "Description": "Temporary group for Packer",
 }
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    """A template and a role, as test_packer_build's."""
+    template = tmp_path / "packer" / "jenkins-ha.pkr.hcl"
+    template.parent.mkdir()
+    template.write_text("# template\n")
+    role = tmp_path / "roles" / "jenkins_agent" / "tasks"
+    role.mkdir(parents=True)
+    (role / "main.yml").write_text("- ansible.builtin.debug: {msg: agent}\n")
+    return {
+        "template": str(template),
+        "role": "agent",
+        "base": "debian12",
+        "role_paths": [str(role.parent)],
+        "variables": {"source_ami_owners": [ACCOUNT]},
+    }
 
 
 def build_id(deadline, n=1):
@@ -251,3 +269,30 @@ def test_without_stack_nothing_is_looked_up(capsys, tmp_path, inputs):
     seed_killed_build(ec2)
     result = run(capsys, packer_path=fake_packer(tmp_path, "ami-x"), _ansible_check_mode=True, **inputs)
     assert "leftovers" not in result
+
+
+def interrupted_packer(tmp_path):
+    """A packer whose module gets SIGTERM mid-build; on the SIGINT passed on it runs its "cleanup" and fails, as
+    Packer does (a second signal would be swallowed)."""
+    script = tmp_path / "interrupted-packer"
+    script.write_text(
+        "#!/bin/sh\n"
+        'trap \'echo cleaned > "{0}/cleanup"; echo "1,,ui,error,Build cancelled after interrupt"; exit 1\' INT\n'
+        "kill -TERM $PPID\n"
+        # Waits for the forwarded SIGINT; without it the build "succeeds" and the test fails.
+        "i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done\n"
+        'echo "1,amazon-ebs.jenkins_ha,artifact,0,id,us-east-1:ami-x"\n'.format(tmp_path)
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+@mock_aws
+def test_sigterm_to_the_module_reaches_packer_as_sigint(capsys, tmp_path, inputs):
+    register_base(boto3.client("ec2", region_name="us-east-1"))
+    previous = signal.getsignal(signal.SIGTERM)
+    result = run(capsys, packer_path=interrupted_packer(tmp_path), **inputs)
+    assert result["failed"] is True
+    assert result["msg"].startswith("packer build failed: interrupted by SIGTERM, passed on to Packer")
+    assert (tmp_path / "cleanup").read_text() == "cleaned\n"
+    assert signal.getsignal(signal.SIGTERM) == previous
