@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the jenkins_ha.aws project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""stack_metric_alarms: the CloudWatch alarms playbooks/monitoring.yml converges, and pool_alarm_pattern, the names
-of any agent pool's alarms (those it deletes when their pool is gone). Computed in module_utils/_cloudwatch/alarms.py,
+"""stack_metric_alarms: the CloudWatch alarms playbooks/monitoring.yml converges; pool_alarm_pattern, the names of
+any agent pool's alarms (those it deletes when their pool is gone); stack_alarm_names, every name that is not a pool's
+other than the default (what destroy.yml can delete by name). Computed in module_utils/_cloudwatch/alarms.py,
 where pool_retire_groups reads a retired pool's alarm names too."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._cloudwatch.alarms import pool_alarm_pattern
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._cloudwatch.alarms import stack_alarm_names
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._cloudwatch.alarms import stack_metric_alarms as _alarms
 
 POOL_KEYS = ("name", "asg_name", "max_size", "instance_types")
@@ -76,6 +78,14 @@ def stack_pool_alarm_pattern(stack):
     return pool_alarm_pattern(_text(stack, "stack"))
 
 
+def stack_alarm_names_filter(stack):
+    return stack_alarm_names(_text(stack, "stack"))
+
+
 class FilterModule:
     def filters(self):
-        return {"stack_metric_alarms": stack_metric_alarms, "pool_alarm_pattern": stack_pool_alarm_pattern}
+        return {
+            "stack_metric_alarms": stack_metric_alarms,
+            "pool_alarm_pattern": stack_pool_alarm_pattern,
+            "stack_alarm_names": stack_alarm_names_filter,
+        }

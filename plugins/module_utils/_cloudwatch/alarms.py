@@ -19,6 +19,12 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import
 # The default pool's alarms keep the names (and the at-max text) of the one agent group before pools existed, so an
 # existing stack converges without replacing them.
 POOL_ALARM_SUFFIXES = ("at-max", "short")
+# The alarms that are not a pool's (each exists when what it watches does).
+CONTROLLER_IN_SERVICE = "controller-in-service"
+CONTROLLER_UNHEALTHY = "controller-unhealthy"
+EFS_BURST_CREDITS = "efs-burst-credits"
+EFS_THROUGHPUT = "efs-throughput"
+STACK_ALARMS = (CONTROLLER_IN_SERVICE, CONTROLLER_UNHEALTHY, EFS_BURST_CREDITS, EFS_THROUGHPUT)
 # A pool's name as stack_config accepts it (roles/stack_config, _pools.model).
 POOL_NAME_PATTERN = "[a-z][a-z0-9-]{0,19}"
 # The single-metric alarms sample every minute; periods are counted in these.
@@ -38,6 +44,12 @@ def _pool_alarm_short_names(pool):
 def pool_alarm_names(stack, pool):
     """The two alarms of agent pool ``pool`` (its name): at its maximum, and short of its desired capacity."""
     return ["{0}-{1}".format(stack, name) for name in _pool_alarm_short_names(pool)]
+
+
+def stack_alarm_names(stack):
+    """Every alarm name the stack can have whatever its state, but those of pools other than the default: the
+    controller's, the load balancer's, both EFS alarms and the default pool's (destroy.yml deletes them by name)."""
+    return ["{0}-{1}".format(stack, name) for name in STACK_ALARMS] + pool_alarm_names(stack, DEFAULT_POOL)
 
 
 def pool_alarm_pattern(stack):
@@ -123,7 +135,7 @@ def _load_balancer_alarms(target_groups):
     target_group = target_groups[0]
     return [
         {
-            "name": "controller-unhealthy",
+            "name": CONTROLLER_UNHEALTHY,
             "description": "controller target unhealthy behind the load balancer",
             "namespace": "AWS/ApplicationELB",
             "metric": "UnHealthyHostCount",
@@ -146,7 +158,7 @@ def _efs_alarms(efs_id, throughput_mode):
         return []
     if throughput_mode == "bursting":
         alarm = {
-            "name": "efs-burst-credits",
+            "name": EFS_BURST_CREDITS,
             "description": "EFS burst credits running out",
             "metric": "BurstCreditBalance",
             "statistic": "Minimum",
@@ -155,7 +167,7 @@ def _efs_alarms(efs_id, throughput_mode):
         }
     else:
         alarm = {
-            "name": "efs-throughput",
+            "name": EFS_THROUGHPUT,
             "description": "EFS throughput near its limit",
             "metric": "PercentIOLimit",
             "statistic": "Maximum",
@@ -199,7 +211,7 @@ def stack_metric_alarms(stack, controller_group, pools, target_groups, efs_id, e
     the topic ARNs alarms and recoveries notify."""
     alarms = [
         {
-            "name": "controller-in-service",
+            "name": CONTROLLER_IN_SERVICE,
             "description": "no controller in service",
             "namespace": "AWS/AutoScaling",
             "metric": "GroupInServiceInstances",

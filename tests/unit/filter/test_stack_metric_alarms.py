@@ -332,3 +332,21 @@ def test_bad_stack_is_refused():
         FILTERS["stack_metric_alarms"]([], "", "demo-controller", [], "", "elastic", [])
     with pytest.raises(AnsibleFilterError, match="stack"):
         FILTERS["pool_alarm_pattern"](None)
+    with pytest.raises(AnsibleFilterError, match="stack"):
+        FILTERS["stack_alarm_names"](["demo"])
+
+
+def test_stack_alarm_names_are_every_alarm_but_other_pools():
+    """Whatever the stack's state (found or not, either throughput mode), its alarms are these names plus the pool
+    alarms the pattern matches; with the one default pool, exactly these names."""
+    names = FILTERS["stack_alarm_names"]("demo")
+    made = set()
+    for case in CASES:
+        for mode in ("bursting", "elastic"):
+            made |= set(by_name(alarms(case, efs_throughput_mode=mode)))
+    pattern = FILTERS["pool_alarm_pattern"]("demo")
+    assert {name for name in made if not re.fullmatch(pattern, name)} | set(pool_alarm_names("demo", "default")) == set(
+        names
+    )
+    assert made - set(names) == set(pool_alarm_names("demo", "spot"))
+    assert len(names) == len(set(names)) == 6
