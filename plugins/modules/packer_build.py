@@ -30,7 +30,7 @@ description:
     (O(access_key), O(secret_key), O(session_token), O(profile)) through environment variables.
   - With O(stack) set, the build's temporary instance is tagged C(jenkins-ha:build-stack), C(jenkins-ha:build-role),
     C(jenkins-ha:build-id), C(jenkins-ha:build-owner) (host/pid/start time of the module) and
-    C(jenkins-ha:build-deadline) (start plus O(timeout)), and Packer's temporary key pair is named
+    C(jenkins-ha:build-deadline) (start plus O(timeout), or a day), and Packer's temporary key pair is named
     C(jenkins-ha-build-<stack>-<role>-<build id>). Before anything else the module removes what an earlier build of
     the same stack and role left when it was killed by SIGKILL (so Packer's cleanup never ran) and that is no
     longer running (its process is gone, or its deadline passed). The instances are terminated, then the key pairs

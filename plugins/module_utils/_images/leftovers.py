@@ -43,6 +43,7 @@ KEY_PAIR_PREFIX = "jenkins-ha-build"
 BUILD_ID = re.compile(r"^(?P<deadline>[0-9]{1,12})-[0-9a-f]{12}$")
 PACKER_GROUP_NAME = re.compile(r"^packer_[0-9a-f-]{36}$")
 PACKER_GROUP_DESCRIPTION = "Temporary group for Packer"
+NO_TIMEOUT_DEADLINE = 86400
 LIVE_STATES = ("pending", "running", "stopping", "stopped", "shutting-down")
 
 
@@ -52,7 +53,10 @@ class Build:
     def __init__(self, stack, role, timeout, now=None, host=None, pid=None, start=None):
         now = int(time.time() if now is None else now)
         self.stack, self.role = stack, role
-        self.build_id = "{0}-{1}".format(now + int(timeout), uuid.uuid4().hex[:12])
+        # timeout 0 (no limit) still needs a deadline for a build seen from another host: a day.
+        self.build_id = "{0}-{1}".format(
+            now + (int(timeout) if timeout and timeout > 0 else NO_TIMEOUT_DEADLINE), uuid.uuid4().hex[:12]
+        )
         pid = os.getpid() if pid is None else pid
         self.owner = "{0}/{1}/{2}".format(
             host or socket.gethostname(), pid, process_start(pid) if start is None else start

@@ -166,6 +166,12 @@ def test_build_identity_names_its_key_pair_and_tags():
     assert lo.build_over(build.tags(), NOW, HOST, alive_pids())
 
 
+@pytest.mark.parametrize("timeout, deadline", [(3600, NOW + 3600), (0, NOW + 86400), (-1, NOW + 86400)])
+def test_build_deadline(timeout, deadline):
+    build = lo.Build("s1", "agent", timeout, now=NOW, host=HOST, pid=100, start="555")
+    assert build.tags()[lo.TAG_DEADLINE] == str(deadline)
+
+
 def test_process_start_and_alive(tmp_path):
     (tmp_path / "42").mkdir()
     (tmp_path / "42" / "stat").write_text("42 (my (odd) name) S 1 " + " ".join(str(n) for n in range(5, 30)) + "\n")
