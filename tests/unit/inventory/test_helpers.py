@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 
 import pytest
 
@@ -296,3 +298,21 @@ def test_unused_elements_are_stripped_before_decoding(wanted, kept):
     for element in kept:
         assert element in stripped
     assert hostvars.unused_elements_pattern(frozenset(["all"])) is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("fails", [False, True])
+def test_cyclic_gc_paused_restores_the_collector(enabled, fails):
+    from ansible_collections.jenkins_ha.aws.plugins.inventory.jenkins_ec2 import cyclic_gc_paused
+
+    before = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError) if fails else contextlib.nullcontext():
+            with cyclic_gc_paused():
+                assert not gc.isenabled()
+                if fails:
+                    raise RuntimeError("parse failed")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if before else gc.disable)()
