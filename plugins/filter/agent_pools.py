@@ -4,14 +4,16 @@
 """The stack's agent pools (issue 18): agent_pools normalises jenkins_ha_agent_pools (or the legacy
 jenkins_ha_agent_* variables when it is empty), agent_pool_errors says why it cannot; agent_pool_groups,
 agent_pool_templates and agent_pool_records give asgs.yml, launch_templates.yml and the SSM records their items, and
-agent_pools_unprotected the groups still lacking the EC2 Fleet plugin's scale-in protection. The logic is in
-module_utils/_pools/ (model.py, provisioning.py)."""
+agent_pools_unprotected the groups still lacking the EC2 Fleet plugin's scale-in protection; agent_pool_replacements
+the pool groups whose update may replace agents in service, and agent_pool_replacement_refusal asgs.yml's message
+about them. The logic is in module_utils/_pools/ (model.py, provisioning.py, replacement.py)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools import provisioning
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools import replacement
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._pools.model import (
     NORMALISED_KEYS,
     PoolError,
@@ -63,6 +65,18 @@ def agent_pools_unprotected(pools, described):
     return provisioning.unprotected_groups(_pools(pools, "agent_pools_unprotected"), list(described or []))
 
 
+def agent_pool_replacements(pools, described):
+    if not isinstance(described, list) or not all(isinstance(group, dict) for group in described):
+        raise AnsibleFilterError("agent_pool_replacements: described must be the groups of a describe lookup")
+    return replacement.replacing_changes(_pools(pools, "agent_pool_replacements"), described)
+
+
+def agent_pool_replacement_refusal(found):
+    if not isinstance(found, list) or not all(isinstance(entry, dict) and "message" in entry for entry in found):
+        raise AnsibleFilterError("agent_pool_replacement_refusal: expects the list agent_pool_replacements returns")
+    return replacement.refusal(found)
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -72,4 +86,6 @@ class FilterModule:
             "agent_pool_templates": agent_pool_templates,
             "agent_pool_records": agent_pool_records,
             "agent_pools_unprotected": agent_pools_unprotected,
+            "agent_pool_replacements": agent_pool_replacements,
+            "agent_pool_replacement_refusal": agent_pool_replacement_refusal,
         }

@@ -102,7 +102,9 @@ def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
     """The demo's two pools (issue 18) as the converge left them: default keeps today's names and is on-demand
     only; spot has its own template and a group with a mixed instances policy, capacity rebalancing and the pool
     tags; each pool's record; the controller may scale both groups and no other. Then drift of the Spot
-    distribution and of the rebalancing flag is corrected by an asgs rerun."""
+    distribution and of the rebalancing flag, with an agent in service: an asgs rerun refuses to correct the split
+    (Auto Scaling could replace the busy agent) and changes nothing, and corrects both with
+    jenkins_ha_pool_replace_ok=true (one refused run more: ~10 s)."""
     autoscaling, ec2, ssm = emulator.client("autoscaling"), emulator.client("ec2"), emulator.client("ssm")
     default, spot = _group(autoscaling, "demo-agent"), _group(autoscaling, "demo-agent-spot")
     assert "MixedInstancesPolicy" not in default and not default["CapacityRebalance"]
@@ -142,6 +144,10 @@ def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
     scale = next(s for s in policy_document["PolicyDocument"]["Statement"] if s.get("Sid") == "ScaleTheAgentGroups")
     assert sorted(r.rsplit("/", 1)[1] for r in scale["Resource"]) == ["demo-agent", "demo-agent-spot"]
 
+    # An agent in service (the emulator launches it InService and protected, as the EC2 Fleet plugin would).
+    autoscaling.set_desired_capacity(AutoScalingGroupName="demo-agent-spot", DesiredCapacity=1)
+    agents = [i["InstanceId"] for i in _group(autoscaling, "demo-agent-spot")["Instances"]]
+    assert len(agents) == 1
     autoscaling.update_auto_scaling_group(
         AutoScalingGroupName="demo-agent-spot",
         CapacityRebalance=False,
@@ -156,8 +162,22 @@ def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
             "InstancesDistribution": dict(distribution, OnDemandPercentageAboveBaseCapacity=50),
         },
     )
-    result = playbook(SITE, inventory=DEMO, tags="asgs")
+    refused = playbook(SITE, inventory=DEMO, tags="asgs")
+    assert refused.rc != 0 and refused.changed() == 0, refused.output[-3000:]
+    assert (
+        "agent pool spot (group demo-agent-spot, 1 instance(s) in service): On-Demand share above the base 50% -> 0%"
+        in refused.output
+    ), refused.output[-3000:]
+    assert "-e jenkins_ha_pool_replace_ok=true" in refused.output, refused.output[-3000:]
+    kept = _group(autoscaling, "demo-agent-spot")
+    assert kept["MixedInstancesPolicy"]["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 50
+    assert kept["CapacityRebalance"] is False and [i["InstanceId"] for i in kept["Instances"]] == agents
+    try:
+        result = playbook(SITE, inventory=DEMO, tags="asgs", args=["-e", "jenkins_ha_pool_replace_ok=true"])
+    finally:
+        autoscaling.terminate_instance_in_auto_scaling_group(InstanceId=agents[0], ShouldDecrementDesiredCapacity=True)
     assert result.rc == 0, result.output[-3000:]
+    assert "Auto Scaling may replace running agents" in result.output, result.output[-3000:]
     # The group's definition and its rebalancing flag: two tasks, the spot group only.
     assert result.changed() == 2, result.output
     fixed = _group(autoscaling, "demo-agent-spot")
