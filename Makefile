@@ -130,8 +130,9 @@ unit: venv ## pytest unit tests
 	pytest -n $(PYTEST_WORKERS) --durations=15 tests/unit
 
 integration: venv ## Playbooks and modules against private emulators (one per pytest worker)
-	@# loadfile: a file's tests share one worker and its emulator, in order (test_site builds on its converged stack).
-	pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 tests/integration
+	@# loadfile: a file's tests share one worker and its emulator, in order (test_site builds on its converged stack);
+	@# no reorder: the files go out heaviest first (tests/integration/scheduling.py), not most tests first.
+	pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 tests/integration
 
 molecule: venv system-deps ## molecule test for every role scenario (podman systemd containers)
 	@tests/molecule/run.sh

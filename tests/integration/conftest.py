@@ -6,6 +6,7 @@ import pytest
 
 from tests.integration.agents import fleets
 from tests.integration.harness import ROOT, Emulator, run_playbook
+from tests.integration.scheduling import order_by_weight, report_by_file
 from tests.unit.fakes.conftest import REAL_SCHEMAS, build_standin_war, java_for, role_core_version
 
 TARGETS = ROOT / "tests" / "integration" / "targets"
@@ -47,3 +48,17 @@ def fleet(emulator, tmp_path):
     """fleet(stack) -> Fleet of emulated instances backed by podman containers (tests/integration/agents.py)."""
     with fleets(emulator, tmp_path) as make:
         yield make
+
+
+def pytest_collection_modifyitems(items):
+    order_by_weight(items)
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Every phase's report (a passed setup or teardown is filed under "", not "passed").
+    reports = [r for kind in terminalreporter.stats.values() for r in kind if getattr(r, "when", None)]
+    reports = [r for r in reports if r.nodeid.startswith("tests/integration/")]
+    if reports:
+        terminalreporter.write_sep("=", "integration seconds by file and worker (tests/integration/scheduling.py)")
+        for line in report_by_file(reports):
+            terminalreporter.write_line(line)

@@ -1,16 +1,25 @@
-"""Runs get interrupted (a laptop closes, a CI job times out): site.yml and destroy.yml resume where they died.
+"""Real AWS throttles, fails, loses replies, and runs get interrupted (a laptop closes, a CI job times out): site.yml
+converges through faults, and site.yml and destroy.yml resume where they died.
 
-site.yml is killed (SIGKILL of the whole process tree, tests/faults/interrupt.py) at a seeded random task, rerun and
-interrupted again later in the run, then rerun to the end: the stack is the one an uninterrupted run builds (same
-normalised inventory, tests/faults/inventory.py: nothing duplicated, nothing missing), its SSH key pair is whole, and
-a further rerun reports 0 changed. destroy.yml is then killed mid-way through its deletions of the same stack and
-rerun: nothing of the stack is left but what destroy keeps on purpose (the backup vault and the KMS key).
+Faults: the reference stack is built through tests/faults/proxy.py, which injects AWS's real failure modes on a seeded
+schedule (throttling, 5xx, dropped connections, latency and lost responses: applied by the emulator, never answered).
+The stack has no duplicate resource and a clean rerun reports 0 changed and leaves it as it is.
+Seed: JENKINS_HA_FAULT_SEED (printed, with every fault injected, to replay a failure).
 
-Seed: JENKINS_HA_INTERRUPT_SEED (printed with every interruption: task, delay, signal, wall time, to replay a
-failure). Rounds of site.yml interruptions: JENKINS_HA_INTERRUPT_ROUNDS (default 1; each adds ~2 min)."""
+Interruptions: site.yml is killed (SIGKILL of the whole process tree, tests/faults/interrupt.py) at a seeded random
+task in a second emulator, rerun and interrupted again later in the run, then rerun to the end: the stack is the
+reference's (same normalised inventory, tests/faults/inventory.py: nothing duplicated, nothing missing), its SSH key
+pair is whole, and a further rerun reports 0 changed. destroy.yml is then killed mid-way through its deletions of the
+same stack and rerun: nothing of the stack is left but what destroy keeps on purpose (the backup vault and the KMS
+key). Seed: JENKINS_HA_INTERRUPT_SEED (printed with every interruption: task, delay, signal, wall time, to replay a
+failure). Rounds of site.yml interruptions: JENKINS_HA_INTERRUPT_ROUNDS (default 1; each adds ~2 min).
+
+One file, so that one converge serves as both the faults test and the interruptions' reference (a file runs on one
+pytest worker with its own emulators)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -20,12 +29,19 @@ import pytest
 
 from tests.faults.interrupt import choose, run_interrupted, seeded, task_names
 from tests.faults.inventory import SINGLETONS, collect, duplicates
+from tests.faults.proxy import FaultPlan, FaultProxy
 from tests.integration.harness import ROOT, VENV_BIN, Emulator, run_playbook
 
 SITE = ROOT / "site.yml"
 DESTROY = ROOT / "playbooks" / "destroy.yml"
 DEMO = ROOT / "inventory" / "demo"
 SEED = int(os.environ.get("JENKINS_HA_INTERRUPT_SEED", "20261206"))
+FAULT_SEED = int(os.environ.get("JENKINS_HA_FAULT_SEED", "20261204"))
+# One fault in ~25 requests, a few hundred at most: every kind shows up many times in one converge (~2,500
+# requests), and no single request is failed more than twice in a row (botocore and AWSRetry then get through).
+FAULT_RATE = float(os.environ.get("JENKINS_HA_FAULT_RATE", "0.04"))
+# Both stacks have the demo's public zone, so that their DNS records are compared too.
+ZONE = "demo.jenkins-ha.example"
 ROUNDS = int(os.environ.get("JENKINS_HA_INTERRUPT_ROUNDS", "1"))
 # The interruption lands up to this long after its task's header, i.e. before or inside the task.
 MAX_DELAY = 1.5
@@ -108,29 +124,58 @@ def normalised(emulator, inventory):
     }
 
 
+def with_zone(emulator):
+    emulator.client("route53").create_hosted_zone(Name=ZONE, CallerReference="test-interruption")
+    return emulator
+
+
 @pytest.fixture(scope="module")
-def reference():
-    """A stack built without interruption, in an emulator of its own: (emulator, inventory, task names of a run)."""
-    emulator = Emulator(ROOT / "tests" / "output" / "emulator").start()
+def reference(tmp_path_factory):
+    """A stack built through the fault proxy without interruption, in an emulator of its own: (emulator, inventory,
+    task names of a run, the converge's result, the proxy's summary)."""
+    emulator = with_zone(Emulator(ROOT / "tests" / "output" / "emulator").start())
+    log = tmp_path_factory.mktemp("faults") / "faults.jsonl"
+    plan = FaultPlan(seed=FAULT_SEED, rate=FAULT_RATE, max_faults=300, max_consecutive=2)
+    proxy = FaultProxy(emulator.url, plan, log_path=log).start()
     try:
+        print("fault proxy seed {0} (JENKINS_HA_FAULT_SEED), rate {1}, log {2}".format(FAULT_SEED, FAULT_RATE, log))
         print("interruption seed {0} (JENKINS_HA_INTERRUPT_SEED), {1} round(s)".format(SEED, ROUNDS))
-        result = timed("reference converge", run_playbook, SITE, emulator.env(), inventory=DEMO)
-        assert result.rc == 0, result.output[-3000:]
-        yield emulator, normalised(emulator, collect(emulator.client, "demo")), task_names(result.output)
+        env = dict(emulator.env(), AWS_ENDPOINT_URL=proxy.url)
+        result = timed("reference converge through faults", run_playbook, SITE, env, inventory=DEMO)
+        summary = proxy.plan.summary()
+        print("faults injected:", json.dumps(summary, sort_keys=True))
+        assert result.rc == 0, "fault seed {0}: {1}".format(FAULT_SEED, result.output[-4000:])
+        inventory = normalised(emulator, collect(emulator.client, "demo"))
+        yield emulator, inventory, task_names(result.output), result, summary
     finally:
+        proxy.stop()
         emulator.stop()
 
 
 @pytest.fixture(scope="module")
 def interrupted():
     """The emulator of the stack whose runs get interrupted."""
-    emulator = Emulator(ROOT / "tests" / "output" / "emulator").start()
+    emulator = with_zone(Emulator(ROOT / "tests" / "output" / "emulator").start())
     yield emulator
     emulator.stop()
 
 
+def test_site_converges_through_faults_without_duplicates(reference):
+    emulator, inventory, _tasks, _result, summary = reference
+    assert summary["faults"] > 20 and len(summary["by_kind"]) == 5, summary
+    assert duplicates(inventory) == {}, "fault seed {0}".format(FAULT_SEED)
+    assert {kind: len(inventory.get(kind, [])) for kind in SINGLETONS} == {kind: 1 for kind in SINGLETONS}
+
+    rerun = run_playbook(SITE, emulator.env(), inventory=DEMO)
+    assert rerun.rc == 0, rerun.output[-3000:]
+    assert rerun.changed() == 0, "fault seed {0}: a clean rerun changed something:\n{1}".format(
+        FAULT_SEED, rerun.output
+    )
+    assert normalised(emulator, collect(emulator.client, "demo")) == inventory
+
+
 def test_site_resumes_after_interruptions_to_the_same_single_stack(reference, interrupted):
-    expected, tasks = reference[1:]
+    expected, tasks = reference[1:3]
     total = len(tasks)
     # The first play's input validation creates nothing: aim at the tasks after it.
     first = next(i for i, name in enumerate(tasks, 1) if not name.startswith("jenkins_ha.aws.stack_config"))
@@ -242,4 +287,7 @@ def test_destroy_resumes_after_interruption(interrupted):
     assert ec2.describe_vpcs(Filters=[{"Name": "tag:jenkins-ha:stack", "Values": ["demo"]}])["Vpcs"] == []
     assert [f for f in efs.describe_file_systems()["FileSystems"] if f["Name"] == "demo-jenkins-home"] == []
     left = {kind: names for kind, names in collect(interrupted.client, "demo").items() if names and kind not in KEPT}
+    # The public zone is the user's (created by `with_zone`, as a user does): destroy removes the stack's records from
+    # it (no dns_record left) and keeps the zone.
+    assert left.pop("hosted_zone", None) == [ZONE + "."], "seed {0}: {1}".format(SEED, left)
     assert left == {}, "seed {0}: left behind".format(SEED)

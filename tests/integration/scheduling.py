@@ -1,0 +1,73 @@
+"""How the integration files are spread over the pytest-xdist workers, and how long each took.
+
+`make integration` runs `pytest -n 2 --dist loadfile --no-loadscope-reorder`: a file's tests stay on one worker (they
+share its emulator and converged stacks), and the files are handed out in the order `order_by_weight` puts them in.
+xdist's default order (most tests first) started the files with few but long tests last (test_interruption's four
+tests take ~13 min), so one worker ran them alone at the end. Longest first ("longest processing time first" list
+scheduling) keeps the two workers' ends close: a file is at most as late as the heaviest file that starts before it.
+
+WEIGHTS are the seconds a file took in the last measured CI run (setup + call + teardown of all its tests, from the
+summary `report_by_file` prints at the end of every integration run; paste it in when the suite changes). A file not
+listed weighs nothing and runs after the listed ones, in the collection order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+# Measured on the fresh-clone CI of 8d9eac0 (2 workers, beside molecule), rounded; test_interruption includes the
+# converge through faults that used to be test_faults.py's own.
+WEIGHTS = {
+    "test_interruption.py": 950,
+    "test_destroy.py": 610,
+    "test_site.py": 650,
+    "test_pool_retire.py": 180,
+    "test_targets.py": 170,
+    "test_restore.py": 155,
+    "test_upgrade.py": 150,
+    "test_least_privilege.py": 120,
+    "test_restore_drill.py": 100,
+    "test_network_endpoints.py": 95,
+    "test_alb_access_logs.py": 85,
+    "test_images.py": 75,
+    "test_metrics_scraper.py": 70,
+    "test_network_acl_order.py": 65,
+    "test_installed_collection.py": 60,
+    "test_keypair_rotation.py": 50,
+}
+
+
+def file_of(nodeid):
+    return nodeid.split("::", 1)[0]
+
+
+def weight(nodeid):
+    return WEIGHTS.get(file_of(nodeid).rsplit("/", 1)[-1], 0)
+
+
+def order_by_weight(items):
+    """The items with the heaviest files first; a file's own tests keep their order (they build on each other)."""
+    position = {}
+    for index, item in enumerate(items):
+        position.setdefault(file_of(item.nodeid), index)
+    items.sort(key=lambda item: (-weight(item.nodeid), position[file_of(item.nodeid)]))
+
+
+def report_by_file(reports):
+    """Lines of a summary: seconds per file and worker, the heaviest first, then each worker's total."""
+    by_file = defaultdict(float)
+    worker_of = {}
+    by_worker = defaultdict(float)
+    for report in reports:
+        name = file_of(report.nodeid)
+        seconds = getattr(report, "duration", 0.0) or 0.0
+        by_file[name] += seconds
+        worker = getattr(getattr(report, "node", None), "gateway", None)
+        worker = getattr(worker, "id", None) or "main"
+        worker_of[name] = worker
+        by_worker[worker] += seconds
+    lines = [
+        "{0:8.1f}s  {1:<5} {2}".format(s, worker_of[f], f) for f, s in sorted(by_file.items(), key=lambda x: -x[1])
+    ]
+    lines += ["{0:8.1f}s  {1} in all".format(s, w) for w, s in sorted(by_worker.items())]
+    return lines
