@@ -73,10 +73,20 @@ def collect(client, stack):
         ParameterFilters=[{"Key": "Path", "Option": "Recursive", "Values": ["/jenkins-ha/" + stack]}],
     )
 
+    state.jenkins_settings = _parameter_value(ssm, "/jenkins-ha/{0}/jenkins/settings".format(stack))
+
     _collect_alarm_topic(client("sns"), state)
 
     collect_load_balancers(client, state)
     return state, account_id
+
+
+def _parameter_value(ssm, name):
+    """A plain parameter's value, None when it does not exist."""
+    try:
+        return ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return None
 
 
 def collect_load_balancers(client, state):

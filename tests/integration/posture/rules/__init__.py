@@ -4,6 +4,7 @@ StackState (collect.py fills it). One module per area; findings_of() runs them a
 
 from __future__ import annotations
 
+from .agent_reuse import agent_reuse_findings
 from .compute import launch_template_findings, placement_findings
 from .encryption import alarm_topic_findings, kms_findings, log_group_findings, parameter_findings
 from .iam import iam_findings, policy_findings
@@ -22,6 +23,7 @@ from .storage import backup_vault_findings, efs_findings
 __all__ = [
     "STACK_TAG",
     "access_log_findings",
+    "agent_reuse_findings",
     "Expectations",
     "StackState",
     "alarm_topic_findings",
@@ -61,6 +63,7 @@ def findings_of(state, expect, account_id=""):
         + placement_findings(state)
         + pool_findings(state, expect)
         + scaling_findings(state, expect, account_id)
+        + agent_reuse_findings(state, expect)
         + efs_findings(state, expect)
         + kms_findings(state)
         + log_group_findings(state)

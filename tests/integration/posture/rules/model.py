@@ -130,6 +130,8 @@ class StackState:
     other_group_arns: list = field(default_factory=list)
     instances: list = field(default_factory=list)
     alarm_topic: dict = field(default_factory=dict)  # GetTopicAttributes of <stack>-alarms; {} when there is none
+    # The value of the stack's jenkins/settings parameter (JSON text or the parsed document); None without it.
+    jenkins_settings: object = None
 
 
 def as_list(value):
