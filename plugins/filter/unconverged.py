@@ -306,8 +306,8 @@ def obsolete_metric_alarms(actual, desired, stack, name_pattern):
     """Names of the stack's live alarms that match ``name_pattern`` and that no desired alarm names any more (the
     alarms of a removed agent pool).
 
-    An alarm is the stack's when its description starts with ``jenkins_ha <stack>: `` (monitoring_alarms.j2 writes
-    it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from a stack named ``prod-agents``'s.
+    An alarm is the stack's when its description starts with ``jenkins_ha <stack>: `` (the filter stack_metric_alarms
+    writes it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from a stack named ``prod-agents``'s.
     """
     _check_list(actual, "obsolete_metric_alarms actual alarms")
     _check_list(desired, "obsolete_metric_alarms desired alarms")
