@@ -307,7 +307,7 @@ def obsolete_metric_alarms(actual, desired, stack, name_pattern):
     alarms of a removed agent pool).
 
     An alarm is the stack's when its description starts with ``jenkins_ha <stack>: `` (the filter stack_metric_alarms
-    writes it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from a stack named ``prod-agents``'s.
+    writes it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from stack ``prod-agents``'s.
     """
     _check_list(actual, "obsolete_metric_alarms actual alarms")
     _check_list(desired, "obsolete_metric_alarms desired alarms")
