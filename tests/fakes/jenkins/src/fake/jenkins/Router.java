@@ -86,6 +86,14 @@ final class Router implements HttpHandler {
             tokenReload(ex, method, query, auth);
             return;
         }
+        Metrics.Answer metrics = Metrics.answer(jenkins, path, auth.user);
+        if (metrics != null) {
+            // The prometheus plugin's UnprotectedRootAction: no Overall/Read needed (Metrics.java).
+            ex.getResponseHeaders().set("Cache-Control", "must-revalidate,no-cache,no-store");
+            send(ex, metrics.status, metrics.status == 200 ? Metrics.CONTENT_TYPE : "text/html;charset=utf-8",
+                    metrics.body);
+            return;
+        }
         // Everything else needs Overall/Read.
         if (!jenkins.hasPermission(auth.user, "Overall/Read")) {
             forbidden(ex, auth, "Overall/Read");
