@@ -20,6 +20,7 @@ PATCHES: tuple[str, ...] = (
     "ec2_image_tag_specifications",
     "ec2_nat_gateway_tag_type",
     "ec2_launch_template_tags",
+    "ec2_launch_template_version_user_data",
     "ec2_image_block_devices",
     "ec2_snapshot_encryption",
     "ec2_snapshot_create_volume_permission",
