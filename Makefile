@@ -76,6 +76,15 @@ demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@echo "    $(BIN)/python -c \"import boto3; print(boto3.client('ec2','us-east-1').describe_vpcs()['Vpcs'])\""
 	@echo "Stop it with 'make emulator-stop'."
 
+.PHONY: demo-upgrade
+DEMO_UPGRADE_ARGS ?=
+
+demo-upgrade: venv ## Rebake the demo images with one changed input, roll them with upgrade.yml; prints the timeline
+	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \
+	  { echo "The emulator is not running: run 'make demo' first." >&2; exit 1; }
+	@# DEMO_UPGRADE_ARGS=--no-rebake rolls what SSM records without baking.
+	$(EMULATOR_ENV) $(BIN)/python tests/bed/demo_upgrade.py $(DEMO_UPGRADE_ARGS)
+
 .PHONY: demo-drills
 DRILLS_DIR ?= tests/output/drills
 

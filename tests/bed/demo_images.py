@@ -1,6 +1,7 @@
 """The demo's image step: playbooks/images.yml with real Packer against the emulator (run by `make demo`).
 
     AWS_ENDPOINT_URL=http://127.0.0.1:4566 ... python tests/bed/demo_images.py [--bake auto|roles|stand-in] [--force]
+        [--bake-var NAME=YAML ...]
     python tests/bed/demo_images.py --remove-build-hosts
 
 For each image role (controller, agent) it keeps a long-lived build host container, jenkins-ha-demo-buildhost-<role>
@@ -10,6 +11,9 @@ in the emulator, then runs `ansible-playbook -i inventory/demo playbooks/images.
 module rebuilds only when the image's inputs changed: a rerun with unchanged inputs reuses both AMIs without Packer.
 One build host per role, so one image's bake never sees the other's; unlike Packer's fresh instance on AWS, a rebuild
 re-applies the role on the build host of the previous bake (`--remove-build-hosts` starts them afresh).
+
+`--bake-var NAME=YAML` sets one role variable of the bake on top of tests/bed/demo-bake-vars.yml (`make demo-upgrade`
+changes one input this way): the bake variables are an input of both images, so both are rebuilt.
 
 Bake content: the real roles (jenkins_controller, jenkins_agent) when they can bake offline here (the controller from
 the Jenkins stand-in and a fake update center staged on the build host, see tests/bed/demo-bake-vars.yml), else a
@@ -123,6 +127,17 @@ def bake_inputs(mode):
     return {r: [str(roles_dir / ("jenkins_" + r))] for r in buildhost.ROLES}, variables, {}
 
 
+def bake_var(text):
+    """argparse type of --bake-var: NAME=YAML -> (name, value)."""
+    name, sep, value = text.partition("=")
+    if not sep or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise argparse.ArgumentTypeError("expected NAME=YAML (a role variable), got {0!r}".format(text))
+    try:
+        return name, yaml.safe_load(value)
+    except yaml.YAMLError as e:
+        raise argparse.ArgumentTypeError("{0}: the value is not YAML: {1}".format(name, e)) from e
+
+
 def run_images(role, host, base_variables, role_paths, packer_variables, bake_vars, force):
     extra = {
         "jenkins_ha_images_base": BASE,
@@ -182,6 +197,14 @@ def main():
     parser.add_argument("--bake", choices=["auto", "roles", "stand-in"], default="auto")
     parser.add_argument("--force", action="store_true", help="build even when an image with the same inputs exists")
     parser.add_argument("--remove-build-hosts", action="store_true", help="remove the build host containers and exit")
+    parser.add_argument(
+        "--bake-var",
+        type=bake_var,
+        action="append",
+        default=[],
+        metavar="NAME=YAML",
+        help="a role variable for the bake, over tests/bed/demo-bake-vars.yml (repeatable)",
+    )
     args = parser.parse_args()
     STATE_DIR.mkdir(exist_ok=True)
     if args.remove_build_hosts:
@@ -213,6 +236,11 @@ def main():
     base_variables = buildhost.register_base_images(boto3.client("ec2"))
     say("Debian base AMIs registered in the emulator ({0})".format(os.environ["AWS_ENDPOINT_URL"]))
     role_paths, packer_variables, bake_vars = bake_inputs(mode)
+    for name, value in args.bake_var:
+        say("bake variable {0}={1} (was {2})".format(name, json.dumps(value), json.dumps(bake_vars.get(name))))
+        if mode != "roles":
+            say("the stand-in bake applies no role: {0} changes the images' inputs, not what they hold".format(name))
+        bake_vars[name] = value
 
     results = {}
     for role in buildhost.ROLES:
