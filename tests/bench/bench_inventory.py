@@ -154,6 +154,7 @@ def main(argv=None):
             )
             results = {plugin: [] for plugin, dummy in PLUGINS}
             outputs = {}
+            loads = [os.getloadavg()]
             for attempt in range(args.repeat):
                 # Alternate the order so that neither plugin always runs on a warmer machine.
                 order = PLUGINS if attempt % 2 == 0 else tuple(reversed(PLUGINS))
@@ -181,12 +182,13 @@ def main(argv=None):
                         ),
                         flush=True,
                     )
-        return report(args, results, outputs)
+            loads.append(os.getloadavg())
+        return report(args, results, outputs, loads)
     finally:
         emulator.stop()
 
 
-def report(args, results, outputs):
+def report(args, results, outputs, loads=()):
     baseline, ours = (plugin for plugin, dummy in PLUGINS)
     hosts = {plugin: set(out.get("_meta", {}).get("hostvars", {})) for plugin, out in outputs.items()}
     same_hosts = hosts[baseline] == hosts[ours]
@@ -203,13 +205,28 @@ def report(args, results, outputs):
         cells = ["{0:6.2f} / {1:6.2f}".format(*summary(plugin, key)) for key in ("wall", "emulator", "client", "cpu")]
         print("{0:<28} {1:>15} {2:>15} {3:>15} {4:>15}".format(plugin, *cells))
     ratios = {}
+    medians = {}
     for key in ("wall", "client", "cpu"):
         ratios[key] = summary(baseline, key)[0] / max(summary(ours, key)[0], 1e-9)
+        medians[key] = summary(baseline, key)[1] / max(summary(ours, key)[1], 1e-9)
     print(
         "speed-up of jenkins_ec2 (best vs best): wall {wall:.2f}x, client-side {client:.2f}x, cpu {cpu:.2f}x".format(
             **ratios
         )
     )
+    print(
+        "speed-up of jenkins_ec2 (median vs median): wall {wall:.2f}x, client-side {client:.2f}x, cpu {cpu:.2f}x".format(
+            **medians
+        )
+    )
+    if loads:
+        # Client-side time is wall time minus the emulator's: on a busy machine it also counts the wait for a CPU,
+        # which the CPU time of ansible-inventory does not.
+        print(
+            "machine load (1-minute average, {0} cores) at the first run: {1:.2f}, after the last: {2:.2f}".format(
+                os.cpu_count(), loads[0][0], loads[-1][0]
+            )
+        )
     print("API calls per run:")
     for plugin in (baseline, ours):
         print("  {0:<28} {1}".format(plugin, json.dumps(results[plugin][-1]["calls"], sort_keys=True)))
