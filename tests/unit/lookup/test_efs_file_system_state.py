@@ -54,7 +54,9 @@ def stack(aws):
         mount_targets=[{"subnet_id": subnet, "security_groups": [group]}],
         tags=TAGS,
     )
-    params = module_params(efs_file_system.argument_spec(), wait_timeout=30, **dict(fs_options, file_system_id=None))
+    params = module_params(
+        efs_file_system.argument_spec(), **{**fs_options, "file_system_id": None, "wait_timeout": 30}
+    )
     changed, created, _diff = efs_file_system.ensure_present(FakeModule(params), aws("efs"))
     assert changed
     fs_id = created["file_system_id"]
