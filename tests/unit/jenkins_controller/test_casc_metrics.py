@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.jenkins_ha.aws.plugins.filter.alb_metrics_block import PATH as ALB_PATH
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import load_schema, validate
 
 from .test_casc_template import CORES, ROLE, pinned_plugins, render, role_vars, schema_errors
@@ -88,3 +89,12 @@ def test_argument_specs_document_the_metrics_variables():
     for name in ("jenkins_controller_metrics_path", "jenkins_controller_metrics_namespace"):
         assert specs[name]["default"] == defaults[name], name
     assert specs["jenkins_controller_plugins"]["default"] == defaults["jenkins_controller_plugins"]
+
+
+def test_the_role_checks_the_path_as_the_load_balancer_rule_does():
+    # validate.yml refuses what the plugin could not serve; the ALB rule (filter alb_metrics_block_plan) refuses the
+    # same paths, so a path the role accepts always gets its block rule.
+    tasks = yaml.safe_load((ROLE / "tasks" / "validate.yml").read_text())
+    check = next(t for t in tasks if t["name"] == "Check the metrics endpoint settings")
+    that = check["ansible.builtin.assert"]["that"]
+    assert "jenkins_controller_metrics_path is match('%s')" % ALB_PATH.pattern in that
