@@ -162,6 +162,20 @@ def test_reading_a_client_through_botocore_events(aws):
         MaxCount=3,
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}],
     )
+    # One with every optional field of the default schema moto fills: key, groups, profile, spot lifecycle.
+    ec2.create_key_pair(KeyName="admin")
+    group = ec2.create_security_group(GroupName="agents", Description="agents")["GroupId"]
+    aws.client("iam").create_instance_profile(InstanceProfileName="agent")
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        KeyName="admin",
+        SecurityGroupIds=[group],
+        IamInstanceProfile={"Name": "agent"},
+        InstanceMarketOptions={"MarketType": "spot"},
+        Placement={"AvailabilityZone": "us-east-1b"},
+    )
     expected = sorted(
         (hostvars.build_hostvars(i) for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]),
         key=lambda h: h["instance_id"],
@@ -170,4 +184,6 @@ def test_reading_a_client_through_botocore_events(aws):
         left = ec2.describe_instances()["Reservations"]
     assert left == []
     same(sorted(fast.hostvars, key=lambda h: h["instance_id"]), expected)
-    assert len(ec2.describe_instances()["Reservations"][0]["Instances"]) == 3
+    rich = {"iam_instance_profile", "key_name", "instance_lifecycle", "security_groups"}
+    assert [h for h in expected if rich <= set(h)], "moto filled the optional fields"
+    assert sum(len(r["Instances"]) for r in ec2.describe_instances()["Reservations"]) == 4
