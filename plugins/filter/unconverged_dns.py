@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network import tags_differ
+
 RECORD_KEYS = ("zone", "private", "record", "type", "alias_hosted_zone_id", "value", "alias_evaluate_target_health")
 
 
@@ -81,9 +83,45 @@ def unconverged_route53_records(desired, record_sets):
     return pending
 
 
+def unconverged_private_zone(desired, zones, details):
+    """``[desired]`` when amazon.aws.route53_zone would create the private zone or change its comment or tags.
+
+    ``desired``: zone, vpc_id, vpc_region, comment, tags. ``zones``: the ``hosted_zones`` of list_hosted_zones.
+    ``details``: get_hosted_zone of the private zones of that name by zone id (without /hostedzone/), each with its
+    ``tags`` (list_tags_for_resource; missing when not read). As the module does, the first private zone of the name
+    associated with exactly the VPC is the stack's.
+    """
+    if not isinstance(desired, dict) or any(
+        key not in desired for key in ("zone", "vpc_id", "vpc_region", "comment", "tags")
+    ):
+        raise AnsibleFilterError("unconverged_private_zone input needs zone, vpc_id, vpc_region, comment and tags")
+    if not isinstance(zones, list) or not isinstance(details, dict):
+        raise AnsibleFilterError("unconverged_private_zone takes the hosted zones (a list) and their details (a dict)")
+    for zone in zones:
+        if zone.get("name") != _dotted(desired["zone"]) or not (zone.get("config") or {}).get("private_zone"):
+            continue
+        detail = details.get(str(zone.get("id", "")).replace("/hostedzone/", ""))
+        if not isinstance(detail, dict):
+            return [desired]
+        vpcs = detail.get("vpcs")
+        if not isinstance(vpcs, list):
+            return [desired]
+        if sorted(v.get("vpc_id") for v in vpcs) != [desired["vpc_id"]] or sorted(
+            v.get("vpc_region") for v in vpcs
+        ) != [desired["vpc_region"]]:
+            continue
+        config = (detail.get("hosted_zone") or {}).get("config") or {}
+        comment_differs = "comment" in config and config["comment"] != desired["comment"]
+        if comment_differs or detail.get("tags") is None or tags_differ(detail["tags"], desired["tags"]):
+            return [desired]
+        return []
+    return [desired]
+
+
 class FilterModule:
     def filters(self):
         return {
             "route53_record_zones": route53_record_zones,
             "unconverged_route53_records": unconverged_route53_records,
+            "unconverged_private_zone": unconverged_private_zone,
         }

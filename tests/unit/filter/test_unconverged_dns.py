@@ -7,6 +7,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_dns import (
     FilterModule,
     route53_record_zones,
+    unconverged_private_zone,
     unconverged_route53_records,
 )
 
@@ -35,7 +36,11 @@ OTHER = {"name": "demo.jenkins-ha.example.", "type": "NS", "ttl": 172800, "resou
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"route53_record_zones", "unconverged_route53_records"}
+    assert set(FilterModule().filters()) == {
+        "route53_record_zones",
+        "unconverged_route53_records",
+        "unconverged_private_zone",
+    }
 
 
 @pytest.mark.parametrize(
@@ -100,5 +105,51 @@ def test_a_record_without_zone_reaches_the_module():
     ],
 )
 def test_bad_input_fails_clearly(call):
+    with pytest.raises(AnsibleFilterError):
+        call()
+
+
+PRIVATE = {
+    "zone": "internal.example",
+    "vpc_id": "vpc-1",
+    "vpc_region": "us-east-1",
+    "comment": "jenkins_ha demo: internal names",
+    "tags": {"jenkins-ha:stack": "demo"},
+}
+DETAIL = {
+    "hosted_zone": {"id": "/hostedzone/Z3", "name": "internal.example.", "config": {"comment": PRIVATE["comment"]}},
+    "vpcs": [{"vpc_id": "vpc-1", "vpc_region": "us-east-1"}],
+    "tags": {"jenkins-ha:stack": "demo"},
+}
+OTHER_VPC = dict(DETAIL, vpcs=[{"vpc_id": "vpc-2", "vpc_region": "us-east-1"}])
+ZONE_4 = {"id": "/hostedzone/Z4", "name": "internal.example.", "config": {"private_zone": True}}
+PRIVATE_CASES = [
+    ("converged", ZONES, {"Z3": DETAIL}, False),
+    ("converged, another VPC's zone of the name first", [ZONE_4] + ZONES, {"Z4": OTHER_VPC, "Z3": DETAIL}, False),
+    ("missing", ZONES[:2], {}, True),
+    ("only another VPC's zone", ZONES, {"Z3": OTHER_VPC}, True),
+    ("also another VPC", ZONES, {"Z3": dict(DETAIL, vpcs=DETAIL["vpcs"] + OTHER_VPC["vpcs"])}, True),
+    ("details not read", ZONES, {}, True),
+    ("comment", ZONES, {"Z3": dict(DETAIL, hosted_zone={"config": {"comment": "x"}})}, True),
+    ("tags not read", ZONES, {"Z3": {k: v for k, v in DETAIL.items() if k != "tags"}}, True),
+    ("tag added", ZONES, {"Z3": dict(DETAIL, tags={"jenkins-ha:stack": "demo", "x": "y"})}, True),
+    ("a public zone of the name only", [dict(ZONE_4, config={"private_zone": False})], {"Z4": DETAIL}, True),
+]
+
+
+@pytest.mark.parametrize("zones, details, differs", [c[1:] for c in PRIVATE_CASES], ids=[c[0] for c in PRIVATE_CASES])
+def test_private_zone(zones, details, differs):
+    assert unconverged_private_zone(PRIVATE, zones, details) == ([PRIVATE] if differs else [])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: unconverged_private_zone({"zone": "x"}, ZONES, {}),
+        lambda: unconverged_private_zone(PRIVATE, {}, {}),
+        lambda: unconverged_private_zone(PRIVATE, ZONES, []),
+    ],
+)
+def test_private_zone_bad_input_fails_clearly(call):
     with pytest.raises(AnsibleFilterError):
         call()
