@@ -66,6 +66,8 @@ CHANGE = ("jenkins_agent_packages", ["jq"])
 UPGRADE_OPTIONS = {"jenkins_ha_upgrade_poll_interval": 2, "jenkins_ha_upgrade_health_timeout": 300}
 ACTIVE = ("Pending", "InProgress", "Baking")
 RECAP = re.compile(r"^localhost\s*:\s*ok=\d+\s+changed=(\d+)\s.*failed=(\d+)", re.M)
+# The task of upgrade.yml that writes the JSON report this script asks for: a change on this machine, not the stack.
+REPORT_TASK = "Write the JSON report"
 
 TAG_STACK, TAG_COMPONENT, TAG_POOL = "jenkins-ha:stack", "jenkins-ha:component", "jenkins-ha:pool"
 
@@ -306,6 +308,18 @@ def fleet_agents(standin, groups, username, password):
     return nodes
 
 
+def changed_tasks(output):
+    """The names of the tasks a playbook's default output shows as changed, in order, each once."""
+    names, task = [], None
+    for line in output.splitlines():
+        started = re.match(r"^TASK \[(.*)\] \*+$", line)
+        if started:
+            task = started.group(1)
+        elif line.startswith("changed:") and task and task not in names:
+            names.append(task)
+    return names
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--no-rebake", action="store_true", help="skip the bake: roll what SSM records now")
@@ -373,10 +387,13 @@ def main():
     )
 
     recap = RECAP.search(output)
+    changed = changed_tasks(output)
     print()
     say(
-        "upgrade.yml exited {0}; {1}".format(
-            rc, "changed={0} failed={1}".format(*recap.groups()) if recap else "no recap"
+        "upgrade.yml exited {0}; {1}; changed tasks: {2}".format(
+            rc,
+            "changed={0} failed={1}".format(*recap.groups()) if recap else "no recap",
+            ", ".join(changed) or "none",
         )
     )
     if report.is_file():
@@ -387,8 +404,12 @@ def main():
         print(json.dumps(data, indent=2))
     else:
         say("no report was written ({0})".format(report.relative_to(ROOT)))
-    if recap and recap.group(1) == "0":
-        say("upgrade.yml had nothing to do: 0 changed")
+    if rc == 0 and not [task for task in changed if task != REPORT_TASK]:
+        say(
+            "upgrade.yml had nothing to do: 0 changed on the stack and in Jenkins{0}".format(
+                " (its one change: writing the new report file)" if changed else ""
+            )
+        )
 
     lines, ok = end_state(autoscaling, ec2, ssm, stack)
     say("end state:")

@@ -5,7 +5,7 @@ and fails a controller group of two."""
 
 import pytest
 
-from tests.bed.demo_upgrade import end_state
+from tests.bed.demo_upgrade import REPORT_TASK, changed_tasks, end_state
 from tests.emulator.compat import autoscaling_instance_refresh
 from tests.unit.modules.helpers import in_process_moto, seed_group
 
@@ -83,3 +83,21 @@ def test_old_images_fail_the_rolled_stack_passes_a_second_controller_fails(stack
     )
     lines, ok = check(aws)
     assert not ok and "2 instances, not exactly one" in lines[0], lines
+
+
+OUTPUT = """\
+TASK [Say what would be replaced and why] **************************************
+ok: [localhost] =>
+TASK [Quiet down Jenkins and wait for its running builds] **********************
+changed: [localhost]
+TASK [Write the JSON report] ***************************************************
+changed: [localhost]
+TASK [Loop] ********************************************************************
+changed: [localhost] => (item=a)
+changed: [localhost] => (item=b)
+"""
+
+
+def test_changed_tasks_names_each_changed_task_once_in_order():
+    assert changed_tasks(OUTPUT) == ["Quiet down Jenkins and wait for its running builds", REPORT_TASK, "Loop"]
+    assert changed_tasks("TASK [Read] ***\nok: [localhost]\n") == []
