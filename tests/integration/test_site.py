@@ -16,6 +16,10 @@ from tests.integration.posture import Expectations, check_stack
 
 SITE = ROOT / "site.yml"
 DEMO = ROOT / "inventory" / "demo"
+# Tasks a rerun changes after test_a_rerun_corrects_drift_of_the_single_resources: one per drifted resource (VPC,
+# internet gateway, NAT gateway, flow log, key pair, KMS key, file system, access point, file system policy, target
+# group, private zone).
+DRIFT_CHANGED_TASKS = 11
 
 
 def vpcs(emulator, stack):
@@ -96,6 +100,25 @@ def test_site_converges_then_reruns_without_changes(emulator, playbook, public_z
 
 def _group(autoscaling, name):
     return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+
+def test_the_metrics_path_is_not_routed_by_the_load_balancer(emulator):
+    """Jenkins' prometheus endpoint is for the stack's Prometheus inside the VPC: the HTTPS listener answers its path
+    itself (a fixed 404) before any other rule, and never forwards it (playbooks/tasks/alb_metrics_block.yml)."""
+    elbv2 = emulator.client("elbv2")
+    (alb,) = elbv2.describe_load_balancers(Names=["demo-alb"])["LoadBalancers"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]
+    (https,) = [listener for listener in listeners if listener["Port"] == 443]
+    rules = [r for r in elbv2.describe_rules(ListenerArn=https["ListenerArn"])["Rules"] if not r["IsDefault"]]
+    assert len(rules) == 1, rules
+    (rule,) = rules
+    assert rule["Priority"] == "1"
+    paths = [v for c in rule["Conditions"] if c["Field"] == "path-pattern" for v in c.get("Values", [])] + [
+        v for c in rule["Conditions"] for v in c.get("PathPatternConfig", {}).get("Values", [])
+    ]
+    assert set(paths) == {"/prometheus", "/prometheus/*"}, rule["Conditions"]
+    (action,) = rule["Actions"]
+    assert action["Type"] == "fixed-response" and action["FixedResponseConfig"]["StatusCode"] == "404", action
 
 
 def test_the_demo_agent_pools_are_provisioned(emulator, playbook):
@@ -372,3 +395,96 @@ def test_a_rerun_corrects_drift_the_converged_checks_must_see(emulator, playbook
     assert "owner" not in {t["Key"] for t in iam.list_role_tags(RoleName="demo-controller")["Tags"]}
     fixed_group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["demo-controller"])
     assert fixed_group["AutoScalingGroups"][0]["HealthCheckGracePeriod"] == grace
+
+
+def test_a_rerun_corrects_drift_of_the_single_resources(emulator, playbook):
+    """The VPC, gateways, flow log, KMS key, key pair, EFS file system, access point and policy, target group and
+    private zone are compared in the controller too (lookups aws_read_shared / efs_file_system_state and their
+    unconverged_* filters), so a converged rerun runs none of their modules: drift made behind the playbooks' back must
+    still reach each module and be corrected."""
+    ec2, efs, kms = emulator.client("ec2"), emulator.client("efs"), emulator.client("kms")
+    elbv2, route53 = emulator.client("elbv2"), emulator.client("route53")
+    drifted = [{"Key": "managed-by", "Value": "someone-else"}]
+    vpc = vpcs(emulator, "demo")[0]
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+    igw = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}])
+    nat = ec2.describe_nat_gateways(Filter=in_vpc + [{"Name": "state", "Values": ["available"]}])["NatGateways"][0]
+    flow = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc["VpcId"]]}])["FlowLogs"][0]
+    key_pair = ec2.describe_key_pairs(KeyNames=["demo-jenkins"])["KeyPairs"][0]
+    ec2.create_tags(
+        Resources=[
+            vpc["VpcId"],
+            igw["InternetGateways"][0]["InternetGatewayId"],
+            nat["NatGatewayId"],
+            flow["FlowLogId"],
+            key_pair["KeyPairId"],
+        ],
+        Tags=drifted,
+    )
+    ec2.modify_vpc_attribute(VpcId=vpc["VpcId"], EnableDnsHostnames={"Value": False})
+    key_id = kms.describe_key(KeyId="alias/jenkins-ha/demo")["KeyMetadata"]["KeyId"]
+    kms.disable_key_rotation(KeyId=key_id)
+    (home,) = [f for f in efs.describe_file_systems()["FileSystems"] if f["Name"] == "demo-jenkins-home"]
+    (point,) = efs.describe_access_points(FileSystemId=home["FileSystemId"])["AccessPoints"]
+    for resource in (home["FileSystemId"], point["AccessPointId"]):
+        efs.tag_resource(ResourceId=resource, Tags=drifted)
+    policy = efs.describe_file_system_policy(FileSystemId=home["FileSystemId"])["Policy"]
+    efs.put_file_system_policy(
+        FileSystemId=home["FileSystemId"],
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "*"},
+                        "Action": "elasticfilesystem:ClientMount",
+                        "Resource": home["FileSystemArn"],
+                    }
+                ],
+            }
+        ),
+    )
+    (target_group,) = elbv2.describe_target_groups(Names=["demo-controller"])["TargetGroups"]
+    elbv2.modify_target_group(
+        TargetGroupArn=target_group["TargetGroupArn"],
+        HealthCheckIntervalSeconds=target_group["HealthCheckIntervalSeconds"] + 7,
+    )
+    (zone,) = [
+        z
+        for z in route53.list_hosted_zones()["HostedZones"]
+        if z["Name"] == "demo.jenkins.internal." and z["Config"].get("PrivateZone")
+    ]
+    zone_id = zone["Id"].split("/")[-1]
+    route53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=drifted)
+
+    result = playbook(SITE, inventory=DEMO, tags="network,kms,logs,storage,secrets,alb,dns")
+    assert result.rc == 0, result.output[-3000:]
+
+    def tags(items):
+        return {t["Key"]: t["Value"] for t in items}
+
+    ours = "jenkins_ha.aws"
+    assert tags(ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]["Tags"])["managed-by"] == ours
+    assert ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
+    gateway = ec2.describe_internet_gateways(InternetGatewayIds=[igw["InternetGateways"][0]["InternetGatewayId"]])
+    assert tags(gateway["InternetGateways"][0]["Tags"])["managed-by"] == ours
+    assert (
+        tags(ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"][0]["Tags"])["managed-by"]
+        == ours
+    )
+    assert tags(ec2.describe_flow_logs(FlowLogIds=[flow["FlowLogId"]])["FlowLogs"][0]["Tags"])["managed-by"] == ours
+    assert tags(ec2.describe_key_pairs(KeyNames=["demo-jenkins"])["KeyPairs"][0]["Tags"])["managed-by"] == ours
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"]
+    for resource in (home["FileSystemId"], point["AccessPointId"]):
+        assert tags(efs.list_tags_for_resource(ResourceId=resource)["Tags"])["managed-by"] == ours, resource
+    assert json.loads(efs.describe_file_system_policy(FileSystemId=home["FileSystemId"])["Policy"]) == json.loads(
+        policy
+    )
+    fixed_group = elbv2.describe_target_groups(Names=["demo-controller"])["TargetGroups"][0]
+    assert fixed_group["HealthCheckIntervalSeconds"] == target_group["HealthCheckIntervalSeconds"]
+    zone_tags = route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)["ResourceTagSet"]["Tags"]
+    assert tags(zone_tags)["managed-by"] == ours
+    # Each drifted resource went through its module, nothing else did (the recap counts tasks).
+    print("changed tasks:", result.changed())
+    assert result.changed() == DRIFT_CHANGED_TASKS, result.output
