@@ -5,6 +5,7 @@
 
 """EFS mount target calls."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import EFSErrorHandler
@@ -33,13 +34,28 @@ def describe_mount_targets_with_security_groups(client, file_system_id):
     return [mt for mt in mount_targets if mt.get("LifeCycleState") != "deleted"]
 
 
-@EFSErrorHandler.common_error_handler("create mount target")
 @AWSRetry.jittered_backoff(catch_extra_error_codes=["IncorrectFileSystemLifeCycleState"])
+def _create_mount_target(client, params):
+    return client.create_mount_target(**params)
+
+
+@EFSErrorHandler.common_error_handler("create mount target")
 def create_mount_target(client, file_system_id, subnet_id, security_groups=None):
+    """Create the file system's mount target in the subnet; one that exists there already is the answer.
+
+    CreateMountTarget takes no client token: when EFS applies it and the reply is lost, botocore's retry is refused
+    as MountTargetConflict (a mount target already exists in this zone). The one in this subnet for this file system
+    is then the mount target just made; a conflict with anything else stays an error."""
     params = dict(FileSystemId=file_system_id, SubnetId=subnet_id)
     if security_groups:
         params["SecurityGroups"] = security_groups
-    return client.create_mount_target(**params)
+    try:
+        return _create_mount_target(client, params)
+    except is_boto3_error_code("MountTargetConflict"):
+        existing = [mt for mt in describe_mount_targets(client, file_system_id) if mt.get("SubnetId") == subnet_id]
+        if existing and existing[0].get("LifeCycleState") not in ("deleting", "deleted"):
+            return existing[0]
+        raise
 
 
 @EFSErrorHandler.common_error_handler("modify mount target security groups")

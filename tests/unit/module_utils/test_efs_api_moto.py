@@ -122,6 +122,24 @@ def test_mount_targets(clients, file_system, subnet):
     assert mt_api.delete_mount_target(efs, created["MountTargetId"]) is False
 
 
+def test_a_mount_target_create_retried_after_a_lost_answer_returns_the_mount_target_it_made(
+    clients, file_system, subnet
+):
+    """CreateMountTarget takes no client token: a retry of a create EFS applied is refused as MountTargetConflict. The
+    mount target of this file system in this subnet is then the answer; a conflict in another subnet of the zone stays
+    an error."""
+    efs, ec2 = clients
+    subnet_id, (sg_a, _sg_b) = subnet
+    created = mt_api.create_mount_target(efs, file_system, subnet_id, [sg_a])
+    again = mt_api.create_mount_target(efs, file_system, subnet_id, [sg_a])
+    assert again["MountTargetId"] == created["MountTargetId"]
+    assert len(mt_api.describe_mount_targets(efs, file_system)) == 1
+    vpc = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]["VpcId"]
+    neighbour = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24", AvailabilityZone="us-east-1a")["Subnet"]
+    with pytest.raises(AnsibleEFSError, match="MountTargetConflict|mount target"):
+        mt_api.create_mount_target(efs, file_system, neighbour["SubnetId"], [sg_a])
+
+
 def test_delete_file_system(clients, file_system):
     efs, _unused = clients
     assert fs_api.delete_file_system(efs, file_system) is True
