@@ -79,7 +79,8 @@ def baked(image, collection):
 def test_the_secrets_of_a_stack_inventory_are_not_baked(image):
     collections = image / "opt/jenkins-ha/collections"
     everything = files_under(collections)
-    assert not [f for f in everything if f.endswith(("vault.yml", "tls.key"))]
+    # By file name: a filter's documentation may well end in "...vault.yml" (unconverged_backup_vault.yml).
+    assert not [f for f in everything if f.rsplit("/", 1)[-1] in ("vault.yml", "tls.key")]
     with tarfile.open(collections / "jenkins_ha.aws.tar.gz") as archive:
         assert not [n for n in archive.getnames() if "inventory/prod" in n]
     for path in (collections / "ansible_collections").rglob("*"):
