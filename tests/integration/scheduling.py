@@ -15,25 +15,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-# Measured on the fresh-clone CI of 8d9eac0 (2 workers, beside molecule), rounded; test_interruption includes the
-# converge through faults that used to be test_faults.py's own.
+# Measured on the fresh-clone CI of 2c232f2 (2 workers, beside molecule, with other jobs on the machine), rounded;
+# test_interruption (which failed early there) from a run alone, scaled to that load.
 WEIGHTS = {
-    "test_interruption.py": 950,
-    "test_destroy.py": 610,
-    "test_site.py": 650,
-    "test_pool_retire.py": 180,
-    "test_targets.py": 170,
-    "test_restore.py": 155,
-    "test_upgrade.py": 150,
-    "test_least_privilege.py": 120,
-    "test_restore_drill.py": 100,
-    "test_network_endpoints.py": 95,
-    "test_alb_access_logs.py": 85,
-    "test_images.py": 75,
-    "test_metrics_scraper.py": 70,
-    "test_network_acl_order.py": 65,
-    "test_installed_collection.py": 60,
-    "test_keypair_rotation.py": 50,
+    "test_interruption.py": 700,
+    "test_destroy.py": 670,
+    "test_site.py": 620,
+    "test_restore.py": 330,
+    "test_targets.py": 265,
+    "test_alb_access_logs.py": 190,
+    "test_network_endpoints.py": 170,
+    "test_upgrade.py": 145,
+    "test_restore_drill.py": 145,
+    "test_agent_java.py": 125,
+    "test_network_acl_order.py": 120,
+    "test_images.py": 120,
+    "test_installed_collection.py": 105,
+    "test_metrics_scraper.py": 100,
+    "test_keypair_rotation.py": 95,
+    "test_housekeeping.py": 95,
+    "test_jenkins_settings.py": 90,
+    "test_pool_retire.py": 85,
+    "test_faults_ssm.py": 75,
+    "test_least_privilege.py": 75,
+    "test_bake_contents.py": 70,
+    "test_efs_storage.py": 60,
 }
 
 
