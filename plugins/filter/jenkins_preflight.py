@@ -5,11 +5,14 @@
 images.yml records them in ami/controller-jenkins) start with a given Configuration-as-Code document?
 
 Used by the jenkins_controller role's preflight entry point (configure.yml before it publishes settings, upgrade.yml
-before it replaces a controller), which renders jenkins.yaml.j2 from the stack's settings and passes the result here.
+before it replaces a controller), which renders jenkins.yaml.j2 from the stack's settings and passes the result here,
+and by the role's own check before it writes jenkins.yaml (tasks/casc_check.yml, jenkins_casc_check): against the
+manifest the bake left on the host when there is one, the role's pins when there is none.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 from ansible.errors import AnsibleFilterError
@@ -22,9 +25,11 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import (
     requirement_errors,
     validate,
 )
+from ansible_collections.jenkins_ha.aws.plugins.filter.jcasc_errors import jcasc_errors
 from ansible_collections.jenkins_ha.aws.plugins.module_utils.jenkins_plugins import java_core_error
 
 IMAGE = "(image)"
+MANIFEST = "(manifest)"
 
 
 def record_manifest(record):
@@ -107,6 +112,52 @@ def preflight_errors(document, manifest):
     return errors + validate(document, schema)
 
 
+def _host_manifest(text, path):
+    """(manifest, None) from the file the bake wrote (plugins.yml: JSON {format, jenkins, java, plugins}) as
+    manifest_of checks it, or (None, why not) naming the file."""
+    try:
+        manifest = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        return None, "{0} is not JSON ({1})".format(path, exc)
+    if not isinstance(manifest, dict):
+        return None, "{0} holds no JSON object".format(path)
+    try:
+        return manifest_of(manifest), None
+    except AnsibleFilterError as exc:
+        return None, "{0}: {1}".format(path, exc)
+
+
+def casc_check(document, manifest_text, manifest_path, core_version, pins):
+    """What the role holds jenkins.yaml against before it writes it, and what that finds: {source, errors}.
+
+    manifest_text: the content of the manifest the bake left on the host (jenkins_controller_manifest_file), None
+    when there is none. With one, the image is the truth: the pre-flight's checks (preflight_errors: core, Java,
+    every plugin at its resolved version, dependencies, then the document). A manifest that is not one is an error
+    line "(manifest): ...", never a fall-back to the pins. Without one (a bake or a converge before plugins.yml wrote
+    it), the role's pins: core_version and pins (the plugins whose JCasC the template renders), the document only.
+    source says which of the two was used, for the failure message.
+    """
+    if manifest_text is None:
+        source = "the role's pins (Jenkins {0} and jenkins_controller_plugins; no image manifest at {1})".format(
+            core_version, manifest_path
+        )
+        return {"source": source, "errors": jcasc_errors(document, core_version, pins)}
+    image, unusable = _host_manifest(manifest_text, manifest_path)
+    if unusable:
+        return {
+            "source": "the image manifest {0}".format(manifest_path),
+            "errors": ["{0}: {1}; the check does not fall back to the role's pins".format(MANIFEST, unusable)],
+        }
+    source = "the image manifest {0} (Jenkins {1}, Java {2}, {3} plugins)".format(
+        manifest_path, image["jenkins"], image["java"] or "unknown", len(image["plugins"])
+    )
+    return {"source": source, "errors": preflight_errors(document, image)}
+
+
 class FilterModule:
     def filters(self):
-        return {"jenkins_preflight_errors": preflight_errors, "jenkins_preflight_manifest": record_manifest}
+        return {
+            "jenkins_casc_check": casc_check,
+            "jenkins_preflight_errors": preflight_errors,
+            "jenkins_preflight_manifest": record_manifest,
+        }

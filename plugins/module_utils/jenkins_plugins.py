@@ -14,7 +14,8 @@
 - every download is checked against the update center's sha256 (base64 as in update-center.json, or hex);
 - the metadata is the update center's tier for the controller's core (`update-center.json?version=<core>`, as the
   tool asks), and the resolved set is checked as Jenkins checks plugins at start: each plugin's `requiredCore` is
-  at most the core, and each required dependency is in the set at the version it needs or newer.
+  at most the core, each required dependency is in the set at the version it needs or newer, and each optional
+  dependency that is in the set is too.
 
 Also the Java versions each Jenkins core line runs on (java_majors_for_core), so the role refuses a core/Java
 combination at bake time instead of a controller that does not start.
@@ -125,10 +126,11 @@ def _entry(name, version, update_center, plugin_versions):
     )
 
 
-def _required_dependencies(entry):
+def _required_dependencies(entry, optional=False):
+    """(name, minimum) of the entry's required dependencies, or with optional=True of its optional ones."""
     deps = []
     for dep in entry.get("dependencies") or []:
-        if dep.get("optional"):
+        if bool(dep.get("optional")) != optional:
             continue
         deps.append((dep["name"], str(dep.get("version") or "0")))
     return deps
@@ -200,6 +202,7 @@ def resolve(requested, update_center, plugin_versions=None, latest_dependencies=
             "required_by": sorted(required_by.get(name, [])),
             "dependencies": [d for d, dummy in requires],
             "requires": requires,
+            "optional": _required_dependencies(entry, optional=True),
             "required_core": entry.get("requiredCore"),
         }
     errors = compatibility_errors(result, core_version)
@@ -229,7 +232,9 @@ def compatibility_errors(resolved, core_version=None):
 
     Jenkins (PluginWrapper.resolvePluginDependencies) refuses to load a plugin whose core requirement is newer than
     the running core, a plugin with a required dependency that is missing, and one whose dependency is older than
-    required. `resolved` is resolve()'s result with each plugin's `required_core` and `requires`.
+    required - an optional dependency too, when it is in the set ("add the optional dependencies that exists",
+    core/src/main/java/hudson/PluginWrapper.java:996-1006 at jenkins-2.568.2). `resolved` is resolve()'s result with
+    each plugin's `required_core`, `requires` and `optional` (name, minimum as the update center lists them).
     """
     errors = []
     for name in sorted(resolved):
@@ -254,6 +259,13 @@ def compatibility_errors(resolved, core_version=None):
                     "{0}:{1} needs plugin {2} {3} or newer, the set has {4}".format(
                         name, plugin["version"], dep_name, min_version, dep["version"]
                     )
+                )
+        for dep_name, min_version in plugin.get("optional", []):
+            dep = resolved.get(dep_name)
+            if dep is not None and compare_versions(dep["version"], min_version) < 0:
+                errors.append(
+                    "{0}:{1} needs plugin {2} {3} or newer when it is installed (an optional dependency),"
+                    " the set has {4}".format(name, plugin["version"], dep_name, min_version, dep["version"])
                 )
     return errors
 

@@ -21,8 +21,9 @@ description:
   - With O(jenkins_version), the update center is asked for the tier that matches that core
     (C(update-center.json?version=<core>), as the plugin installation manager asks), not for the newest plugins,
     which are meant for the weekly line; and the resolved set is checked as Jenkins checks plugins at start. A
-    plugin whose C(requiredCore) is newer than the core, or whose required dependency is missing or too old, fails
-    the task with a message naming the plugin, before anything is downloaded.
+    plugin whose C(requiredCore) is newer than the core, whose required dependency is missing or too old, or whose
+    optional dependency is in the set at an older version than it declares, fails the task with a message naming
+    the plugin, before anything is downloaded.
   - Every download is checked against the update center's SHA-256 checksum before it replaces anything.
   - Installed versions are read from each archive's C(META-INF/MANIFEST.MF), so a rerun with the same list
     changes nothing. Plugins not in the resolved set are left alone.

@@ -8,11 +8,19 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.jenkins_ha.aws.plugins.filter import java_runtime as java_runtime_filters
 from ansible_collections.jenkins_ha.aws.plugins.filter import jcasc_errors as jcasc_filters
 from ansible_collections.jenkins_ha.aws.plugins.filter import jenkins_java as jenkins_java_filters
+from ansible_collections.jenkins_ha.aws.plugins.filter import jenkins_preflight as jenkins_preflight_filters
 from ansible_collections.jenkins_ha.aws.plugins.filter import unconverged as unconverged_filters
 from ansible_collections.jenkins_ha.aws.plugins.filter import unconverged_iam as unconverged_iam_filters
 
 FILTERS = {}
-for module in (java_runtime_filters, jcasc_filters, jenkins_java_filters, unconverged_filters, unconverged_iam_filters):
+for module in (
+    java_runtime_filters,
+    jcasc_filters,
+    jenkins_java_filters,
+    jenkins_preflight_filters,
+    unconverged_filters,
+    unconverged_iam_filters,
+):
     FILTERS.update(module.FilterModule().filters())
 
 UNCONVERGED = [name for name in FILTERS if name.startswith("unconverged_") and name != "unconverged_iam_policies"]
@@ -82,6 +90,16 @@ ANY_ERROR = [
     ("jcasc_plugin_errors", ("configuration-as-code", "2.541.3")),
     ("jcasc_plugin_errors", ({"configuration-as-code": "1.0"}, ["2.541.3"])),
 ]
+# jenkins_casc_check: the verdict's errors (the filter returns a mapping, never empty).
+CASC_CHECK = [
+    ({"jenkins": {}}, {"jenkins": "2.568.2"}, "/m.json", "2.568.2", {}),  # a parsed manifest instead of its text
+    ({"jenkins": {}}, "7", "/m.json", "2.568.2", {}),
+    ("jenkins: {}", '{"jenkins": "2.568.2", "plugins": {}}', "/m.json", "2.568.2", {}),
+    ({"jenkins": {}}, '{"jenkins": "2.568.2", "plugins": []}', "/m.json", "2.568.2", {}),
+    ({"jenkins": {}}, '{"jenkins": "2.568.2", "plugins": {}, "java": "21"}', "/m.json", "2.568.2", {}),
+]
+ANY_ERROR += [("jenkins_casc_check", args) for args in CASC_CHECK]
+ANY_ERROR += [("jenkins_casc_check", ({"jenkins": {}}, None, "/m.json", None, {}))]
 
 
 @pytest.mark.parametrize("name, args", ANY_ERROR)
@@ -91,4 +109,4 @@ def test_validating_filters_answer_wrong_types_with_an_error(name, args):
     except AnsibleFilterError as error:
         assert str(error)
         return
-    assert verdict, "{0} accepted {1!r}".format(name, args)
+    assert verdict.get("errors") if isinstance(verdict, dict) else verdict, "{0} accepted {1!r}".format(name, args)

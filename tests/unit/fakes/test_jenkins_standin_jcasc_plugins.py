@@ -104,3 +104,34 @@ def test_plugins_on_a_dependency_cycle_are_inactive(fixture_wars, tmp_path, inst
     assert reasons["c"].splitlines()[1] == " - Required plugin is disabled: a (a)"
     listed = json.loads(request(standin.url + "/pluginManager/api/json", headers=AUTH)[2])["plugins"]
     assert [(p["shortName"], p["active"]) for p in listed] == [("a", False), ("b", False)]
+
+
+def test_an_optional_dependency_older_than_declared_fails_the_dependent(fixture_wars, tmp_path, instances):
+    """PluginWrapper.resolvePluginDependencies, "add the optional dependencies that exists" (jenkins-2.568.2
+    core/src/main/java/hudson/PluginWrapper.java:996-1006): an optional dependency that is active and older than
+    declared is a version error; absent or disabled, it is no error."""
+    standin = make(fixture_wars("2.541.3"), tmp_path, VALID)
+    instances.append(standin)
+    plugins = standin.home / "plugins"
+    plugins.mkdir()
+    write_plugin(plugins / "lib.jpi", Short_Name="lib", Plugin_Version="1.0")
+    write_plugin(plugins / "off.jpi", Short_Name="off", Plugin_Version="1.0")
+    (plugins / "off.jpi.disabled").write_text("")
+    optional = {
+        "too-old": "lib:2.0;resolution:=optional",
+        "new-enough": "lib:1.0;resolution:=optional",
+        "absent": "nothere:9.0;resolution:=optional",
+        "disabled": "off:9.0;resolution:=optional",
+    }
+    for name, dependency in optional.items():
+        write_plugin(plugins / (name + ".jpi"), Short_Name=name, Plugin_Version="1", Plugin_Dependencies=dependency)
+    standin.start()
+    current = state(standin)
+    assert sorted(current["plugins"]) == ["absent", "disabled", "lib", "new-enough"]
+    reasons = {f["name"]: f["reason"].splitlines() for f in current["failedPlugins"]}
+    assert reasons == {
+        "too-old": [
+            "Failed to load: too-old (too-old 1)",
+            " - Update required: lib (lib 1.0) to be updated to 2.0 or higher",
+        ]
+    }

@@ -2,6 +2,7 @@
 validator, and the corpus of documents with real JCasC's verdicts."""
 
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -93,6 +94,44 @@ def test_casc_check_accepts_the_fixed_document_and_drops_plugins_needing_a_newer
     assert refused.stdout.startswith("security: no configurator")
     missing = casc_check(war, doc, "2.541.3", [("nothing", "1")], FIXTURE_SCHEMAS)
     assert missing.returncode == 2 and "no JCasC schema nothing/1.json" in missing.stderr
+
+
+def test_casc_check_drops_a_plugin_whose_given_optional_dependency_is_older_than_declared(standin_war, tmp_path):
+    """The CLI resolves a schema's optional dependencies as PluginWrapper.resolvePluginDependencies does (jenkins-2.568.2
+    core/src/main/java/hudson/PluginWrapper.java:996-1006): given at an older version than declared, the dependent is
+    not loaded; not given, it is absent and stops nothing. matrix-auth 3.2.8 declares configuration-as-code as an
+    optional dependency (BOM-managed: null in the generated schema), here with a minimum above the pinned version."""
+    real_schemas_or_skip()
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REAL_SCHEMAS, schemas)
+    matrix = schemas / "matrix-auth" / "3.2.8.json"
+    schema = json.loads(matrix.read_text())
+    schema["requires"]["optional"]["configuration-as-code"] = "2200.v1"
+    matrix.write_text(json.dumps(schema))
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(
+        "jenkins:\n  authorizationStrategy:\n    globalMatrix: {}\nunclassified:\n  location:\n"
+        "    url: https://jenkins.example.com/\n"
+    )
+    casc = ("configuration-as-code", "2117.vc05a_0b_e6b_f4e")
+    absent = casc_check(standin_war, doc, "2.568.2", [("matrix-auth", "3.2.8")], schemas)
+    assert absent.returncode == 0, absent.stdout + absent.stderr
+    too_old = casc_check(standin_war, doc, "2.568.2", [casc, ("matrix-auth", "3.2.8")], schemas)
+    assert too_old.returncode == 1, too_old.stdout + too_old.stderr
+    assert (
+        " - Update required: configuration-as-code (configuration-as-code 2117.vc05a_0b_e6b_f4e) to be updated to"
+        " 2200.v1 or higher" in too_old.stderr
+    )
+    assert too_old.stdout.startswith("jenkins.authorizationStrategy: no implementation of AuthorizationStrategy named")
+    # The Python pre-flight reads the same fact from the same file.
+    from ansible_collections.jenkins_ha.aws.plugins.module_utils.jcasc import requirement_errors
+
+    assert requirement_errors(
+        "2.568.2", {"matrix-auth": schema["requires"]}, dict([casc, ("matrix-auth", "3.2.8")])
+    ) == [
+        "matrix-auth 3.2.8: needs configuration-as-code 2200.v1 or newer when it is installed (an optional"
+        " dependency), 2117.vc05a_0b_e6b_f4e is installed"
+    ]
 
 
 # --- the generated schemas: the stand-in and the Python validator agree ---------------------------------------------

@@ -56,6 +56,7 @@ UC = {
         "needs-new-core": plugin("needs-new-core", "1.0", core="2.999"),
         "needs-new-core-dep": plugin("needs-new-core-dep", "1.0", dep("needs-new-core", "1.0")),
         "needs-future-credentials": plugin("needs-future-credentials", "1.0", dep("credentials", "9999")),
+        "wants-new-job-dsl": plugin("wants-new-job-dsl", "1.0", dep("job-dsl", "2.0", optional=True)),
     }
 }
 VERSIONS = {
@@ -183,6 +184,14 @@ ERROR_CASES = [
         id="dependency-needs-newer-core",
     ),
     pytest.param(
+        # An optional dependency is not added, but pinned older than declared it stops the plugin at start.
+        [{"name": "wants-new-job-dsl", "version": "1.0"}, {"name": "job-dsl", "version": "1.90"}],
+        {"core_version": "2.541.3"},
+        "wants-new-job-dsl:1.0 needs plugin job-dsl 2.0 or newer when it is installed (an optional dependency), the"
+        " set has 1.90",
+        id="optional-dependency-too-old",
+    ),
+    pytest.param(
         [{"name": "job-dsl", "version": "1.90"}, {"name": "job-dsl", "version": "1.80"}],
         {},
         "listed twice",
@@ -270,8 +279,8 @@ def test_update_center_url_asks_for_the_core_tier(url, core, expected):
     assert update_center_url_for_core(url, core) == expected
 
 
-def _resolved(name, version, requires=(), core=None):
-    return {"name": name, "version": version, "requires": list(requires), "required_core": core}
+def _resolved(name, version, requires=(), core=None, optional=()):
+    return {"name": name, "version": version, "requires": list(requires), "required_core": core, "optional": optional}
 
 
 @pytest.mark.parametrize(
@@ -291,10 +300,21 @@ def _resolved(name, version, requires=(), core=None):
         ),
         ([_resolved("a", "1", core="2.555.1")], "2.568.2", []),
         ([_resolved("a", "1", core="2.555.1")], None, []),
+        # Optional dependencies (PluginWrapper.java:996-1006 at jenkins-2.568.2): absent or new enough is fine,
+        # in the set and older stops the plugin.
+        ([_resolved("a", "1", optional=[("b", "2")])], "2.541.3", []),
+        ([_resolved("a", "1", optional=[("b", "2")]), _resolved("b", "2.1")], "2.541.3", []),
+        (
+            [_resolved("a", "1", optional=[("b", "2")]), _resolved("b", "1.9")],
+            "2.541.3",
+            ["a:1 needs plugin b 2 or newer when it is installed (an optional dependency), the set has 1.9"],
+        ),
+        ([_resolved("a", "1", optional=[("b", "2")]), _resolved("b", "1.9")], None, ["a:1 needs plugin b 2"]),
     ],
 )
 def test_compatibility_errors_as_jenkins_checks_at_start(plugins, core, expected):
-    assert compatibility_errors({p["name"]: p for p in plugins}, core) == expected
+    errors = compatibility_errors({p["name"]: p for p in plugins}, core)
+    assert len(errors) == len(expected) and all(e.startswith(x) for e, x in zip(errors, expected)), errors
 
 
 @pytest.mark.parametrize(

@@ -1,55 +1,19 @@
 """The role's bake-time Java/core check (tasks/validate.yml) run by ansible-playbook with each release's vars: a
 core that does not start on the release's Java fails before anything is installed, naming the way out."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
-ROLE = ROOT / "roles" / "jenkins_controller"
+from .role_play import ROLE, include_role_tasks, run_play
 
 
 def run_validate(tmp_path, release_vars, **variables):
-    play = [
-        {
-            "hosts": "localhost",
-            "connection": "local",
-            "gather_facts": True,
-            "vars": dict(
-                ansible_python_interpreter=sys.executable,
-                jenkins_controller_phase="bake",
-                **variables,
-            ),
-            "tasks": [
-                # As tasks/vars.yml does: the OS family's names, then the release's.
-                {"name": "Load the family's names", "ansible.builtin.include_vars": str(ROLE / "vars" / "Debian.yml")},
-                {"name": "Load the release's names", "ansible.builtin.include_vars": str(ROLE / "vars" / release_vars)},
-                {
-                    "name": "Validate",
-                    "ansible.builtin.include_role": {
-                        "name": "jenkins_ha.aws.jenkins_controller",
-                        "tasks_from": "validate.yml",
-                    },
-                },
-            ],
-        }
+    tasks = [
+        # As tasks/vars.yml does: the OS family's names, then the release's.
+        {"name": "Load the family's names", "ansible.builtin.include_vars": str(ROLE / "vars" / "Debian.yml")},
+        {"name": "Load the release's names", "ansible.builtin.include_vars": str(ROLE / "vars" / release_vars)},
+        include_role_tasks("validate.yml"),
     ]
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump(play))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".collections"), ANSIBLE_NOCOLOR="1")
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(playbook)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=300,
-    )
-    return proc.returncode, proc.stdout + proc.stderr
+    return run_play(tmp_path, tasks, dict(jenkins_controller_phase="bake", **variables), gather_facts=True)
 
 
 @pytest.mark.parametrize(

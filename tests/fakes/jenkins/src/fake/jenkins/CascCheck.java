@@ -16,8 +16,9 @@ import java.util.Map;
  * FILE is read like CASC_JENKINS_CONFIG (a file, or a directory of *.yml/*.yaml merged), interpolated from the
  * environment and the secrets directory, and validated against the core's and the plugins' schemas. The plugins
  * are resolved like manifests, from each schema's "requires": one needing a newer core, or a newer version of
- * another plugin given, is not loaded and contributes nothing (reported on stderr); required plugins that are not
- * given are assumed present (the schemas do not cover library plugins). Nothing is implied: give
+ * another plugin given (a required or an optional dependency), is not loaded and contributes nothing (reported on
+ * stderr); required plugins that are not given are assumed present (the schemas do not cover library plugins), and
+ * optional ones that are not given are absent. Nothing is implied: give
  * configuration-as-code too, it declares the local realm's "users". Errors go to stdout, one {@code <path>: <message>} per
  * line. Exit 0: accepted, 1: refused, 2: usage error or a missing schema.
  */

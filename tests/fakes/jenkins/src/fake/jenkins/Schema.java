@@ -95,8 +95,11 @@ final class Schema {
     }
 
     /**
-     * A plugin as its schema file's "requires" describes it (required core, required plugins): what the CLI resolves
-     * like manifests when it is given plugin versions instead of a plugins directory.
+     * A plugin as its schema file's "requires" describes it (required core, required and optional plugins): what the
+     * CLI resolves like manifests when it is given plugin versions instead of a plugins directory. Optional ones keep
+     * their flag, so an optional dependency given at an older version than declared stops the plugin, as
+     * PluginWrapper.resolvePluginDependencies does ("add the optional dependencies that exists",
+     * core/src/main/java/hudson/PluginWrapper.java:996-1006 at jenkins-2.568.2, :998-1008 at jenkins-2.541.3).
      */
     static Plugins.Plugin asPlugin(Path schemaDir, String name, String version)
             throws MissingSchemaException, IOException {
@@ -108,9 +111,13 @@ final class Schema {
         p.version = version;
         Map<String, Object> requires = map(file.get("requires"));
         p.requiredCore = requires.get("core") instanceof String ? (String) requires.get("core") : null;
-        for (Map.Entry<String, Object> dep : map(requires.get("plugins")).entrySet()) {
-            // null: the minimum comes from the plugin BOM, so only presence is required.
-            p.dependencies.add(new String[] {dep.getKey(), dep.getValue() == null ? "0" : (String) dep.getValue(), ""});
+        for (String kind : new String[] {"plugins", "optional"}) {
+            for (Map.Entry<String, Object> dep : map(requires.get(kind)).entrySet()) {
+                // null: the minimum comes from the plugin BOM and is not known here, so only presence is required
+                // (an optional one is then never too old).
+                p.dependencies.add(new String[] {dep.getKey(), dep.getValue() == null ? "0" : (String) dep.getValue(),
+                    kind.equals("optional") ? "optional" : ""});
+            }
         }
         return p;
     }
