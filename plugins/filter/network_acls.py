@@ -24,7 +24,7 @@ import ipaddress
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import _tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import resource_tags_differ
 
 INTERNET = "0.0.0.0/0"
 EPHEMERAL = (1024, 65535)
@@ -260,7 +260,9 @@ def _compare(desired, actual, what):
         desired_entries = _desired_entries(item.get("ingress", []), False) | _desired_entries(
             item.get("egress", []), True
         )
-        rules_differ = desired_entries != _live_entries(live.get("entries")) or _tags_differ(item.get("tags"), live)
+        rules_differ = desired_entries != _live_entries(live.get("entries")) or resource_tags_differ(
+            item.get("tags"), live
+        )
         subnets_differ = "subnets" in item and sorted(item["subnets"]) != _live_subnets(live)
         compared.append((item, live, rules_differ, subnets_differ))
     return compared

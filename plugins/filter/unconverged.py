@@ -19,35 +19,8 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-# Tags AWS manages itself (aws:cloudformation:*, aws:autoscaling:*): modules never purge or set them.
-RESERVED_TAG_PREFIX = "aws:"
-
-
-def _check_list(value, what):
-    if not isinstance(value, list):
-        raise AnsibleFilterError("{0} must be a list, got {1}".format(what, type(value).__name__))
-    for item in value:
-        if not isinstance(item, dict):
-            raise AnsibleFilterError(
-                "{0} must be a list of dicts, got an item of type {1}".format(what, type(item).__name__)
-            )
-
-
-def _user_tags(tags):
-    return {k: str(v) for k, v in (tags or {}).items() if not str(k).startswith(RESERVED_TAG_PREFIX)}
-
-
-def _tags_differ(desired, actual):
-    """With purge_tags (the modules' default) the live tags must equal the desired ones; None means tags not managed."""
-    if desired is None:
-        return False
-    return _user_tags(desired) != _user_tags(actual.get("tags"))
-
-
-def _required(item, keys, what):
-    missing = [key for key in keys if key not in item]
-    if missing:
-        raise AnsibleFilterError("{0} item {1!r} lacks {2}".format(what, item.get("name", item), ", ".join(missing)))
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import resource_tags_differ, user_tags
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._filter_input import check_list, require_keys
 
 
 def unconverged_subnets(desired, actual):
@@ -55,12 +28,12 @@ def unconverged_subnets(desired, actual):
 
     ``actual``: the ``subnets`` of amazon.aws.ec2_vpc_subnet_info for the VPC.
     """
-    _check_list(desired, "unconverged_subnets input")
-    _check_list(actual, "unconverged_subnets actual subnets")
+    check_list(desired, "unconverged_subnets input")
+    check_list(actual, "unconverged_subnets actual subnets")
     by_cidr = {subnet.get("cidr_block"): subnet for subnet in actual}
     pending = []
     for item in desired:
-        _required(item, ("cidr", "az"), "unconverged_subnets")
+        require_keys(item, ("cidr", "az"), "unconverged_subnets")
         live = by_cidr.get(item["cidr"])
         if (
             live is None
@@ -68,7 +41,7 @@ def unconverged_subnets(desired, actual):
             or bool(live.get("map_public_ip_on_launch")) != bool(item.get("map_public", False))
             or bool(live.get("assign_ipv6_address_on_creation"))
             or live.get("ipv6_cidr_block_association_set")
-            or _tags_differ(item.get("tags"), live)
+            or resource_tags_differ(item.get("tags"), live)
         ):
             pending.append(item)
     return pending
@@ -132,19 +105,19 @@ def unconverged_security_groups(desired, actual):
     ``rules_egress`` are compared only when the item has them (the module then purges what is not listed);
     ``description`` and ``tags`` only when given.
     """
-    _check_list(desired, "unconverged_security_groups input")
-    _check_list(actual, "unconverged_security_groups actual groups")
+    check_list(desired, "unconverged_security_groups input")
+    check_list(actual, "unconverged_security_groups actual groups")
     by_name = {group.get("group_name"): group for group in actual}
     pending = []
     for item in desired:
-        _required(item, ("name",), "unconverged_security_groups")
+        require_keys(item, ("name",), "unconverged_security_groups")
         live = by_name.get(item["name"])
         if live is None:
             pending.append(item)
             continue
         differs = (
             ("description" in item and live.get("description") != item["description"])
-            or _tags_differ(item.get("tags"), live)
+            or resource_tags_differ(item.get("tags"), live)
             or (
                 "rules" in item and _desired_permissions(item["rules"]) != _live_permissions(live.get("ip_permissions"))
             )
@@ -163,18 +136,18 @@ def unconverged_log_groups(desired, actual):
 
     ``actual``: the ``log_groups`` of amazon.aws.cloudwatchlogs_log_group_info.
     """
-    _check_list(desired, "unconverged_log_groups input")
-    _check_list(actual, "unconverged_log_groups actual log groups")
+    check_list(desired, "unconverged_log_groups input")
+    check_list(actual, "unconverged_log_groups actual log groups")
     by_name = {group.get("log_group_name"): group for group in actual}
     pending = []
     for item in desired:
-        _required(item, ("name",), "unconverged_log_groups")
+        require_keys(item, ("name",), "unconverged_log_groups")
         live = by_name.get(item["name"])
         if (
             live is None
             or ("retention" in item and live.get("retention_in_days") != int(item["retention"]))
             or ("kms_key_id" in item and (live.get("kms_key_id") or "") != (item["kms_key_id"] or ""))
-            or _tags_differ(item.get("tags"), live)
+            or resource_tags_differ(item.get("tags"), live)
         ):
             pending.append(item)
     return pending
@@ -284,12 +257,12 @@ def unconverged_metric_alarms(desired, actual):
     key the described alarm has beyond the asked ones (a unit, datapoints to alarm, an extended statistic) is a
     difference.
     """
-    _check_list(desired, "unconverged_metric_alarms input")
-    _check_list(actual, "unconverged_metric_alarms actual alarms")
+    check_list(desired, "unconverged_metric_alarms input")
+    check_list(actual, "unconverged_metric_alarms actual alarms")
     by_name = {alarm.get("alarm_name"): alarm for alarm in actual}
     pending = []
     for item in desired:
-        _required(
+        require_keys(
             item,
             ("name",)
             + (() if item.get("metrics") else ("metric_name", "namespace", "statistic", "period"))
@@ -309,8 +282,8 @@ def obsolete_metric_alarms(actual, desired, stack, name_pattern):
     An alarm is the stack's when its description starts with ``jenkins_ha <stack>: `` (the filter stack_metric_alarms
     writes it so): names alone cannot tell stack ``prod``'s ``prod-agents-x-short`` from stack ``prod-agents``'s.
     """
-    _check_list(actual, "obsolete_metric_alarms actual alarms")
-    _check_list(desired, "obsolete_metric_alarms desired alarms")
+    check_list(actual, "obsolete_metric_alarms actual alarms")
+    check_list(desired, "obsolete_metric_alarms desired alarms")
     try:
         pattern = re.compile(name_pattern)
     except (re.error, TypeError) as e:
@@ -336,17 +309,17 @@ def unconverged_route_tables(desired, actual):
 
     ``actual``: the ``route_tables`` of the VPC as the jenkins_ha.aws.aws_read lookup reads them (describe_route_tables).
     """
-    _check_list(desired, "unconverged_route_tables input")
-    _check_list(actual, "unconverged_route_tables actual route tables")
+    check_list(desired, "unconverged_route_tables input")
+    check_list(actual, "unconverged_route_tables actual route tables")
     pending = []
     for item in desired:
-        _required(item, ("tags", "subnets", "routes"), "unconverged_route_tables")
-        wanted_tags = _user_tags(item["tags"])
+        require_keys(item, ("tags", "subnets", "routes"), "unconverged_route_tables")
+        wanted_tags = user_tags(item["tags"])
         # The module finds its table by the given tags; none or several is the module's case to handle.
         matches = [
             table
             for table in actual
-            if all(_user_tags(table.get("tags")).get(key) == value for key, value in wanted_tags.items())
+            if all(user_tags(table.get("tags")).get(key) == value for key, value in wanted_tags.items())
         ]
         if len(matches) != 1:
             pending.append(item)
@@ -369,7 +342,7 @@ def unconverged_route_tables(desired, actual):
             live_routes != wanted_routes
             or any(route.get("state") == "blackhole" for route in live.get("routes") or [])
             or associated != set(item["subnets"])
-            or _tags_differ(item["tags"], live)
+            or resource_tags_differ(item["tags"], live)
         ):
             pending.append(item)
     return pending
@@ -380,7 +353,7 @@ def drifted_vpc_endpoints(actual, service_names, subnet_ids, group_id):
 
     An existing endpoint is never modified by the playbook (amazon.aws.ec2_vpc_endpoint only tags one it finds), so
     a difference in private DNS, subnets or security groups is reported, not converged."""
-    _check_list(actual, "vpc endpoints")
+    check_list(actual, "vpc endpoints")
     for value, what in ((service_names, "service names"), (subnet_ids, "subnet ids")):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise AnsibleFilterError("{0} must be a list of strings, got {1!r}".format(what, value))

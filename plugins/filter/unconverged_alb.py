@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network import tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import tags_differ
 
 # The options alb.yml passes and the filter models (modify_targets must be off: the module then registers nothing).
 TARGET_GROUP_OPTIONS = {

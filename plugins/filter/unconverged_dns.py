@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network import tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import tags_differ
 
 RECORD_KEYS = ("zone", "private", "record", "type", "alias_hosted_zone_id", "value", "alias_evaluate_target_health")
 

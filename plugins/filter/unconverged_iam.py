@@ -16,7 +16,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged import _check_list, _required, _tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import resource_tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._filter_input import check_list, require_keys
 
 
 def _document(value, what):
@@ -33,7 +34,7 @@ def _document(value, what):
 
 
 def _live_by_name(actual, what):
-    _check_list(actual, what)
+    check_list(actual, what)
     return {role.get("name"): role for role in actual if role.get("exists")}
 
 
@@ -41,11 +42,11 @@ def unconverged_iam_roles(desired, actual):
     """Desired roles (name, description, assume_role_policy_document, managed_policy_arns, instance_profile, tags)
     that are missing or differ, for amazon.aws.iam_role with purge_policies and create_instance_profile.
     """
-    _check_list(desired, "unconverged_iam_roles input")
+    check_list(desired, "unconverged_iam_roles input")
     live_roles = _live_by_name(actual, "unconverged_iam_roles actual roles")
     pending = []
     for item in desired:
-        _required(item, ("name", "assume_role_policy_document", "managed_policy_arns"), "unconverged_iam_roles")
+        require_keys(item, ("name", "assume_role_policy_document", "managed_policy_arns"), "unconverged_iam_roles")
         live = live_roles.get(item["name"])
         trust = _document(item["assume_role_policy_document"], "assume_role_policy_document of " + item["name"])
         if (
@@ -54,7 +55,7 @@ def unconverged_iam_roles(desired, actual):
             or compare_policies(live.get("assume_role_policy_document") or {}, trust)
             or sorted(item["managed_policy_arns"]) != live.get("managed_policy_arns")
             or (item.get("instance_profile") and item["name"] not in live.get("instance_profile_names", []))
-            or _tags_differ(item.get("tags"), live)
+            or resource_tags_differ(item.get("tags"), live)
         ):
             pending.append(item)
     return pending
@@ -65,13 +66,13 @@ def unconverged_iam_policies(desired, actual, policy_name):
 
     Items without a policy_document (or with an empty one) are left out: they have no inline policy to manage.
     """
-    _check_list(desired, "unconverged_iam_policies input")
+    check_list(desired, "unconverged_iam_policies input")
     if not isinstance(policy_name, str) or not policy_name:
         raise AnsibleFilterError("unconverged_iam_policies needs the inline policy name")
     live_roles = _live_by_name(actual, "unconverged_iam_policies actual roles")
     pending = []
     for item in desired:
-        _required(item, ("name",), "unconverged_iam_policies")
+        require_keys(item, ("name",), "unconverged_iam_policies")
         if not item.get("policy_document"):
             continue
         wanted = _document(item["policy_document"], "policy_document of " + item["name"])

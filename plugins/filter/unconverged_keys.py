@@ -16,15 +16,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network import tags_differ
-
-
-def _check_dict(value, what, keys=()):
-    if not isinstance(value, dict):
-        raise AnsibleFilterError("{0} must be a dict, got {1}".format(what, type(value).__name__))
-    missing = [key for key in keys if key not in value]
-    if missing:
-        raise AnsibleFilterError("{0} lacks {1}".format(what, ", ".join(missing)))
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._filter_input import check_dict
 
 
 def _json(value, what):
@@ -56,8 +49,8 @@ def unconverged_kms_key(desired, actual):
     The module's update_key compares: deletion pending, enabled, alias, description, tags (purge), the ``default``
     policy (compare_policies), grants (none given, none purged: never a change) and rotation.
     """
-    _check_dict(desired, "unconverged_kms_key input", ("alias", "description", "enable_key_rotation", "policy", "tags"))
-    _check_dict(actual, "unconverged_kms_key actual key")
+    check_dict(desired, "unconverged_kms_key input", ("alias", "description", "enable_key_rotation", "policy", "tags"))
+    check_dict(actual, "unconverged_kms_key actual key")
     if desired.get("key_id") or not actual:
         return [desired]
     metadata = actual.get("key_metadata") or {}
@@ -80,7 +73,7 @@ def unconverged_key_pair(desired, actual):
     ``desired``: name and tags. ``actual``: describe_key_pairs filtered by key-name. With force off and no key type
     the module leaves an existing key's material alone and only converges its tags.
     """
-    _check_dict(desired, "unconverged_key_pair input", ("name", "tags"))
+    check_dict(desired, "unconverged_key_pair input", ("name", "tags"))
     if not isinstance(actual, list):
         raise AnsibleFilterError("unconverged_key_pair actual key pairs must be a list")
     found = [key for key in actual if isinstance(key, dict) and key.get("key_name") == desired["name"]]

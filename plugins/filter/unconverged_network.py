@@ -15,37 +15,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import _flow_logs as fl
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import desired_tags
-
-
-def _check_list(value, what):
-    if not isinstance(value, list):
-        raise AnsibleFilterError("{0} must be a list, got {1}".format(what, type(value).__name__))
-    for item in value:
-        if not isinstance(item, dict):
-            raise AnsibleFilterError(
-                "{0} must be a list of dicts, got an item of type {1}".format(what, type(item).__name__)
-            )
-
-
-def _check_dict(value, what, keys):
-    if not isinstance(value, dict):
-        raise AnsibleFilterError("{0} must be a dict, got {1}".format(what, type(value).__name__))
-    missing = [key for key in keys if key not in value]
-    if missing:
-        raise AnsibleFilterError("{0} lacks {1}".format(what, ", ".join(missing)))
-
-
-def tags_differ(live_tags, desired_tags):
-    """What the amazon.aws modules decide with purge_tags (their default): any tag to set or to remove (aws:* kept)."""
-    # Plain copies: Ansible's lazy containers must not reach code that may rebuild them by type.
-    live = {str(key): str(value) for key, value in dict(live_tags or {}).items()}
-    desired = {str(key): str(value) for key, value in dict(desired_tags or {}).items()}
-    to_set, to_unset = compare_aws_tags(live, desired, purge_tags=True)
-    return bool(to_set or to_unset)
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import desired_tags, tags_differ
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._filter_input import check_dict, check_list
 
 
 def unconverged_vpc(desired, actual, dns_support=None, dns_hostnames=None):
@@ -57,8 +29,8 @@ def unconverged_vpc(desired, actual, dns_support=None, dns_hostnames=None):
     The module reads the VPC by the same filters; one match is updated (tags with Name, CIDR, DNS attributes), none
     is created, several make it fail: all but one clean match reach the module.
     """
-    _check_dict(desired, "unconverged_vpc input", ("name", "cidr_block", "dns_support", "dns_hostnames", "tags"))
-    _check_list(actual, "unconverged_vpc actual VPCs")
+    check_dict(desired, "unconverged_vpc input", ("name", "cidr_block", "dns_support", "dns_hostnames", "tags"))
+    check_list(actual, "unconverged_vpc actual VPCs")
     if len(actual) != 1:
         return [desired]
     live = actual[0]
@@ -88,8 +60,8 @@ def unconverged_internet_gateway(desired, actual):
     ``desired``: vpc_id and tags. ``actual``: describe_internet_gateways filtered by attachment.vpc-id, as the module
     searches; exactly one gateway attached to the VPC with the desired tags is converged.
     """
-    _check_dict(desired, "unconverged_internet_gateway input", ("vpc_id", "tags"))
-    _check_list(actual, "unconverged_internet_gateway actual gateways")
+    check_dict(desired, "unconverged_internet_gateway input", ("vpc_id", "tags"))
+    check_list(actual, "unconverged_internet_gateway actual gateways")
     if len(actual) != 1:
         return [desired]
     live = actual[0]
@@ -111,11 +83,11 @@ def unconverged_nat_gateways(desired, actual):
     available or pending and sets its tags; a subnet with exactly one such gateway with the desired tags is converged
     (several: the module picks one by API order, so it decides).
     """
-    _check_list(desired, "unconverged_nat_gateways input")
-    _check_list(actual, "unconverged_nat_gateways actual gateways")
+    check_list(desired, "unconverged_nat_gateways input")
+    check_list(actual, "unconverged_nat_gateways actual gateways")
     pending = []
     for item in desired:
-        _check_dict(item, "unconverged_nat_gateways item", ("subnet_id", "tags"))
+        check_dict(item, "unconverged_nat_gateways item", ("subnet_id", "tags"))
         found = [
             gateway
             for gateway in actual
@@ -144,9 +116,9 @@ def nat_gateway_results(desired, actual, applied):
     """One ``{subnet_id, nat_gateway_id}`` per desired NAT gateway, in the desired order: the module's answer where it
     ran (``applied``: its registered loop results), else the live gateway; ``''`` when neither knows one (check mode
     on a new subnet)."""
-    _check_list(desired, "nat_gateway_results input")
-    _check_list(actual, "nat_gateway_results actual gateways")
-    _check_list(applied, "nat_gateway_results module results")
+    check_list(desired, "nat_gateway_results input")
+    check_list(actual, "nat_gateway_results actual gateways")
+    check_list(applied, "nat_gateway_results module results")
     ran = {}
     for result in applied:
         item = result.get("item")
@@ -205,8 +177,8 @@ def unconverged_flow_logs(desired, actual):
     ``actual``: describe_flow_logs filtered by resource-id. The decision is the module's own plan, made with the same
     module_utils functions (same destination, option view, immutable options, tags with purge).
     """
-    _check_dict(desired, "unconverged_flow_logs input", ("resource_ids", "traffic_type", "log_destination_type"))
-    _check_list(actual, "unconverged_flow_logs actual flow logs")
+    check_dict(desired, "unconverged_flow_logs input", ("resource_ids", "traffic_type", "log_destination_type"))
+    check_list(actual, "unconverged_flow_logs actual flow logs")
     params = {option: desired.get(option) for option in FLOW_LOG_OPTIONS}
     tags = desired.get("tags")
     tags = None if tags is None else {str(key): str(value) for key, value in dict(tags).items()}

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network import tags_differ
-from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import desired_tags
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import desired_tags, tags_differ
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import transformations as tf
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.policy_documents import PolicyError
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.policy_documents import normalize_policy
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._filter_input import check_dict
 
 FILE_SYSTEM_OPTIONS = (
     "name",
@@ -30,14 +30,6 @@ FILE_SYSTEM_OPTIONS = (
     "mount_targets",
     "tags",
 )
-
-
-def _check_dict(value, what, keys=()):
-    if not isinstance(value, dict):
-        raise AnsibleFilterError("{0} must be a dict, got {1}".format(what, type(value).__name__))
-    missing = [key for key in keys if key not in value]
-    if missing:
-        raise AnsibleFilterError("{0} lacks {1}".format(what, ", ".join(missing)))
 
 
 def _plain(value):
@@ -65,8 +57,8 @@ def unconverged_efs_file_system(desired, state, kms_key_arn=None):
     efs_file_system_state lookup for the same file system. ``kms_key_arn``: the kms_key_id option, compared only when
     it is a key ARN (the module resolves anything else with KMS first).
     """
-    _check_dict(desired, "unconverged_efs_file_system input", FILE_SYSTEM_OPTIONS)
-    _check_dict(state, "unconverged_efs_file_system state")
+    check_dict(desired, "unconverged_efs_file_system input", FILE_SYSTEM_OPTIONS)
+    check_dict(state, "unconverged_efs_file_system state")
     if not state:
         return [desired]
     params = _plain(desired)
@@ -99,8 +91,8 @@ def unconverged_efs_access_point(desired, state):
     efs_file_system_state lookup of that file system. Several access points with the name make the module fail: it
     runs, and says so.
     """
-    _check_dict(desired, "unconverged_efs_access_point input", ("file_system_id", "name", "tags"))
-    _check_dict(state, "unconverged_efs_access_point state")
+    check_dict(desired, "unconverged_efs_access_point input", ("file_system_id", "name", "tags"))
+    check_dict(state, "unconverged_efs_access_point state")
     if not state or (state.get("file_system") or {}).get("FileSystemId") != desired["file_system_id"]:
         return [desired]
     params = _plain(desired)
@@ -123,8 +115,8 @@ def unconverged_efs_file_system_policy(desired, state):
 
     ``desired``: file_system_id and policy (JSON text or a dict). ``state``: the efs_file_system_state lookup.
     """
-    _check_dict(desired, "unconverged_efs_file_system_policy input", ("file_system_id", "policy"))
-    _check_dict(state, "unconverged_efs_file_system_policy state")
+    check_dict(desired, "unconverged_efs_file_system_policy input", ("file_system_id", "policy"))
+    check_dict(state, "unconverged_efs_file_system_policy state")
     if not state or (state.get("file_system") or {}).get("FileSystemId") != desired["file_system_id"]:
         return [desired]
     try:
@@ -142,7 +134,7 @@ def unconverged_backup_vault(desired, vaults, tags=None):
     ``desired``: backup_vault_name and tags. ``vaults``: the ``backup_vault_list`` of list_backup_vaults. ``tags``:
     the vault's tags (list_tags), ``None`` when not read.
     """
-    _check_dict(desired, "unconverged_backup_vault input", ("backup_vault_name", "tags"))
+    check_dict(desired, "unconverged_backup_vault input", ("backup_vault_name", "tags"))
     if not isinstance(vaults, list):
         raise AnsibleFilterError(
             "unconverged_backup_vault vaults must be a list, got {0}".format(type(vaults).__name__)
@@ -166,8 +158,8 @@ def unconverged_backup_selection(desired, selection):
     else the ``backup_selection`` of get_backup_selection. Compared as the module's check_for_update does: the role,
     the resources in order, and no tags, exclusions or conditions.
     """
-    _check_dict(desired, "unconverged_backup_selection input", ("backup_selection_name", "iam_role_arn", "resources"))
-    _check_dict(selection, "unconverged_backup_selection selection")
+    check_dict(desired, "unconverged_backup_selection input", ("backup_selection_name", "iam_role_arn", "resources"))
+    check_dict(selection, "unconverged_backup_selection selection")
     if (
         not selection
         or set(desired) - {"backup_selection_name", "iam_role_arn", "resources"}

@@ -37,6 +37,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - jenkins_ha.aws.aws_lookup
 """
 
 EXAMPLES = r"""
@@ -58,19 +59,13 @@ _raw:
   type: raw
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AWSLookupBase
-
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
-
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._read import is_read_operation, read
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._aws_lookup import AWSReadLookupBase
 
 
-class LookupModule(AWSLookupBase):
+class LookupModule(AWSReadLookupBase):
     def run(self, terms, variables, **kwargs):
         super().run(terms, variables, **kwargs)
         if len(terms) != 2 or not all(isinstance(term, str) and term for term in terms):
@@ -89,10 +84,9 @@ class LookupModule(AWSLookupBase):
         result_key = kwargs.get("result_key")
         if result_key is not None and not isinstance(result_key, str):
             raise AnsibleLookupError("aws_read result_key must be a string, got {0!r}".format(result_key))
-        try:
-            result = read(self.client(service), operation, parameters)
-        except ValueError as error:
-            raise AnsibleLookupError("aws_read: {0}".format(error))
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            raise AnsibleLookupError("aws_read {0}.{1} failed: {2}".format(service, operation, error))
+        with self.failing_as("aws_read {0}.{1} failed".format(service, operation)):
+            try:
+                result = read(self.client(service), operation, parameters)
+            except ValueError as error:
+                raise AnsibleLookupError("aws_read: {0}".format(error))
         return [result.get(result_key, []) if result_key else result]

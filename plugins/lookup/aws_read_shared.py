@@ -7,16 +7,14 @@ name: aws_read_shared
 version_added: 0.2.0
 author:
   - jenkins_ha.aws contributors (@jenkins-ha)
-short_description: P(jenkins_ha.aws.aws_read#lookup) with one boto3 client per service and connection per process
+short_description: P(jenkins_ha.aws.aws_read#lookup) under another name (one boto3 client per connection and process)
 description:
-  - The same read-only call and result as P(jenkins_ha.aws.aws_read#lookup) (same terms and options), but the boto3
-    client is kept for the process, so that several reads of one task (a set_fact with a few keys, a condition that
-    reads a resource and then its attributes) build the client, and load the service's model, once.
+  - The same read-only call and result as P(jenkins_ha.aws.aws_read#lookup) (same terms and options), which now keeps
+    its boto3 client for the process as this lookup did first; it stays for the playbooks that use it.
   - Ansible runs each task in a new worker process, so the client lives as long as the task. Building a client costs
     about 0.25 s of CPU for EC2 on a quiet machine (its service model is large), which is a third of a module run;
-    three reads of one task with P(jenkins_ha.aws.aws_read#lookup) cost about a module run.
-  - Clients are told apart by service, region, endpoint and credentials (profile, keys, session token, as a digest);
-    a read with other connection options gets its own client.
+    several reads of one task (a set_fact with a few keys, a condition that reads a resource and then its
+    attributes) build the client, and load the service's model, once.
 options:
   _terms:
     description: The service (boto3 client name) and the operation (boto3 method name, a read).
@@ -34,6 +32,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - jenkins_ha.aws.aws_lookup
 """
 
 EXAMPLES = r"""
@@ -53,29 +52,9 @@ _raw:
   type: raw
 """
 
-import hashlib
-import json
-
-from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws_connection_info
-
 from ansible_collections.jenkins_ha.aws.plugins.lookup.aws_read import LookupModule as AwsReadLookup
-
-# (service, region, endpoint, digest of the connection arguments) -> boto3 client, for this process.
-_CLIENTS = {}
-
-
-def client_key(service, region, endpoint_url, connect_kwargs):
-    """The cache key of a client: the connection arguments only as a digest (they hold the credentials)."""
-    arguments = json.dumps(sorted((str(k), repr(v)) for k, v in (connect_kwargs or {}).items()))
-    return (service, region, endpoint_url, hashlib.sha256(arguments.encode("utf-8")).hexdigest())
 
 
 class LookupModule(AwsReadLookup):
-    def client(self, service, retry_decorator=None, **extra_params):
-        if retry_decorator is not None or extra_params:
-            return super().client(service, retry_decorator=retry_decorator, **extra_params)
-        region, endpoint_url, connect_kwargs = get_aws_connection_info(self)
-        key = client_key(service, region, endpoint_url, connect_kwargs)
-        if key not in _CLIENTS:
-            _CLIENTS[key] = super().client(service)
-        return _CLIENTS[key]
+    """jenkins_ha.aws.aws_read itself: every lookup that reads AWS keeps its clients for the process
+    (plugins/plugin_utils/_aws_lookup.py)."""

@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - jenkins_ha.aws.aws_lookup
 """
 
 EXAMPLES = r"""
@@ -74,14 +75,7 @@ _raw:
 
 import json
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AWSLookupBase
-
 from ansible.errors import AnsibleLookupError
-
-from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import access_points as ap_api
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import file_systems as fs_api
@@ -90,6 +84,7 @@ from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs import policie
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.common import AnsibleEFSError
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.tagging import list_tags
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.transformations import creation_token_for
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._aws_lookup import AWSReadLookupBase
 
 GONE = ("deleting", "deleted")
 
@@ -118,7 +113,7 @@ def read_file_system_state(client, file_system_id=None, name=None):
     return json.loads(json.dumps(state, default=str))
 
 
-class LookupModule(AWSLookupBase):
+class LookupModule(AWSReadLookupBase):
     def run(self, terms, variables, **kwargs):
         super().run(terms, variables, **kwargs)
         if terms:
@@ -131,9 +126,8 @@ class LookupModule(AWSLookupBase):
                 raise AnsibleLookupError("efs_file_system_state {0} must be a string, got {1!r}".format(option, value))
         if not file_system_id and not name:
             raise AnsibleLookupError("efs_file_system_state needs file_system_id or name")
-        try:
-            return [read_file_system_state(self.client("efs"), file_system_id=file_system_id, name=name)]
-        except AnsibleEFSError as error:
-            raise AnsibleLookupError("efs_file_system_state: {0}".format(error))
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            raise AnsibleLookupError("efs_file_system_state failed: {0}".format(error))
+        with self.failing_as("efs_file_system_state failed"):
+            try:
+                return [read_file_system_state(self.client("efs"), file_system_id=file_system_id, name=name)]
+            except AnsibleEFSError as error:
+                raise AnsibleLookupError("efs_file_system_state: {0}".format(error))

@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - jenkins_ha.aws.aws_lookup
 """
 
 EXAMPLES = r"""
@@ -83,19 +84,13 @@ _raw:
       type: dict
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AWSLookupBase
-
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
-
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._iam import describe_role
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._aws_lookup import AWSReadLookupBase
 
 
-class LookupModule(AWSLookupBase):
+class LookupModule(AWSReadLookupBase):
     def run(self, terms, variables, **kwargs):
         super().run(terms, variables, **kwargs)
         names = []
@@ -104,7 +99,5 @@ class LookupModule(AWSLookupBase):
                 raise AnsibleLookupError("iam_roles takes role names (non-empty strings), got {0!r}".format(term))
             names.append(term)
         client = self.client("iam")
-        try:
+        with self.failing_as("Failed to describe IAM roles {0}".format(", ".join(names))):
             return [describe_role(client, name) for name in names]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            raise AnsibleLookupError("Failed to describe IAM roles {0}: {1}".format(", ".join(names), error))

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - jenkins_ha.aws.aws_lookup
 """
 
 EXAMPLES = r"""
@@ -52,24 +53,16 @@ _raw:
       type: dict
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AWSLookupBase
-
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
-
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._sns_topic_state import topic_state
+from ansible_collections.jenkins_ha.aws.plugins.plugin_utils._aws_lookup import AWSReadLookupBase
 
 
-class LookupModule(AWSLookupBase):
+class LookupModule(AWSReadLookupBase):
     def run(self, terms, variables, **kwargs):
         super().run(terms, variables, **kwargs)
         if len(terms) != 1 or not isinstance(terms[0], str) or not terms[0] or ":" in terms[0]:
             raise AnsibleLookupError("sns_topic_state takes one topic name (no ARN), got {0!r}".format(terms))
-        try:
+        with self.failing_as("sns_topic_state: reading topic {0} failed".format(terms[0])):
             return [topic_state(self.client("sns"), terms[0])]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            raise AnsibleLookupError("sns_topic_state: reading topic {0} failed: {1}".format(terms[0], error))

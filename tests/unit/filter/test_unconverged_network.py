@@ -14,12 +14,12 @@ from ansible_collections.jenkins_ha.aws.plugins.filter.unconverged_network impor
     FilterModule,
     nat_gateway_plan,
     nat_gateway_results,
-    tags_differ,
     unconverged_flow_logs,
     unconverged_internet_gateway,
     unconverged_nat_gateways,
     unconverged_vpc,
 )
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._common.tagging import tags_differ
 
 TAGS = {"jenkins-ha:stack": "demo", "managed-by": "jenkins_ha.aws", "jenkins-ha:component": "network"}
 

@@ -12,9 +12,7 @@ import pytest
 from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import manifest as packer
-from tests.unit.images.test_packer_build import calls, inputs, input_hash_of, make_image, register_base, run
-
-__all__ = ["inputs"]  # the fixture, imported for pytest
+from tests.unit.images.test_packer_build import calls, input_hash_of, make_image, register_base, run
 
 MANIFEST = {
     "format": 1,

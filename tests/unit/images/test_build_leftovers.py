@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import interrupt
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import leftovers as lo
-from tests.unit.images.test_packer_build import ACCOUNT, fake_packer, register_base, run
+from tests.unit.images.test_packer_build import fake_packer, register_base, run
 
 NOW = 1_800_000_000
 HOST = "builder"
@@ -23,24 +23,6 @@ PACKER_GROUP = {
     "GroupName": "packer_5efef9f0-cede-f34c-e460-e6dfb9c03184",
     "Description": "Temporary group for Packer",
 }
-
-
-@pytest.fixture
-def inputs(tmp_path):
-    """A template and a role, as test_packer_build's."""
-    template = tmp_path / "packer" / "jenkins-ha.pkr.hcl"
-    template.parent.mkdir()
-    template.write_text("# template\n")
-    role = tmp_path / "roles" / "jenkins_agent" / "tasks"
-    role.mkdir(parents=True)
-    (role / "main.yml").write_text("- ansible.builtin.debug: {msg: agent}\n")
-    return {
-        "template": str(template),
-        "role": "agent",
-        "base": "debian12",
-        "role_paths": [str(role.parent)],
-        "variables": {"source_ami_owners": [ACCOUNT]},
-    }
 
 
 def build_id(deadline, n=1):

@@ -13,9 +13,7 @@ from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import manifest as m
-from tests.unit.images.test_packer_build import calls, inputs, input_hash_of, make_image, register_base, run
-
-__all__ = ["inputs"]  # the fixture, imported for pytest
+from tests.unit.images.test_packer_build import calls, input_hash_of, make_image, register_base, run
 
 IMAGE = "ami-0123456789abcdef0"
 # Packer's template tags (playbooks/files/packer/jenkins-ha.pkr.hcl, local.ami_tags): 9 keys.

@@ -6,30 +6,11 @@ import stat
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import amis
 from ansible_collections.jenkins_ha.aws.plugins.modules import packer_build
 from tests.unit.modules.helpers import run_module
-
-ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def inputs(tmp_path):
-    template = tmp_path / "packer" / "jenkins-ha.pkr.hcl"
-    template.parent.mkdir()
-    template.write_text("# template\n")
-    role = tmp_path / "roles" / "jenkins_agent" / "tasks"
-    role.mkdir(parents=True)
-    (role / "main.yml").write_text("- ansible.builtin.debug: {msg: agent}\n")
-    return {
-        "template": str(template),
-        "role": "agent",
-        "base": "debian12",
-        "role_paths": [str(role.parent)],
-        # moto registers images in its own account; the module's default is Debian's
-        "variables": {"source_ami_owners": [ACCOUNT]},
-    }
 
 
 def register_base(ec2, name="debian-12-amd64-20250101-2000"):

@@ -30,59 +30,48 @@ DEMO = Expectations(agent_pools=({"name": "default", "labels": "ec2-fleet"}, {"n
 TRUSTED = Expectations(agent_pools=({"name": "default", "max_total_uses": -1}, {"name": "spot"}))
 LEGACY_REUSE = Expectations(agent_legacy=(("jenkins_ha_agent_max_total_uses", -1),))
 
-# (published settings, expectations, expected finding starts)
+# A description whose pools the pool rule refuses: this rule leaves it alone.
+BROKEN = Expectations(agent_pools=({"name": "default"},), agent_legacy=(("jenkins_ha_agent_max_size", 3),))
+REUSES = WHERE + "agent pool {0} reuses its agents"
+
+# (id, published settings, expectations, expected finding starts)
 CASES = [
-    pytest.param(document(("default", 1, 1), ("spot", 1, 1)), DEMO, [], id="single-use-passes"),
-    pytest.param(None, DEMO, [], id="no-document-nothing-to-judge"),
-    pytest.param(json.dumps({"format": 1}), DEMO, [], id="document-without-pools-renders-the-roles-cloud"),
-    pytest.param(
+    ("single-use-passes", document(("default", 1, 1), ("spot", 1, 1)), DEMO, []),
+    ("no-document-nothing-to-judge", None, DEMO, []),
+    ("document-without-pools-renders-the-roles-cloud", json.dumps({"format": 1}), DEMO, []),
+    (
+        "reuse-not-asked-for-an-older-document",
         document(("default", -1, 2), ("spot", 1, 1)),
         DEMO,
-        [WHERE + "agent pool default reuses its agents between builds (max_total_uses -1) although its description"],
-        id="reuse-not-asked-for-an-older-document",
+        [REUSES.format("default") + " between builds (max_total_uses -1) although its description"],
     ),
-    pytest.param(
+    (
+        "limited-reuse-not-asked-for",
         document(("default", 5, 1), ("spot", 1, 1)),
         DEMO,
-        [WHERE + "agent pool default reuses its agents between builds (max_total_uses 5)"],
-        id="limited-reuse-not-asked-for",
+        [REUSES.format("default") + " between builds (max_total_uses 5)"],
     ),
-    pytest.param(document(("default", -1, 2), ("spot", 1, 1)), TRUSTED, [], id="reuse-asked-for-trusted-builds"),
-    pytest.param(document(("default", -1, 2)), LEGACY_REUSE, [], id="reuse-asked-for-without-a-pool-list"),
-    pytest.param(
-        document(("default", -1, 2)),
-        Expectations(),
-        [WHERE + "agent pool default reuses its agents"],
-        id="legacy-stack-single-use-by-default",
-    ),
-    pytest.param(
+    ("reuse-asked-for-trusted-builds", document(("default", -1, 2), ("spot", 1, 1)), TRUSTED, []),
+    ("reuse-asked-for-without-a-pool-list", document(("default", -1, 2)), LEGACY_REUSE, []),
+    ("legacy-stack-single-use-by-default", document(("default", -1, 2)), Expectations(), [REUSES.format("default")]),
+    (
+        "single-use-with-two-executors",
         document(("default", 1, 1), ("spot", 1, 2)),
         TRUSTED,
         [WHERE + "agent pool spot is single use with 2 executors: builds handed out together share an agent"],
-        id="single-use-with-two-executors",
     ),
-    pytest.param(
-        document(("default", 1, 1), ("gpu", -1, 1)),
-        DEMO,
-        [WHERE + "agent pool gpu reuses its agents"],
-        id="pool-the-description-does-not-have",
-    ),
-    pytest.param("{not json", DEMO, [WHERE + "not JSON"], id="unreadable-document"),
+    ("pool-the-description-does-not-have", document(("default", 1, 1), ("gpu", -1, 1)), DEMO, [REUSES.format("gpu")]),
+    ("unreadable-document", "{not json", DEMO, [WHERE + "not JSON"]),
+    ("an-invalid-description-is-left-to-the-pool-rule", document(("default", -1, 2)), BROKEN, []),
 ]
 
 
-@pytest.mark.parametrize("settings, expect, expected", CASES)
+@pytest.mark.parametrize("settings, expect, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_agent_reuse(settings, expect, expected):
     findings = agent_reuse_findings(StackState(stack="demo", jenkins_settings=settings), expect)
     assert len(findings) == len(expected), findings
     for finding, start in zip(findings, expected):
         assert finding.startswith(start), finding
-
-
-def test_an_invalid_description_is_left_to_the_pool_rule():
-    state = StackState(stack="demo", jenkins_settings=document(("default", -1, 2)))
-    broken = Expectations(agent_pools=({"name": "default"},), agent_legacy=(("jenkins_ha_agent_max_size", 3),))
-    assert agent_reuse_findings(state, broken) == []
 
 
 def test_collect_reads_the_published_document(monkeypatch):
