@@ -192,18 +192,3 @@ def test_module_removes_every_roles_killed_builds_and_keeps_a_running_one(capsys
 
     again = run(capsys, stack="s1", roles=["agent"])
     assert again["changed"] is False and again["removed"] == {"instances": [], "key_pairs": [], "security_groups": []}
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        ({"stack": ""}, "stack and roles must not be empty"),
-        ({"stack": "s1", "roles": []}, "stack and roles must not be empty"),
-        ({"stack": "s1", "roles": ["builder"]}, "value of roles must be one or more of"),
-        ({"stack": "s1", "running_builds": "kill"}, "value of running_builds must be one of"),
-        ({"stack": "s1", "state": "absent"}, "Unsupported parameters"),
-    ],
-)
-def test_bad_input_fails_before_any_call(capsys, args, message):
-    result = run(capsys, **args)
-    assert result["failed"] is True and message in result["msg"] and not result.get("changed")
