@@ -188,6 +188,23 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
+    # A second selection of the stack's name, as a CreateBackupSelection sent again after its reply was lost leaves it
+    # (issue 14): AWS refuses to delete a plan while any selection is left.
+    backup = emulator.client("backup")
+    plan_id = next(
+        p["BackupPlanId"]
+        for p in backup.list_backup_plans()["BackupPlansList"]
+        if p["BackupPlanName"] == "gone-jenkins-home"
+    )
+    (selection,) = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    backup.create_backup_selection(
+        BackupPlanId=plan_id,
+        BackupSelection={
+            "SelectionName": selection["SelectionName"],
+            "IamRoleArn": selection["IamRoleArn"],
+            "Resources": [fs["FileSystemArn"]],
+        },
+    )
     # Image builds of the stack as Packer leaves them (issue 14): a killed build of each role (destroy takes every
     # role's), one still running (its owner is this process), and a killed build of another stack.
     killed = [seed_packer_build(ec2, "gone", role, owner=dead_owner()) for role in ("agent", "controller")]
@@ -208,6 +225,7 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
     assert done.rc == 0, done.output[-3000:]
     assert all(build_state(ec2, build) == ("terminated", False, False) for build in killed)
     assert build_state(ec2, other) == ("running", True, True)
+    assert all(p["BackupPlanName"] != "gone-jenkins-home" for p in backup.list_backup_plans()["BackupPlansList"])
     left = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="gone-")["MetricAlarms"]]
     assert left == ["gone-agents-at-max-x"], left
     stack_filter = [{"Name": "tag:jenkins-ha:stack", "Values": ["gone"]}]
