@@ -269,12 +269,6 @@ import os
 import tempfile
 import time
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils import contract
@@ -485,13 +479,11 @@ def build(module, ec2, input_hash, base_image_id, filter_variables):
 
 
 def remove_leftovers(module, ec2):
-    """Remove what killed builds of this stack and role left (only report it in check mode)."""
-    try:
-        found = build_leftovers.find_leftovers(ec2, module.params["stack"], module.params["role"])
-        if any(found.values()) and not module.check_mode:
-            build_leftovers.remove_leftovers(ec2, found)
-    except (BotoCoreError, ClientError) as e:  # WaiterError is a BotoCoreError
-        module.fail_json_aws(e, msg="cannot remove what an earlier, killed build of this stack and role left behind")
+    """Remove what killed builds of this stack and role left (only report it in check mode); a build of them still
+    running keeps its resources. The same selection as image_build_leftovers, which destroy.yml runs."""
+    found, _kept = build_leftovers.find_leftovers(ec2, module.params["stack"], [module.params["role"]])
+    if any(found.values()) and not module.check_mode:
+        build_leftovers.remove_leftovers(ec2, found)
     return found
 
 

@@ -1,8 +1,10 @@
 """Two stacks side by side in one account and region, then destroy.yml: it refuses without confirmation, refuses to
 delete JENKINS_HOME without a recent recovery point, removes a stack once a backup job has produced one (the
 compatibility layer models StartBackupJob), and never touches the other stack. The guard looks at the file system
-the delete acts on (found by name), not at the stack's SSM record of it."""
+the delete acts on (found by name), not at the stack's SSM record of it. What killed image builds of the stack left
+is removed, a running build stops the run (check mode lists both), another stack's builds stay."""
 
+from tests.integration.build_leftovers import build_state, dead_owner, own_owner, seed_packer_build
 from tests.integration.harness import ROOT
 from tests.integration.posture import Expectations, check_stack
 
@@ -186,8 +188,44 @@ def test_destroy_guards_jenkins_home(emulator, playbook):
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
+    # A second selection of the stack's name, as a CreateBackupSelection sent again after its reply was lost leaves it
+    # (issue 14): AWS refuses to delete a plan while any selection is left.
+    backup = emulator.client("backup")
+    plan_id = next(
+        p["BackupPlanId"]
+        for p in backup.list_backup_plans()["BackupPlansList"]
+        if p["BackupPlanName"] == "gone-jenkins-home"
+    )
+    (selection,) = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    backup.create_backup_selection(
+        BackupPlanId=plan_id,
+        BackupSelection={
+            "SelectionName": selection["SelectionName"],
+            "IamRoleArn": selection["IamRoleArn"],
+            "Resources": [fs["FileSystemArn"]],
+        },
+    )
+    # Image builds of the stack as Packer leaves them (issue 14): a killed build of each role (destroy takes every
+    # role's), one still running (its owner is this process), and a killed build of another stack.
+    killed = [seed_packer_build(ec2, "gone", role, owner=dead_owner()) for role in ("agent", "controller")]
+    running = seed_packer_build(ec2, "gone", "agent", owner=own_owner())
+    other = seed_packer_build(ec2, "flag", "agent", owner=dead_owner())
+    # Check mode lists what it would remove; the running build stops the run before anything is deleted.
+    listed = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed, check=True)
+    assert listed.rc != 0 and "an image build of stack gone is still running: agent build" in listed.output
+    assert all(resource in listed.output for build in killed for resource in build), listed.output[-3000:]
+    assert running[0] in listed.output and other[0] not in listed.output
+    assert all(build_state(ec2, build) == ("running", True, True) for build in killed + [running, other])
+    assert len(file_systems(emulator)) == 1
+    # The running build ends, and its Packer removes what it made.
+    ec2.terminate_instances(InstanceIds=[running[0]])
+    ec2.delete_key_pair(KeyName=running[1])
+    ec2.delete_security_group(GroupId=running[2])
     done = playbook(DESTROY, inventory=DEMO, extra_vars=confirmed)
     assert done.rc == 0, done.output[-3000:]
+    assert all(build_state(ec2, build) == ("terminated", False, False) for build in killed)
+    assert build_state(ec2, other) == ("running", True, True)
+    assert all(p["BackupPlanName"] != "gone-jenkins-home" for p in backup.list_backup_plans()["BackupPlansList"])
     left = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="gone-")["MetricAlarms"]]
     assert left == ["gone-agents-at-max-x"], left
     stack_filter = [{"Name": "tag:jenkins-ha:stack", "Values": ["gone"]}]

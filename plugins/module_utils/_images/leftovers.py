@@ -28,8 +28,15 @@ import socket
 import time
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+try:
+    from botocore.exceptions import WaiterError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils import ec2
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._ec2.instances import describe_instances
 
 TAG_STACK = "jenkins-ha:build-stack"
 TAG_ROLE = "jenkins-ha:build-role"
@@ -108,23 +115,36 @@ def process_alive(pid, start, proc="/proc"):
     return now_start == start
 
 
-def build_over(tags, now, host, alive=process_alive):
-    """Whether the build these tags (or a key pair's build id) describe can no longer be running."""
+def build_status(tags, now, host, alive=process_alive):
+    """(over, why) of the build these tags (or a key pair's build id alone) describe: over once it can no longer be
+    running, so that what it left is removable."""
     match = BUILD_ID.match(tags.get(TAG_ID, ""))
     if not match:
-        return False
-    if int(match.group("deadline")) < now:
-        return True
+        return False, "no build id of packer_build"
+    deadline = int(match.group("deadline"))
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(deadline))
+    if deadline < now:
+        return True, "its deadline {0} has passed".format(when)
     owner = tags.get(TAG_OWNER, "").split("/")
-    if len(owner) != 3 or owner[0] != host or not owner[1].isdigit():
-        return False
-    return not alive(int(owner[1]), owner[2])
+    if len(owner) != 3 or not owner[1].isdigit():
+        return False, "its owner is unknown and its deadline {0} has not passed".format(when)
+    if owner[0] != host:
+        return False, "it runs on host {0} and its deadline {1} has not passed".format(owner[0], when)
+    if alive(int(owner[1]), owner[2]):
+        return False, "its process {0} on this host is running (deadline {1})".format(owner[1], when)
+    return True, "its process {0} on this host has ended".format(owner[1])
 
 
-def is_ours(tags, stack, role):
+def build_over(tags, now, host, alive=process_alive):
+    """Whether the build these tags (or a key pair's build id) describe can no longer be running."""
+    return build_status(tags, now, host, alive)[0]
+
+
+def is_ours(tags, stack, roles):
+    """Whether the tags mark a build instance of packer_build for this stack and one of these roles."""
     return (
         tags.get(TAG_STACK) == stack
-        and tags.get(TAG_ROLE) == role
+        and tags.get(TAG_ROLE) in roles
         and tags.get(MANAGED_BY[0]) == MANAGED_BY[1]
         and bool(BUILD_ID.match(tags.get(TAG_ID, "")))
     )
@@ -134,85 +154,110 @@ def _tags(resource):
     return {t["Key"]: t["Value"] for t in resource.get("Tags") or ()}
 
 
-def select_leftovers(stack, role, instances, key_pairs, groups, now, host, alive=process_alive):
-    """What to remove: {"instances": ids to terminate, "key_pairs": names, "security_groups": ids}.
+def _key_pair_build(name, stack, roles):
+    """(role, build id) of a key pair packer_build named for this stack and one of these roles, else None. The build
+    id's own shape ends the match, so stack "s1" never takes "jenkins-ha-build-s1-agent-x-<id>" (stack "s1-agent-x")
+    nor "jenkins-ha-build-s1-agent-agent-<id>" (stack "s1-agent")."""
+    for role in roles:
+        prefix = key_pair_prefix(stack, role)
+        if name.startswith(prefix) and BUILD_ID.match(name[len(prefix) :]):
+            return role, name[len(prefix) :]
+    return None
+
+
+def _kept(kind, resource_id, role, build_id, reason):
+    return {"type": kind, "id": resource_id, "role": role, "build_id": build_id, "reason": reason}
+
+
+def select_leftovers(stack, roles, instances, key_pairs, groups, now, host, alive=process_alive):
+    """(what to remove, what is kept and why).
+
+    What to remove: {"instances": ids to terminate, "key_pairs": names, "security_groups": ids}. What is kept: one
+    entry per resource of a build of these that is not over ({"type": instance|key_pair|security_group, "id", "role",
+    "build_id", "reason"}), and per Packer group of an over build that another live instance still uses.
 
     instances: DescribeInstances' instances (any state); key_pairs: DescribeKeyPairs' pairs; groups: the security
-    groups those instances name, as DescribeSecurityGroups returns them. Only this stack's and role's builds that are
-    over count; a security group only when Packer made it (its name and description) and no instance of another,
+    groups those instances name, as DescribeSecurityGroups returns them. Only this stack's builds of these roles that
+    are over count; a security group only when Packer made it (its name and description) and no instance of another,
     live, build or of anyone else uses it.
     """
-    ours_over, in_use = [], set()
+    ours_over, kept, users = [], [], {}
+    status = {}  # build id -> (over, why), from its instance's tags when EC2 still lists the instance
     for instance in instances:
         tags = _tags(instance)
         group_ids = {g["GroupId"] for g in instance.get("SecurityGroups") or ()}
-        over = is_ours(tags, stack, role) and build_over(tags, now, host, alive)
-        if over:
-            ours_over.append(instance)
-        elif instance.get("State", {}).get("Name") in LIVE_STATES:
-            in_use |= group_ids
-    prefix = key_pair_prefix(stack, role)
-    over_ids = {_tags(i)[TAG_ID] for i in ours_over}
-    key_names = set()
+        live = instance.get("State", {}).get("Name") in LIVE_STATES
+        if is_ours(tags, stack, roles):
+            over, why = status[tags[TAG_ID]] = build_status(tags, now, host, alive)
+            if over:
+                ours_over.append(instance)
+                continue
+            if live:
+                kept.append(_kept("instance", instance["InstanceId"], tags[TAG_ROLE], tags[TAG_ID], why))
+        if live:
+            for group_id in group_ids:
+                users.setdefault(group_id, instance["InstanceId"])
+    key_names = []
     for pair in key_pairs:
         name = pair.get("KeyName", "")
-        build_id = name[len(prefix) :] if name.startswith(prefix) else ""
-        if BUILD_ID.match(build_id) and (build_id in over_ids or build_over({TAG_ID: build_id}, now, host, alive)):
-            key_names.add(name)
-    candidates = {g for i in ours_over for g in (x["GroupId"] for x in i.get("SecurityGroups") or ())}
-    group_ids = sorted(
-        g["GroupId"]
-        for g in groups
-        if g["GroupId"] in candidates
-        and g["GroupId"] not in in_use
-        and PACKER_GROUP_NAME.match(g.get("GroupName", ""))
-        and g.get("Description") == PACKER_GROUP_DESCRIPTION
-    )
-    return {
+        build = _key_pair_build(name, stack, roles)
+        if build is None:
+            continue
+        over, why = status.get(build[1]) or build_status({TAG_ID: build[1]}, now, host, alive)
+        if over:
+            key_names.append(name)
+        else:
+            kept.append(_kept("key_pair", name, build[0], build[1], why))
+    group_ids = []
+    for group in groups:
+        builds = [i for i in ours_over if group["GroupId"] in {g["GroupId"] for g in i.get("SecurityGroups") or ()}]
+        if not builds or not PACKER_GROUP_NAME.match(group.get("GroupName", "")):
+            continue
+        if group.get("Description") != PACKER_GROUP_DESCRIPTION:
+            continue
+        if group["GroupId"] in users:
+            tags = _tags(builds[0])
+            why = "instance {0} still uses it".format(users[group["GroupId"]])
+            kept.append(_kept("security_group", group["GroupId"], tags[TAG_ROLE], tags[TAG_ID], why))
+        else:
+            group_ids.append(group["GroupId"])
+    removal = {
         "instances": sorted(i["InstanceId"] for i in ours_over if i.get("State", {}).get("Name") in LIVE_STATES),
         "key_pairs": sorted(key_names),
-        "security_groups": group_ids,
+        "security_groups": sorted(group_ids),
     }
+    return removal, sorted(kept, key=lambda k: (k["build_id"], k["type"], k["id"]))
 
 
-# AWS calls: few and small (one stack's build instances, its key pairs, the groups they name).
+def running_builds(kept):
+    """The kept resources that belong to a build still running (not a group kept for another instance's sake)."""
+    return [k for k in kept if k["type"] in ("instance", "key_pair")]
 
 
-@AWSRetry.jittered_backoff()
-def _describe_instances(client, filters):
-    paginator = client.get_paginator("describe_instances")
-    return [i for page in paginator.paginate(Filters=filters) for r in page["Reservations"] for i in r["Instances"]]
+# AWS calls: few and small (one stack's build instances, its key pairs, the groups they name), through amazon.aws's
+# module_utils/ec2.py (10.1.2) helpers: retried (AWSRetry.jittered_backoff) and raising AnsibleEC2Error.
 
 
-# DescribeKeyPairs is not paginated; select_leftovers keeps only names with this stack's and role's prefix.
-@AWSRetry.jittered_backoff()
-def _describe_key_pairs(client):
-    return client.describe_key_pairs()["KeyPairs"]
-
-
-@AWSRetry.jittered_backoff()
 def _describe_groups(client, group_ids):
     if not group_ids:
         return []
     # A filter, not GroupIds: a group Packer did delete must not fail the whole call.
-    paginator = client.get_paginator("describe_security_groups")
-    filters = [{"Name": "group-id", "Values": sorted(group_ids)}]
-    return [g for page in paginator.paginate(Filters=filters) for g in page["SecurityGroups"]]
+    return ec2.describe_security_groups(client, Filters=[{"Name": "group-id", "Values": sorted(group_ids)}])
 
 
-def find_leftovers(client, stack, role, now=None, host=None, alive=process_alive):
-    """Look the build resources up and select the leftovers (see select_leftovers)."""
-    instances = _describe_instances(
+def find_leftovers(client, stack, roles, now=None, host=None, alive=process_alive):
+    """Look the build resources of this stack's builds of these roles up and select (see select_leftovers)."""
+    instances = describe_instances(
         client,
         [
             {"Name": "tag:" + TAG_STACK, "Values": [stack]},
-            {"Name": "tag:" + TAG_ROLE, "Values": [role]},
+            {"Name": "tag:" + TAG_ROLE, "Values": sorted(roles)},
         ],
     )
     # Instances of anyone that may share a Packer group: a group is deleted only when none of them is alive.
     group_ids = {g["GroupId"] for i in instances for g in i.get("SecurityGroups") or ()}
     sharing = (
-        _describe_instances(
+        describe_instances(
             client,
             [
                 {"Name": "instance.group-id", "Values": sorted(group_ids)},
@@ -224,11 +269,12 @@ def find_leftovers(client, stack, role, now=None, host=None, alive=process_alive
     )
     seen = {i["InstanceId"] for i in instances}
     instances += [i for i in sharing if i["InstanceId"] not in seen]
-    key_pairs = _describe_key_pairs(client)
+    # DescribeKeyPairs is not paginated; select_leftovers keeps only names of this stack's builds.
+    key_pairs = ec2.describe_key_pairs(client)
     groups = _describe_groups(client, group_ids)
     return select_leftovers(
         stack,
-        role,
+        roles,
         instances,
         key_pairs,
         groups,
@@ -238,33 +284,28 @@ def find_leftovers(client, stack, role, now=None, host=None, alive=process_alive
     )
 
 
-@AWSRetry.jittered_backoff()
-def _terminate(client, instance_ids):
-    client.terminate_instances(InstanceIds=list(instance_ids))
-
-
-@AWSRetry.jittered_backoff()
-def _delete_key_pair(client, name):
-    client.delete_key_pair(KeyName=name)
-
-
-# A group is refused while the terminated instance's interface is still being released: retried for a while.
+# A group is refused while the terminated instance's interface is still being released: retried for a while. One
+# already gone is not an error (the deletion handler).
+@ec2.EC2SecurityGroupsErrorHandler.deletion_error_handler("delete Packer's security group")
 @AWSRetry.jittered_backoff(retries=10, delay=5, catch_extra_error_codes=["DependencyViolation"])
 def _delete_group(client, group_id):
-    try:
-        client.delete_security_group(GroupId=group_id)
-    except is_boto3_error_code("InvalidGroup.NotFound"):
-        pass
+    client.delete_security_group(GroupId=group_id)
+    return True
 
 
 def remove_leftovers(client, leftovers, wait_delay=5, wait_attempts=60):
     """Terminate the instances, wait until they are terminated, then delete the key pairs and security groups."""
     if leftovers["instances"]:
-        _terminate(client, leftovers["instances"])
-        client.get_waiter("instance_terminated").wait(
-            InstanceIds=leftovers["instances"], WaiterConfig={"Delay": wait_delay, "MaxAttempts": wait_attempts}
-        )
+        ec2.terminate_instances(client, list(leftovers["instances"]))
+        try:
+            client.get_waiter("instance_terminated").wait(
+                InstanceIds=leftovers["instances"], WaiterConfig={"Delay": wait_delay, "MaxAttempts": wait_attempts}
+            )
+        except WaiterError as e:
+            raise ec2.AnsibleEC2Error(
+                message="build instances {0} not terminated".format(", ".join(leftovers["instances"])), exception=e
+            ) from e
     for name in leftovers["key_pairs"]:
-        _delete_key_pair(client, name)
+        ec2.delete_key_pair(client, key_name=name)
     for group_id in leftovers["security_groups"]:
         _delete_group(client, group_id)

@@ -10,6 +10,7 @@ from ansible_collections.jenkins_ha.aws.plugins.modules import backup_recovery_p
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system_policy
+from ansible_collections.jenkins_ha.aws.plugins.modules import image_build_leftovers
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_casc_reload
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node_info
@@ -36,6 +37,7 @@ VALID = {
         efs_file_system_policy.main,
         dict(file_system_id="fs-0123456789abcdef0", policy=POLICY),
     ),
+    "image_build_leftovers": (image_build_leftovers.main, dict(stack="demo")),
     "jenkins_casc_reload": (jenkins_casc_reload.main, dict(url=JENKINS, method="password", username="a", password="b")),
     "jenkins_node": (jenkins_node.main, dict(url=JENKINS, names=["agent-1"])),
     "jenkins_node_info": (jenkins_node_info.main, dict(url=JENKINS)),
@@ -59,6 +61,7 @@ REQUIRED = {
     "efs_access_point": "file_system_id",
     "efs_file_system": "name",
     "efs_file_system_policy": "file_system_id",
+    "image_build_leftovers": "stack",
     "jenkins_casc_reload": "url",
     "jenkins_node": "url",
     "jenkins_node_info": "url",
@@ -81,6 +84,7 @@ CASES += [
     ("efs_file_system", {"provisioned_throughput_in_mibps": "fast"}, ["provisioned_throughput_in_mibps", "float"]),
     ("efs_file_system", {"mount_targets": [{"subnet": "subnet-1"}]}, ["subnet"]),
     ("efs_file_system_policy", {"policy": "{not json"}, ["policy"]),
+    ("image_build_leftovers", {"roles": "agent,controller,x"}, ["roles", "x"]),
     ("jenkins_casc_reload", {"timeout": "soon"}, ["timeout", "int"]),
     ("jenkins_node", {"offline_longer_than_minutes": "long"}, ["offline_longer_than_minutes", "int"]),
     ("jenkins_node_info", {"validate_certs": "perhaps"}, ["validate_certs", "bool"]),
@@ -93,6 +97,10 @@ CASES += [
     ("efs_file_system", {"state": "gone"}, ["state", "gone"]),
     ("jenkins_casc_reload", {"method": "magic"}, ["method", "magic"]),
     ("jenkins_node", {"state": "present"}, ["state", "present"]),
+    ("image_build_leftovers", {"roles": ["builder"]}, ["roles", "builder"]),
+    ("image_build_leftovers", {"running_builds": "kill"}, ["running_builds", "kill"]),
+    ("image_build_leftovers", {"stack": ""}, ["stack", "empty"]),
+    ("image_build_leftovers", {"roles": []}, ["roles", "empty"]),
     ("packer_build", {"role": "builder"}, ["role", "builder"]),
     ("vpc_flow_log", {"max_aggregation_interval": 300}, ["max_aggregation_interval", "300"]),
     ("vpc_flow_log", {"resource_type": "Instance"}, ["resource_type", "Instance"]),

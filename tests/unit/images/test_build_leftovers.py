@@ -4,7 +4,6 @@ import json
 import signal
 import stat
 import time
-import uuid
 
 import boto3
 import pytest
@@ -12,6 +11,7 @@ from moto import mock_aws
 
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import interrupt
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._images import leftovers as lo
+from tests.integration.build_leftovers import seed_packer_build
 from tests.unit.images.test_packer_build import fake_packer, register_base, run
 
 NOW = 1_800_000_000
@@ -100,7 +100,7 @@ SELECTION = [
 
 @pytest.mark.parametrize("case, instances, alive, terminate, groups", SELECTION, ids=[row[0] for row in SELECTION])
 def test_select_instances_and_groups(case, instances, alive, terminate, groups):
-    found = lo.select_leftovers("s1", "agent", instances, [], [PACKER_GROUP], NOW, HOST, alive_pids(*alive))
+    found, _kept = lo.select_leftovers("s1", ("agent",), instances, [], [PACKER_GROUP], NOW, HOST, alive_pids(*alive))
     assert (found["instances"], found["security_groups"]) == (terminate, groups), case
 
 
@@ -114,7 +114,9 @@ def test_select_instances_and_groups(case, instances, alive, terminate, groups):
     ],
 )
 def test_only_packer_groups(group):
-    found = lo.select_leftovers("s1", "agent", [instance("i-1", tags())], [], [group], NOW, HOST, alive_pids())
+    found, _kept = lo.select_leftovers(
+        "s1", ("agent",), [instance("i-1", tags())], [], [group], NOW, HOST, alive_pids()
+    )
     assert found["security_groups"] == []
 
 
@@ -135,7 +137,9 @@ KEY_PAIRS = [
 
 @pytest.mark.parametrize("case, name, instances, alive, deleted", KEY_PAIRS, ids=[row[0] for row in KEY_PAIRS])
 def test_select_key_pairs(case, name, instances, alive, deleted):
-    found = lo.select_leftovers("s1", "agent", instances, [{"KeyName": name}], [], NOW, HOST, alive_pids(*alive))
+    found, _kept = lo.select_leftovers(
+        "s1", ("agent",), instances, [{"KeyName": name}], [], NOW, HOST, alive_pids(*alive)
+    )
     assert found["key_pairs"] == ([name] if deleted else []), case
 
 
@@ -143,7 +147,8 @@ def test_build_identity_names_its_key_pair_and_tags():
     build = lo.Build("s1", "agent", 3600, now=NOW, host=HOST, pid=100, start="555")
     assert build.tags()[lo.TAG_DEADLINE] == str(NOW + 3600)
     assert build.key_pair_name() == PREFIX + build.build_id
-    assert lo.is_ours(dict(build.tags(), **{"managed-by": "jenkins_ha.aws"}), "s1", "agent")
+    assert lo.is_ours(dict(build.tags(), **{"managed-by": "jenkins_ha.aws"}), "s1", ("agent",))
+    assert not lo.is_ours(dict(build.tags(), **{"managed-by": "jenkins_ha.aws"}), "s1", ("controller",))
     assert not lo.build_over(build.tags(), NOW, HOST, alive_pids(100))
     assert lo.build_over(build.tags(), NOW, HOST, alive_pids())
 
@@ -178,27 +183,11 @@ def test_interrupt_is_forwarded_to_children_as_sigint(tmp_path, monkeypatch):
     assert signal.getsignal(signal.SIGTERM) != forwarder.handle
 
 
-def seed_killed_build(ec2, stack="s1", role="agent", owner="elsewhere/1/1"):
-    """What Packer leaves when SIGKILLed mid-build: its key pair, its group and the running, tagged instance (of
-    another host, its deadline a minute ago)."""
-    deadline = int(time.time()) - 60
-    name = "jenkins-ha-build-{0}-{1}-{2}".format(stack, role, build_id(deadline))
-    ec2.create_key_pair(KeyName=name)
-    group = ec2.create_security_group(
-        GroupName="packer_" + str(uuid.uuid4()), Description="Temporary group for Packer"
-    )["GroupId"]
-    build_tags = dict(tags(stack=stack, role=role, deadline=deadline, owner=owner), Name="packer")
-    instance_id = ec2.run_instances(
-        ImageId="ami-1e749f67",
-        MinCount=1,
-        MaxCount=1,
-        KeyName=name,
-        SecurityGroupIds=[group],
-        TagSpecifications=[
-            {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in build_tags.items()]}
-        ],
-    )["Instances"][0]["InstanceId"]
-    return instance_id, name, group
+def seed_killed_build(ec2, stack="s1", role="agent", owner="elsewhere/1/1", deadline=None, n=1):
+    """What Packer leaves when SIGKILLed mid-build: its key pair, its group and the running, tagged instance (by
+    default of another host, its deadline a minute ago)."""
+    deadline = int(time.time()) - 60 if deadline is None else deadline
+    return seed_packer_build(ec2, stack, role, owner, build_id=build_id(deadline, n))
 
 
 def recording_packer(tmp_path, image_id):
