@@ -5,7 +5,7 @@
 
 Least privilege: only the load balancer's listeners face the internet (or, for an internal load balancer, the
 networks given); every other source is a security group of the stack, the admin networks (SSH) or the metrics
-scraper (node exporter). playbooks/network.yml creates the groups, then sets the rules once all exist, as the rules
+scraper (node exporter on both instance groups, Jenkins' metrics endpoint on the controller's Jenkins port). playbooks/network.yml creates the groups, then sets the rules once all exist, as the rules
 reference each other; destroy.yml empties them before deleting them.
 """
 
@@ -131,6 +131,23 @@ def security_group_rules(
         scraper.append(
             _from_group(node_exporter_port, scraper_group_id, "Node exporter from the metrics scraper group")
         )
+    # Jenkins' own metrics (the prometheus plugin's endpoint) are served by the controller on its Jenkins port, the
+    # one the load balancer forwards to; the load balancer never routes the metrics path (alb_metrics_block), so the
+    # scraper reaches the controller directly, from exactly its networks and group.
+    jenkins_scraper = []
+    if scraper_cidrs:
+        jenkins_scraper.append(
+            {
+                "proto": "tcp",
+                "ports": [jenkins_port],
+                "cidr_ip": scraper_cidrs,
+                "rule_desc": "Jenkins metrics from the metrics scraper networks",
+            }
+        )
+    if scraper_group_id:
+        jenkins_scraper.append(
+            _from_group(jenkins_port, scraper_group_id, "Jenkins metrics from the metrics scraper group")
+        )
     internet = [{"proto": "all", "cidr_ip": WORLD, "rule_desc": "Internet and AWS APIs through the NAT gateway"}]
 
     rules = {
@@ -150,7 +167,8 @@ def security_group_rules(
             [_from_group(jenkins_port, ids["alb"], "Jenkins UI from the load balancer")]
             + inbound_agents
             + admin_ssh
-            + scraper,
+            + scraper
+            + jenkins_scraper,
             internet,
         ),
         "agent": (
