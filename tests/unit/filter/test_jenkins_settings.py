@@ -255,6 +255,7 @@ CURRENT = {
     "fleet_max_size": 4,
     "fleet_pools": [],
     "casc_fragments": [],
+    "metrics_scrape_user": "",
 }
 
 
