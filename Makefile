@@ -62,7 +62,7 @@ emulator-stop: ## Stop the background emulator and the demo's build host contain
 
 demo: venv system-deps emulator ## Build images and provision the demo stack on the emulator (leaves it running)
 	@$(MAKE) --no-print-directory demo-rerun
-	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/prometheus.yml -e '{"jenkins_ha_ami_ids": {}, "jenkins_ha_prometheus_dir": "$(CURDIR)/tests/output/prometheus-demo", "jenkins_ha_prometheus_ec2_endpoint": "$(EMULATOR_URL)", "jenkins_ha_prometheus_jenkins_scrape": false}' && echo "Prometheus configuration of the demo stack (discovers it through the emulator): $(CURDIR)/tests/output/prometheus-demo"
+	@$(EMULATOR_ENV) $(BIN)/ansible-playbook -i inventory/demo playbooks/prometheus.yml -e '{"jenkins_ha_ami_ids": {}, "jenkins_ha_prometheus_dir": "$(CURDIR)/tests/output/prometheus-demo", "jenkins_ha_prometheus_ec2_endpoint": "$(EMULATOR_URL)"}' && echo "Prometheus configuration of the demo stack (discovers it through the emulator): $(CURDIR)/tests/output/prometheus-demo"
 
 demo-rerun: ## Run the demo lifecycle again against the running emulator
 	@$(BIN)/python tests/emulator/emulatorctl.py status --port $(EMULATOR_PORT) >/dev/null || \

@@ -12,13 +12,18 @@ It keeps fleet_min_size/fleet_max_size (the `default` pool's bounds), which a co
 reads to render its one cloud on agent/asg-name; a document without agent_pools (published before pools existed)
 gives a new controller that one cloud too.
 
-The document holds no secret: the LDAP bind password and the OIDC client secret travel in their own SecureString
-parameters and are joined to the role variables only on the controller.
+Since issue 19 it names the metrics scrape account (metrics_scrape_user, only when one is set, so the document of a
+stack without one is unchanged): the controller grants it Overall/Read and Metrics/View, and with the local realm
+creates it.
+
+The document holds no secret: the LDAP bind password, the OIDC client secret and the scrape account's password travel
+in their own SecureString parameters and are joined to the role variables only on the controller.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from ansible.errors import AnsibleFilterError
 
@@ -60,9 +65,12 @@ ROLE_VARS = (
     "fleet_max_size",
     "fleet_pools",
     "casc_fragments",
+    "metrics_scrape_user",
 )
 # Where a role variable's value is in the document when the names differ.
 DOCUMENT_KEYS = {"fleet_pools": "agent_pools"}
+# An account name the local realm, LDAP and OIDC all accept (no spaces, no JCasC "${").
+SCRAPE_USER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 # The controller role's cloud name for the pool `default` (jenkins_controller_fleet_cloud_name's default): kept so
 # that the agents running before pools existed keep their cloud.
 DEFAULT_CLOUD_NAME = "agents"
@@ -173,6 +181,29 @@ def _fragment_errors(stack):
     return []
 
 
+def _scrape_user_errors(stack):
+    """The metrics scrape account: a plain account name that is not an administrator (it must hold no more than
+    Overall/Read and Metrics/View) nor anonymous (the endpoint never answers anonymous scrapes)."""
+    user = stack.get("metrics_scrape_user", "")
+    if user == "":
+        return []
+    if not isinstance(user, str) or not SCRAPE_USER.match(user):
+        return [
+            "jenkins_ha_metrics_scrape_user must be an account name (letters, digits, '.', '_', '@', '-'), got"
+            " {0!r}".format(user)
+        ]
+    authorization = stack.get("authorization", {})
+    admins = list(authorization.get("admin_users", [])) if isinstance(authorization, dict) else []
+    if stack.get("security_realm") == "local":
+        admins.append(stack.get("admin_username", "admin"))
+    if user.lower() == "anonymous" or user.lower() in [str(a).lower() for a in admins]:
+        return [
+            "jenkins_ha_metrics_scrape_user {0!r} must be an account of its own, not anonymous or an administrator:"
+            " it holds Overall/Read and Metrics/View only".format(user)
+        ]
+    return []
+
+
 def settings_errors(stack):
     """Why the stack's Jenkins settings cannot be published, one message per problem naming the variable."""
     if not isinstance(stack, dict):
@@ -184,6 +215,7 @@ def settings_errors(stack):
         + _fleet_errors(stack)
         + _pool_errors(stack)
         + _fragment_errors(stack)
+        + _scrape_user_errors(stack)
     )
     if not errors:
         size = len(settings_document(stack).encode("utf-8"))
@@ -222,6 +254,8 @@ def _document(stack):
         "fleet_max_size": bounds[1],
         "casc_fragments": list(stack.get("casc_fragments", [])),
     }
+    if stack.get("metrics_scrape_user"):
+        document["metrics_scrape_user"] = stack["metrics_scrape_user"]
     if pools is not None:
         # Only what the controller's clouds are made of: a pool's instance types or Spot mix is no change of Jenkins.
         document["agent_pools"] = [{key: pool[key] for key in POOL_KEYS} for pool in pools]

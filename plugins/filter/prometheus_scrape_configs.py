@@ -108,10 +108,11 @@ def prometheus_scrape_configs(
     for name, port in (("node_exporter_port", node_exporter_port), ("jenkins_port", jenkins_port)):
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
             raise AnsibleFilterError("prometheus_scrape_configs: %s must be a TCP port, got %r" % (name, port))
-    if jenkins and not jenkins_password_file:
+    if jenkins and not (jenkins_username and jenkins_password_file):
         raise AnsibleFilterError(
             "prometheus_scrape_configs: the Jenkins metrics endpoint is scraped with authentication: give "
-            "jenkins_password_file (a file holding the API token of jenkins_username), or jenkins=false"
+            "jenkins_username (an account with Metrics/View) and jenkins_password_file (a file holding its password "
+            "or API token), or jenkins=false"
         )
     if not jenkins_metrics_path.startswith("/"):
         raise AnsibleFilterError("prometheus_scrape_configs: jenkins_metrics_path must start with /")
@@ -128,7 +129,8 @@ def prometheus_scrape_configs(
             {
                 "job_name": "jenkins-ha-jenkins",
                 "metrics_path": jenkins_metrics_path,
-                # The plugin's endpoint with "Enable authentication" needs Metrics.VIEW: a user and its API token.
+                # The plugin's endpoint with "Enable authentication" needs Metrics/View: the stack's scrape account
+                # and its password or API token, from a file (never inline in prometheus.yml).
                 "basic_auth": {"username": jenkins_username, "password_file": jenkins_password_file},
                 "ec2_sd_configs": [_ec2_sd(stack, region, tags, jenkins_port, endpoint, role_arn, refresh_interval)],
                 "relabel_configs": [_keep(tags, ["controller"])] + _relabel(tags, pool_tag),

@@ -5,8 +5,9 @@
 
 Least privilege: only the load balancer's listeners face the internet (or, for an internal load balancer, the
 networks given); every other source is a security group of the stack, the admin networks (SSH) or the metrics
-scraper (node exporter). playbooks/network.yml creates the groups, then sets the rules once all exist, as the rules
-reference each other; destroy.yml empties them before deleting them.
+scraper (node exporter on both instance groups, Jenkins' metrics endpoint on the controller's Jenkins port).
+playbooks/network.yml creates the groups, then sets the rules once all exist, as the rules reference each other;
+destroy.yml empties them before deleting them.
 """
 
 from __future__ import annotations
@@ -117,20 +118,11 @@ def security_group_rules(
         ]
     # Node exporter (both images) from the stack's scraper only; none without one (the instances then listen on
     # loopback: boot.yml reads the metrics/remote-scrape record network.yml writes after the rules).
-    scraper = []
-    if scraper_cidrs:
-        scraper.append(
-            {
-                "proto": "tcp",
-                "ports": [node_exporter_port],
-                "cidr_ip": scraper_cidrs,
-                "rule_desc": "Node exporter from the metrics scraper networks",
-            }
-        )
-    if scraper_group_id:
-        scraper.append(
-            _from_group(node_exporter_port, scraper_group_id, "Node exporter from the metrics scraper group")
-        )
+    scraper = _scraper_rules(node_exporter_port, scraper_cidrs, scraper_group_id, "Node exporter")
+    # Jenkins' own metrics (the prometheus plugin's endpoint) are served by the controller on its Jenkins port, the
+    # one the load balancer forwards to; the load balancer never routes the metrics path (alb_metrics_block), so the
+    # scraper reaches the controller directly, from exactly its networks and group.
+    jenkins_scraper = _scraper_rules(jenkins_port, scraper_cidrs, scraper_group_id, "Jenkins metrics")
     internet = [{"proto": "all", "cidr_ip": WORLD, "rule_desc": "Internet and AWS APIs through the NAT gateway"}]
 
     rules = {
@@ -150,7 +142,8 @@ def security_group_rules(
             [_from_group(jenkins_port, ids["alb"], "Jenkins UI from the load balancer")]
             + inbound_agents
             + admin_ssh
-            + scraper,
+            + scraper
+            + jenkins_scraper,
             internet,
         ),
         "agent": (
@@ -161,6 +154,23 @@ def security_group_rules(
     }
     planned = [dict(group, rules=rules[group["key"]][0], rules_egress=rules[group["key"]][1]) for group in groups]
     return planned + [dict(DEFAULT_GROUP)]
+
+
+def _scraper_rules(port, cidrs, group_id, what):
+    """``port`` from the metrics scraper's networks and its group, each only when given."""
+    rules = []
+    if cidrs:
+        rules.append(
+            {
+                "proto": "tcp",
+                "ports": [port],
+                "cidr_ip": cidrs,
+                "rule_desc": what + " from the metrics scraper networks",
+            }
+        )
+    if group_id:
+        rules.append(_from_group(port, group_id, what + " from the metrics scraper group"))
+    return rules
 
 
 def _from_group(port, group_id, description):

@@ -69,6 +69,7 @@ SSM_NAMES = {
     "jenkins_settings": "jenkins/settings",
     "ldap_manager_password": "jenkins/ldap-manager-password",
     "oidc_client_secret": "jenkins/oidc-client-secret",
+    "metrics_scrape_password": "metrics/scrape-password",
     "metrics_remote_scrape": "metrics/remote-scrape",
 }
 SSM_SECURE = (
@@ -77,6 +78,7 @@ SSM_SECURE = (
     "ssh_private_key_pending",
     "ldap_manager_password",
     "oidc_client_secret",
+    "metrics_scrape_password",
 )
 
 

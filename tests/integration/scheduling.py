@@ -32,6 +32,9 @@ WEIGHTS = {
     "test_images.py": 120,
     "test_installed_collection.py": 105,
     "test_metrics_scraper.py": 100,
+    # Not measured on CI yet: alone on the dev machine (issue 19's scrape account).
+    "test_metrics_scrape_account.py": 160,
+    "test_prometheus_jenkins_scrape.py": 50,
     "test_keypair_rotation.py": 95,
     "test_housekeeping.py": 95,
     "test_jenkins_settings.py": 90,

@@ -1,5 +1,6 @@
-"""Node exporter's port on the instance groups (issue 19): network.yml admits the stack's scraper (its CIDRs and its
-security group) on TCP 9100 of the controller and agent groups and nowhere else, and writes metrics/remote-scrape for
+"""The metrics scraper's ports (issue 19): network.yml admits the stack's scraper (its CIDRs and its security group) on
+TCP 9100 (node exporter) of the controller and agent groups and on the controller's Jenkins port (Jenkins' metrics
+endpoint) and nowhere else, and writes metrics/remote-scrape for
 boot.yml ("true": listen on the private address); a rerun changes nothing; without a scraper the rules go and the
 record says "false" (the instances then listen on loopback only).
 
@@ -31,13 +32,22 @@ def _groups(ec2):
     return {g["GroupName"]: g for g in found}
 
 
-def _node_exporter_sources(group):
+def _sources(group, port):
     sources = set()
     for perm in group["IpPermissions"]:
-        if (perm.get("FromPort"), perm.get("ToPort")) == (9100, 9100):
+        if (perm.get("FromPort"), perm.get("ToPort")) == (port, port):
             sources |= {r["CidrIp"] for r in perm.get("IpRanges", [])}
             sources |= {p["GroupId"] for p in perm.get("UserIdGroupPairs", [])}
     return sources
+
+
+def _node_exporter_sources(group):
+    return _sources(group, 9100)
+
+
+def _jenkins_sources(groups, group):
+    """Who reaches the Jenkins port (8080, the demo's jenkins_ha_jenkins_port) besides the load balancer."""
+    return _sources(group, 8080) - {groups["{0}-alb".format(NAME)]["GroupId"]}
 
 
 def _posture(groups, stack_vars):
@@ -63,6 +73,9 @@ def test_node_exporter_is_open_to_the_scraper_only_and_closed_without_one(emulat
         assert _node_exporter_sources(groups["{0}-{1}".format(NAME, role)]) == set(SCRAPER_CIDRS) | {scraper_group}
     for role in ("alb", "efs"):
         assert _node_exporter_sources(groups["{0}-{1}".format(NAME, role)]) == set()
+    # Jenkins' metrics endpoint: the controller's Jenkins port from exactly the scraper, on no other group.
+    assert _jenkins_sources(groups, groups[NAME + "-controller"]) == set(SCRAPER_CIDRS) | {scraper_group}
+    assert all(_jenkins_sources(groups, groups["{0}-{1}".format(NAME, r)]) == set() for r in ("alb", "agent", "efs"))
     assert _posture(groups, scraper) == []
     assert ssm.get_parameter(Name=RECORD)["Parameter"]["Value"] == "true"
 
@@ -73,5 +86,6 @@ def test_node_exporter_is_open_to_the_scraper_only_and_closed_without_one(emulat
     assert closed.rc == 0, closed.output[-3000:]
     groups = _groups(ec2)
     assert all(_node_exporter_sources(g) == set() for g in groups.values())
+    assert all(_jenkins_sources(groups, g) == set() for g in groups.values())
     assert _posture(groups, {}) == []
     assert ssm.get_parameter(Name=RECORD)["Parameter"]["Value"] == "false"

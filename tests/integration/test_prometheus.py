@@ -262,6 +262,8 @@ def render(emulator, out):
                     "jenkins_ha_stack_name": STACK,
                     "jenkins_ha_prometheus_dir": str(out),
                     "jenkins_ha_prometheus_ec2_endpoint": emulator.url,
+                    # The stack's scrape account turns the Jenkins job on; a token file given: no SSM read.
+                    "jenkins_ha_metrics_scrape_user": "prometheus",
                     "jenkins_ha_prometheus_jenkins_token_file": str(out / "jenkins.token"),
                 }
             ),

@@ -159,11 +159,78 @@ STOP = {
     "hudson.tools.ToolInstallation",
 }
 
-# Types configured from a scalar by a Stapler converter the plugin registers: type -> (component, path, needle).
+# Types configured from a scalar by a Stapler converter the plugin registers: type -> (component, path, needle,
+# schema type). A PermissionDefinition is a permission id (type `permission`: a string among the loaded components'
+# `permissions`), which the converter resolves or refuses (PermissionDefinition.java:94-96, through
+# AuthorizationContainer.parsePermission).
 SCALAR_TYPES = {
     "org.jenkinsci.plugins.matrixauth.integrations.casc.PermissionDefinition": (
         "matrix-auth",
         "src/main/java/org/jenkinsci/plugins/matrixauth/integrations/casc/PermissionDefinition.java",
         "target == PermissionDefinition.class && o instanceof String",
+        "permission",
     ),
+}
+
+# Permission ids matrix-auth accepts ("<group id>/<name>"): it resolves an id by its permission group's id and refuses
+# one it cannot resolve (matrix-auth-3.2.8 src/main/java/org/jenkinsci/plugins/matrixauth/AuthorizationContainer.java
+# :222-231, "Failed to parse '<id>' --- no such permission"; integrations/PermissionFinder.java:63-78). A group's id is
+# the English title of PermissionGroup(owner, title) (core hudson/security/PermissionGroup.java); PermissionFinder
+# skips the generic group owned by Permission.class. Only the ids listed here are in the schemas: the validators then
+# refuse an id Jenkins would accept (never the reverse). Each entry is located in its source at generation time.
+# Keyed by the component's repository: groups (group id, None, the Messages.properties that titles it, needle) and
+# permissions (id, None, path, needle); one of another repository (a required dependency's) names it instead of None:
+# (repository, ref).
+CORE_MESSAGES = "core/src/main/resources/hudson/model/Messages.properties"
+# The metrics plugin defines Metrics/View, which the prometheus plugin's endpoint checks; prometheus requires it
+# (its pom, version managed by the plugin BOM): the newest release in the snapshot.
+METRICS_PLUGIN = ("jenkinsci/metrics-plugin", "4.2.37-489.vb_6db_69b_ce753")
+METRICS_JAVA = "src/main/java/jenkins/metrics/api/Metrics.java"
+PERMISSION_GROUPS = {
+    "jenkinsci/jenkins": [
+        ("Overall", None, CORE_MESSAGES, "Hudson.Permissions.Title=Overall"),
+        ("Job", None, CORE_MESSAGES, "Item.Permissions.Title=Job"),
+        ("View", None, CORE_MESSAGES, "View.Permissions.Title=View"),
+    ],
+    "jenkinsci/prometheus-plugin": [
+        (
+            "Metrics",
+            METRICS_PLUGIN,
+            "src/main/resources/jenkins/metrics/api/Messages.properties",
+            "Metrics.PermissionGroup=Metrics",
+        ),
+    ],
+}
+PERMISSIONS = {
+    "jenkinsci/jenkins": [
+        (
+            "Overall/Administer",
+            None,
+            "core/src/main/java/hudson/security/Permission.java",
+            'HUDSON_ADMINISTER = new Permission(HUDSON_PERMISSIONS, "Administer"',
+        ),
+        (
+            "Overall/Read",
+            None,
+            "core/src/main/java/jenkins/model/Jenkins.java",
+            'READ = new Permission(PERMISSIONS, "Read"',
+        ),
+        (
+            "Overall/Manage",
+            None,
+            "core/src/main/java/jenkins/model/Jenkins.java",
+            'MANAGE = new Permission(PERMISSIONS, "Manage"',
+        ),
+        (
+            "Overall/SystemRead",
+            None,
+            "core/src/main/java/jenkins/model/Jenkins.java",
+            'SYSTEM_READ = new Permission(PERMISSIONS, "SystemRead"',
+        ),
+        ("Job/Read", None, "core/src/main/java/hudson/model/Item.java", "Permission READ ="),
+        ("View/Read", None, "core/src/main/java/hudson/model/View.java", 'READ = new Permission(PERMISSIONS, "Read"'),
+    ],
+    "jenkinsci/prometheus-plugin": [
+        ("Metrics/View", METRICS_PLUGIN, METRICS_JAVA, "VIEW = new Permission(PERMISSIONS,"),
+    ],
 }

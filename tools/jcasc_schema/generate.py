@@ -26,6 +26,7 @@ from walk import Builder  # noqa: E402
 from jtypes import World  # noqa: E402
 from pinning import choose  # noqa: E402
 from gitsource import GitSource  # noqa: E402
+from permissions import extra_repositories, permissions  # noqa: E402
 
 FORMAT = 1
 MAIN_JAVA = "war/src/main/java/executable/Main.java"
@@ -76,7 +77,7 @@ def components_for(pins, core_entry):
 
 def generate(pins, repos):
     """component -> version -> schema dict; plugin schemas derived with the lowest core, checked on the others."""
-    results, plugin_facts = {}, []
+    results, plugin_facts, cache = {}, [], {}
     for core_entry in pins["core"]["versions"]:
         comps = components_for(pins, core_entry)
         sources = {name: GitSource(repos[c["repository"]], c["ref"], c["sources"]) for name, c in comps.items()}
@@ -99,6 +100,9 @@ def generate(pins, repos):
                 facts[name] = _facts_only({"roots": roots.get(name, {}), "types": types.get(name, {})})
             doc["roots"] = dict(sorted(roots.get(name, {}).items()))
             doc["types"] = types.get(name, {})
+            granted = permissions(comp["repository"], src, repos, cache)
+            if granted:
+                doc["permissions"] = granted
             results.setdefault(name, {}).setdefault(comp["version"], doc)
         plugin_facts.append(facts)
     for facts in plugin_facts[1:]:
@@ -177,7 +181,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repos = dict(item.split("=", 1) for item in args.repo)
     pins = load_pins(args.pins)
-    missing = sorted({pins["core"]["repository"], *(p["repository"] for p in pins["plugins"].values())} - set(repos))
+    wanted = {pins["core"]["repository"], *(p["repository"] for p in pins["plugins"].values())}
+    missing = sorted((wanted | set(extra_repositories(wanted))) - set(repos))
     if missing:
         parser.error("no --repo for: " + ", ".join(missing))
     if args.choose_pins:

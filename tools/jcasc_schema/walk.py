@@ -102,9 +102,9 @@ class Builder:
         if name in SCALARS:
             return {"type": SCALARS[name]}
         if name in SCALAR_TYPES and SCALAR_TYPES[name][0] in self.components:
-            component, path, needle = SCALAR_TYPES[name]
+            component, path, needle, kind = SCALAR_TYPES[name]
             self.world.sources[component].line_of(path, needle)  # fails when the converter is gone
-            return {"type": "string"}
+            return {"type": kind}
         jt = self.world.type(name)
         if jt is not None and jt.kind == "enum":
             return {"type": "enum", "values": list(jt.enum_constants)}

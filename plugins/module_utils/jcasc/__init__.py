@@ -46,7 +46,9 @@ def load_schema(core_version, plugins):
     """The merged schema of a core version and plugins (name -> version): roots and types united."""
     docs = [_read("core", core_version)] + [_read(name, version) for name, version in sorted(plugins.items())]
     merged = {"core": core_version, "plugins": dict(plugins), "roots": {}, "types": {}, "requires": {}}
+    merged["permissions"] = {}
     for doc in docs:
+        merged["permissions"].update(doc.get("permissions", {}))
         for key, root in doc.get("roots", {}).items():
             target = merged["roots"].setdefault(key, {})
             for field, value in root.items():
@@ -205,6 +207,11 @@ def _value(value, spec, path, schema, errors):
         if message:
             errors.append("%s: %s" % (path, message))
         return
+    if kind == "permission":
+        message = _scalar_error(value, {"type": "string"}) or _permission_error(value, schema)
+        if message:
+            errors.append("%s: %s" % (path, message))
+        return
     entry = schema["types"].get(kind)
     if entry is None or entry.get("unmodelled"):
         return
@@ -260,6 +267,16 @@ def _scalar_error(value, spec):
     elif kind == "enum" and text not in spec.get("values", []):
         return "one of %s expected, got %r" % (", ".join(spec.get("values", [])), value)
     return None
+
+
+def _permission_error(value, schema):
+    """matrix-auth resolves a permission id by its group's id and name, and refuses one no loaded component defines
+    (matrix-auth-3.2.8 AuthorizationContainer.java:222-231, with its message)."""
+    text = str(value)
+    if value is None or ("${" in text and not text.startswith("^${")) or text in schema.get("permissions", {}):
+        return None
+    known = ", ".join(sorted(schema.get("permissions", {}))) or "none loaded"
+    return "Failed to parse '%s' --- no such permission (known: %s)" % (text, known)
 
 
 def _kind(value):

@@ -59,6 +59,38 @@ SPOT = dict(
 
 ERROR_CASES = [
     pytest.param(stack(), [], id="defaults-ok"),
+    # The metrics scrape account (issue 19): its own plain account, never the admin or anonymous.
+    pytest.param(stack(metrics_scrape_user="prometheus"), [], id="scrape-account-ok"),
+    pytest.param(stack(metrics_scrape_user="svc.prom@example.com"), [], id="scrape-account-directory-name-ok"),
+    pytest.param(
+        stack(metrics_scrape_user="admin"),
+        ["jenkins_ha_metrics_scrape_user 'admin' must be an account of its own"],
+        id="scrape-account-is-the-local-admin",
+    ),
+    pytest.param(
+        stack(metrics_scrape_user="ops-lead", admin_username="Ops-Lead"),
+        ["jenkins_ha_metrics_scrape_user 'ops-lead' must be an account of its own"],
+        id="scrape-account-is-the-renamed-admin",
+    ),
+    pytest.param(
+        stack(security_realm="ldap", ldap=LDAP, authorization={"admin_users": ["alice"]}, metrics_scrape_user="alice"),
+        ["jenkins_ha_metrics_scrape_user 'alice' must be an account of its own"],
+        id="scrape-account-is-a-directory-admin",
+    ),
+    pytest.param(
+        stack(security_realm="ldap", ldap=LDAP, authorization={"admin_groups": ["ops"]}, metrics_scrape_user="admin"),
+        [],
+        id="a-directory-may-have-an-account-named-admin",
+    ),
+    pytest.param(
+        stack(metrics_scrape_user="anonymous"), ["must be an account of its own, not anonymous"], id="scrape-anonymous"
+    ),
+    pytest.param(
+        stack(metrics_scrape_user="pro metheus"), ["jenkins_ha_metrics_scrape_user must be an account name"], id="space"
+    ),
+    pytest.param(
+        stack(metrics_scrape_user="${ADMIN}"), ["jenkins_ha_metrics_scrape_user must be an account name"], id="casc-var"
+    ),
     pytest.param(stack(security_realm="ldap", ldap=LDAP, authorization={"admin_groups": ["ops"]}), [], id="ldap-ok"),
     pytest.param(stack(security_realm="oidc", oidc=OIDC, authorization={"admin_users": ["a@x"]}), [], id="oidc-ok"),
     pytest.param(
@@ -234,6 +266,15 @@ def test_role_vars_take_the_pools_and_keep_the_current_ones_without():
     assert before["fleet_pools"] == ["kept"], "a document from before pools leaves the role's value"
 
 
+def test_document_names_the_scrape_account_only_when_there_is_one():
+    assert "metrics_scrape_user" not in json.loads(jenkins_settings_document(stack(metrics_scrape_user="")))
+    document = jenkins_settings_document(stack(metrics_scrape_user="prometheus"))
+    assert json.loads(document)["metrics_scrape_user"] == "prometheus"
+    assert jenkins_settings_role_vars(document, CURRENT)["metrics_scrape_user"] == "prometheus"
+    # A document without the key (no account, or published before it existed) leaves the role's value: none.
+    assert jenkins_settings_role_vars(jenkins_settings_document(stack()), CURRENT)["metrics_scrape_user"] == ""
+
+
 def test_document_refuses_invalid_settings():
     with pytest.raises(AnsibleFilterError, match="Invalid Jenkins settings: jenkins_ha_security_realm=oidc needs"):
         jenkins_settings_document(stack(security_realm="oidc"))
@@ -255,6 +296,7 @@ CURRENT = {
     "fleet_max_size": 4,
     "fleet_pools": [],
     "casc_fragments": [],
+    "metrics_scrape_user": "",
 }
 
 

@@ -88,6 +88,8 @@ RULE_CASES = [
                     tcp(22, ["192.0.2.0/24"], "SSH from admin networks"),
                     tcp(9100, ["10.9.0.0/16"], "Node exporter from the metrics scraper networks"),
                     tcp(9100, "sg-s", "Node exporter from the metrics scraper group"),
+                    tcp(8080, ["10.9.0.0/16"], "Jenkins metrics from the metrics scraper networks"),
+                    tcp(8080, "sg-s", "Jenkins metrics from the metrics scraper group"),
                 ],
                 [INTERNET],
             ),
@@ -114,6 +116,29 @@ RULE_CASES = [
         },
     ),
     (
+        "scraper networks only: node exporter on both instance groups, the Jenkins port on the controller alone",
+        {"alb_ingress_cidrs": [WORLD], "scraper_cidrs": ["10.9.0.0/16", "192.0.2.7/32"]},
+        {
+            "alb": (listeners([WORLD]), [tcp(8080, "sg-c", "Jenkins controller")]),
+            "controller": (
+                [
+                    UI,
+                    tcp(9100, ["10.9.0.0/16", "192.0.2.7/32"], "Node exporter from the metrics scraper networks"),
+                    tcp(8080, ["10.9.0.0/16", "192.0.2.7/32"], "Jenkins metrics from the metrics scraper networks"),
+                ],
+                [INTERNET],
+            ),
+            "agent": (
+                [
+                    LAUNCHER,
+                    tcp(9100, ["10.9.0.0/16", "192.0.2.7/32"], "Node exporter from the metrics scraper networks"),
+                ],
+                [INTERNET],
+            ),
+            "efs": ([tcp(2049, "sg-c", "NFS from the controller (JENKINS_HOME)")], []),
+        },
+    ),
+    (
         "a public load balancer keeps its CIDRs as given",
         {"alb_ingress_cidrs": ["198.51.100.0/24"], "scraper_group_id": "sg-s", "jenkins_port": "8443"},
         {
@@ -122,6 +147,7 @@ RULE_CASES = [
                 [
                     tcp(8443, "sg-a", "Jenkins UI from the load balancer"),
                     tcp(9100, "sg-s", "Node exporter from the metrics scraper group"),
+                    tcp(8443, "sg-s", "Jenkins metrics from the metrics scraper group"),
                 ],
                 [INTERNET],
             ),

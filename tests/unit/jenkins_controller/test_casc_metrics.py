@@ -78,9 +78,13 @@ def test_a_fragment_may_add_other_plugin_settings():
 
 
 def test_the_default_path_is_the_one_the_prometheus_playbook_scrapes():
-    # playbooks/prometheus.yml does not pass jenkins_metrics_path: the filter's default must be the role's path.
+    # The filter's default is the role's path, and playbooks/prometheus.yml passes the role's variable.
     default = re.search(r'jenkins_metrics_path="([^"]+)"', SCRAPE.read_text()).group(1)
     assert default == "/" + role_vars()["jenkins_controller_metrics_path"] + "/"
+    playbook = (ROLE.parents[1] / "playbooks" / "prometheus.yml").read_text()
+    assert "jenkins_metrics_path='/' ~ __prometheus_metrics_path ~ '/'" in playbook
+    assert "jenkins_controller_metrics_path | default(" in playbook
+    assert "/../roles/jenkins_controller/defaults/main.yml') | from_yaml).jenkins_controller_metrics_path" in playbook
 
 
 def test_argument_specs_document_the_metrics_variables():
@@ -98,3 +102,78 @@ def test_the_role_checks_the_path_as_the_load_balancer_rule_does():
     check = next(t for t in tasks if t["name"] == "Check the metrics endpoint settings")
     that = check["ansible.builtin.assert"]["that"]
     assert "jenkins_controller_metrics_path is match('%s')" % ALB_PATH.pattern in that
+
+
+# ---- The metrics scrape account (jenkins_controller_metrics_scrape_user) -------------------------------------------
+
+SCRAPE_ACCOUNT = dict(jenkins_controller_metrics_scrape_user="prometheus")
+LDAP = dict(
+    jenkins_controller_security_realm="ldap",
+    jenkins_controller_ldap={"server": "ldaps://ldap.example.com", "root_dn": "dc=example,dc=com"},
+    jenkins_controller_authorization=dict(admin_groups=["ops"]),
+)
+
+
+def _entries(casc):
+    return casc["jenkins"]["authorizationStrategy"]["globalMatrix"]["entries"]
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_the_scrape_account_holds_read_and_metrics_view_only(core):
+    dummy, casc = render(**SCRAPE_ACCOUNT)
+    assert {"user": {"name": "prometheus", "permissions": ["Overall/Read", "Metrics/View"]}} in _entries(casc)
+    assert [e for e in _entries(casc) if e.get("user", {}).get("name") == "prometheus"] == [
+        {"user": {"name": "prometheus", "permissions": ["Overall/Read", "Metrics/View"]}}
+    ]
+    # The local realm creates it; its password is a secret file, never in jenkins.yaml.
+    assert casc["jenkins"]["securityRealm"]["local"]["users"][1] == {
+        "id": "prometheus",
+        "password": "${JENKINS_METRICS_SCRAPE_PASSWORD}",
+    }
+    assert schema_errors(casc, core) == []
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_a_directory_scrape_account_is_granted_not_created(core):
+    dummy, casc = render(**SCRAPE_ACCOUNT, **LDAP)
+    assert {"user": {"name": "prometheus", "permissions": ["Overall/Read", "Metrics/View"]}} in _entries(casc)
+    assert "local" not in casc["jenkins"]["securityRealm"]
+    assert schema_errors(casc, core) == []
+
+
+def test_without_a_scrape_account_nothing_is_granted():
+    dummy, casc = render()
+    assert [e for e in _entries(casc) if "Metrics/View" in next(iter(e.values()))["permissions"]] == []
+    assert [u["id"] for u in casc["jenkins"]["securityRealm"]["local"]["users"]] == ["admin"]
+
+
+@pytest.mark.parametrize("core", CORES)
+@pytest.mark.parametrize("permission", ["Metrics/Veiw", "Metrics.View", "Overall/Metrics"])
+def test_a_permission_jenkins_does_not_define_is_refused(permission, core):
+    # matrix-auth-3.2.8 AuthorizationContainer.java:222-231: "Failed to parse '<id>' --- no such permission".
+    dummy, casc = render(**SCRAPE_ACCOUNT)
+    _entries(casc)[-1]["user"]["permissions"] = ["Overall/Read", permission]
+    errors = schema_errors(casc, core)
+    assert [e.split(": ", 1)[0] for e in errors] == [
+        "jenkins.authorizationStrategy.globalMatrix.entries[1].user.permissions[1]"
+    ]
+    assert "Failed to parse '%s' --- no such permission" % permission in errors[0]
+
+
+@pytest.mark.parametrize("core", CORES)
+def test_metrics_view_needs_the_plugin_that_defines_it(core):
+    # Metrics/View is the metrics plugin's, which only the prometheus plugin brings here (its required dependency).
+    dummy, casc = render(**SCRAPE_ACCOUNT)
+    without = {name: version for name, version in pinned_plugins().items() if name != "prometheus"}
+    casc["unclassified"].pop("prometheusConfiguration")
+    errors = validate(casc, load_schema(core, without))
+    assert [e.split(": ", 1)[0] for e in errors] == [
+        "jenkins.authorizationStrategy.globalMatrix.entries[1].user.permissions[1]"
+    ]
+
+
+def test_the_schema_names_the_permissions_the_role_grants():
+    granted = set(role_vars()["__jenkins_controller_metrics_scrape_permissions"])
+    granted |= set(role_vars()["__jenkins_controller_read_permissions"]) | {"Overall/Administer"}
+    for core in CORES:
+        assert granted <= set(load_schema(core, pinned_plugins())["permissions"]), core

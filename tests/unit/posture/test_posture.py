@@ -252,6 +252,11 @@ BAD = [
     ),
     ("admin password missing", lambda s: s.parameters.pop(0), "admin-password: missing"),
     (
+        "scrape account password as String (absent without a scrape account)",
+        lambda s: s.parameters.append({"Name": "/jenkins-ha/demo/metrics/scrape-password", "Type": "String"}),
+        "metrics/scrape-password: String, not SecureString",
+    ),
+    (
         "secret-looking String",
         lambda s: s.parameters.append({"Name": "/jenkins-ha/demo/x/token", "Type": "String"}),
         "looks secret",

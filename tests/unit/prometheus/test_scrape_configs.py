@@ -174,6 +174,12 @@ ERROR_CASES = [
     pytest.param(("demo", "us-east-1", TAGS), {}, "jenkins_password_file", id="unauthenticated-jenkins"),
     pytest.param(
         ("demo", "us-east-1", TAGS),
+        {"jenkins_password_file": TOKEN, "jenkins_username": ""},
+        "jenkins_username",
+        id="no-scrape-account",
+    ),
+    pytest.param(
+        ("demo", "us-east-1", TAGS),
         {"jenkins_password_file": TOKEN, "jenkins_metrics_path": "prometheus"},
         "must start with /",
         id="path",

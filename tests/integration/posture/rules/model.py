@@ -23,12 +23,12 @@ POOL_TAG = contract.TAG_POOL
 # stack_config's argument spec: the defaults of the legacy jenkins_ha_agent_* variables the pool model needs.
 STACK_SPEC = ROOT / "roles" / "stack_config" / "meta" / "argument_specs.yml"
 # Secrets (contract SecureStrings): an agent, which runs build code, must never read them. The pending key exists only
-# while a key rotation runs, the directory secrets only with an LDAP or OIDC realm, so they must be SecureStrings when
-# present but may be absent.
+# while a key rotation runs, the directory secrets only with an LDAP or OIDC realm, the scrape account's password only
+# with a scrape account (jenkins_ha_metrics_scrape_user), so they must be SecureStrings when present but may be absent.
 SECRET_PARAMETERS = tuple(contract.SSM_NAMES[key] for key in contract.SSM_SECURE)
 OPTIONAL_SECRETS = tuple(
     contract.SSM_NAMES[key]
-    for key in ("ssh_private_key_pending", "ldap_manager_password", "oidc_client_secret")
+    for key in ("ssh_private_key_pending", "ldap_manager_password", "oidc_client_secret", "metrics_scrape_password")
     if key in contract.SSM_NAMES
 )
 

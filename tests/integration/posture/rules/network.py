@@ -55,8 +55,10 @@ def security_group_findings(state, expect):
             tcp(expect.inbound_agent_port, "sg", ids["agent"]),
             tcp(expect.jenkins_port, "sg", ids["agent"]),
         }
-    scraper = _scraper_sources(expect)
-    controller_allowed |= scraper
+    scraper = _scraper_sources(expect, NODE_EXPORTER_PORT)
+    # Jenkins' metrics endpoint: the controller's Jenkins port, from the same scraper only.
+    jenkins_scraper = _scraper_sources(expect, expect.jenkins_port)
+    controller_allowed |= scraper | jenkins_scraper
     allowed_ingress = {
         "alb": alb_sources,
         "controller": controller_allowed,
@@ -68,7 +70,8 @@ def security_group_findings(state, expect):
     # packages, the build's sources) via NAT.
     allowed_egress = {"alb": {tcp(expect.jenkins_port, "sg", ids["controller"])}, "efs": set(), "endpoints": set()}
 
-    findings += _missing_scraper_findings(state, ids, scraper)
+    findings += _missing_scraper_findings(state, ids, {"controller": scraper, "agent": scraper}, "node exporter")
+    findings += _missing_scraper_findings(state, ids, {"controller": jenkins_scraper}, "Jenkins metrics")
     for group in state.security_groups:
         role = next((r for r, gid in ids.items() if gid and gid == group["GroupId"]), None)
         where = "security group {0} ({1})".format(group["GroupId"], group["GroupName"])
@@ -93,26 +96,27 @@ def security_group_findings(state, expect):
     return findings
 
 
-def _scraper_sources(expect):
-    """Node exporter's sources on the instance groups: exactly the stack's scraper networks and group, none without."""
-    sources = {("tcp", NODE_EXPORTER_PORT, NODE_EXPORTER_PORT, "cidr", c) for c in expect.metrics_scraper_cidrs}
+def _scraper_sources(expect, port):
+    """A port's sources from the stack's metrics scraper: exactly its networks and group, none without one."""
+    sources = {("tcp", port, port, "cidr", c) for c in expect.metrics_scraper_cidrs}
     if expect.metrics_scraper_security_group_id:
-        sources.add(("tcp", NODE_EXPORTER_PORT, NODE_EXPORTER_PORT, "sg", expect.metrics_scraper_security_group_id))
+        sources.add(("tcp", port, port, "sg", expect.metrics_scraper_security_group_id))
     return sources
 
 
-def _missing_scraper_findings(state, ids, scraper):
-    """A scraper the description names but a group does not admit: Prometheus would see the instances as down."""
+def _missing_scraper_findings(state, ids, wanted, what):
+    """A scraper the description names but a group does not admit: Prometheus would see the targets as down.
+    ``wanted``: {role: the scraper's rules that role's group must have}."""
     findings = []
-    for role in ("controller", "agent"):
+    for role, scraper in wanted.items():
         group = next((g for g in state.security_groups if ids[role] and g["GroupId"] == ids[role]), None)
         if group is None:
             continue
         present = {rule[:5] for rule in _rules(group.get("IpPermissions"))}
         for rule in sorted(scraper - present):
             findings.append(
-                "security group {0} ({1}): node exporter not open to the metrics scraper {2}".format(
-                    group["GroupId"], group["GroupName"], rule[4]
+                "security group {0} ({1}): {2} not open to the metrics scraper {3}".format(
+                    group["GroupId"], group["GroupName"], what, rule[4]
                 )
             )
     return findings

@@ -29,6 +29,8 @@ final class Schema {
     final List<Integer> java = new ArrayList<>();
     final Map<String, Map<String, Object>> roots = new LinkedHashMap<>();
     final Map<String, Map<String, Object>> types = new LinkedHashMap<>();
+    /** Permission ids ("Overall/Read") the loaded components define, with their origins (the files' permissions). */
+    final Map<String, Object> permissions = new LinkedHashMap<>();
     final List<String> components = new ArrayList<>();
     /**
      * Loaded plugins the schema set does not cover at all (library plugins: asm-api, mailer, ...). They contribute
@@ -169,6 +171,7 @@ final class Schema {
 
     private void add(Map<String, Object> file) {
         components.add(file.get("component") + " " + file.get("version"));
+        map(file.get("permissions")).forEach(permissions::putIfAbsent);
         for (Map.Entry<String, Object> root : map(file.get("roots")).entrySet()) {
             Map<String, Object> def = map(root.getValue());
             Map<String, Object> existing = roots.get(root.getKey());

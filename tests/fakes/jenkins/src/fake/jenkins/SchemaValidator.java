@@ -161,6 +161,16 @@ final class SchemaValidator {
                     error(path, "expected true or false, got " + describe(value));
                 }
                 return;
+            case "permission":
+                // matrix-auth resolves a permission id by its group's id and name and refuses one no loaded plugin
+                // defines: matrix-auth-3.2.8 AuthorizationContainer.java:222-231 (parsePermission), through
+                // integrations/casc/PermissionDefinition.java:94-96 (the JCasC converter).
+                if (value instanceof Map || value instanceof List) {
+                    error(path, "expected a permission, got " + describe(value));
+                } else if (!schema.permissions.containsKey(String.valueOf(value))) {
+                    error(path, "Failed to parse '" + value + "' --- no such permission");
+                }
+                return;
             case "enum":
                 List<?> values = Schema.list(def.get("values"));
                 if (!(value instanceof String) || !values.contains(value)) {
