@@ -21,6 +21,8 @@ WEIGHTS = {
     "test_interruption.py": 700,
     "test_destroy.py": 670,
     "test_site.py": 620,
+    # Measured alone (load average 7 on 2 cores, beside other jobs), not in a CI run.
+    "test_efs_replication.py": 470,
     "test_restore.py": 330,
     "test_targets.py": 265,
     "test_alb_access_logs.py": 190,

@@ -10,6 +10,7 @@ from ansible_collections.jenkins_ha.aws.plugins.modules import backup_recovery_p
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system_policy
+from ansible_collections.jenkins_ha.aws.plugins.modules import efs_replication
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_casc_reload
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node_info
@@ -36,6 +37,10 @@ VALID = {
         efs_file_system_policy.main,
         dict(file_system_id="fs-0123456789abcdef0", policy=POLICY),
     ),
+    "efs_replication": (
+        efs_replication.main,
+        dict(source_file_system_id="fs-0123456789abcdef0", destination_region="eu-west-1"),
+    ),
     "jenkins_casc_reload": (jenkins_casc_reload.main, dict(url=JENKINS, method="password", username="a", password="b")),
     "jenkins_node": (jenkins_node.main, dict(url=JENKINS, names=["agent-1"])),
     "jenkins_node_info": (jenkins_node_info.main, dict(url=JENKINS)),
@@ -59,6 +64,7 @@ REQUIRED = {
     "efs_access_point": "file_system_id",
     "efs_file_system": "name",
     "efs_file_system_policy": "file_system_id",
+    "efs_replication": "source_file_system_id",
     "jenkins_casc_reload": "url",
     "jenkins_node": "url",
     "jenkins_node_info": "url",
@@ -81,6 +87,7 @@ CASES += [
     ("efs_file_system", {"provisioned_throughput_in_mibps": "fast"}, ["provisioned_throughput_in_mibps", "float"]),
     ("efs_file_system", {"mount_targets": [{"subnet": "subnet-1"}]}, ["subnet"]),
     ("efs_file_system_policy", {"policy": "{not json"}, ["policy"]),
+    ("efs_replication", {"wait_timeout": "long"}, ["wait_timeout", "int"]),
     ("jenkins_casc_reload", {"timeout": "soon"}, ["timeout", "int"]),
     ("jenkins_node", {"offline_longer_than_minutes": "long"}, ["offline_longer_than_minutes", "int"]),
     ("jenkins_node_info", {"validate_certs": "perhaps"}, ["validate_certs", "bool"]),
@@ -92,6 +99,14 @@ CASES += [
     ("efs_file_system", {"throughput_mode": "turbo"}, ["throughput_mode", "turbo"]),
     ("efs_file_system", {"state": "gone"}, ["state", "gone"]),
     ("jenkins_casc_reload", {"method": "magic"}, ["method", "magic"]),
+    ("efs_replication", {"state": "paused"}, ["state", "paused"]),
+    # A replication to a new file system with a key cannot also name an existing one
+    (
+        "efs_replication",
+        {"destination_file_system_id": "fs-01234567", "destination_kms_key_id": "alias/dr"},
+        ["mutually"],
+    ),
+    ("efs_replication", {"destination_region": None}, ["destination_region"]),
     ("jenkins_node", {"state": "present"}, ["state", "present"]),
     ("packer_build", {"role": "builder"}, ["role", "builder"]),
     ("vpc_flow_log", {"max_aggregation_interval": 300}, ["max_aggregation_interval", "300"]),
@@ -121,6 +136,9 @@ CASES += [
         ["log_destination", "my-bucket", "ARN"],
     ),
     ("packer_build", {"kms_key_id": "my key"}, ["kms_key_id", "my key"]),
+    ("efs_replication", {"source_file_system_id": "jenkins-home"}, ["source_file_system_id", "jenkins-home", "fs-"]),
+    ("efs_replication", {"destination_region": "Ireland"}, ["destination_region", "Ireland", "region"]),
+    ("efs_replication", {"destination_kms_key_id": "dr key"}, ["destination_kms_key_id", "dr key"]),
     ("jenkins_node", {"url": "jenkins.example.com"}, ["url", "jenkins.example.com", "http"]),
     ("jenkins_node_info", {"url": "ftp://jenkins/"}, ["url", "ftp://jenkins/", "http"]),
     ("jenkins_node", {"password_parameter": "admin password"}, ["password_parameter", "admin password"]),
