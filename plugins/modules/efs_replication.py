@@ -13,7 +13,7 @@ description:
   - Create or delete the replication configuration of an EFS file system (the source) to a destination file system,
     in another region or the same one. The destination is either a new file system EFS creates, encrypted with
     O(destination_kms_key_id), or an existing one (O(destination_file_system_id)).
-  - Neither M(amazon.aws) nor M(community.aws) 10 has a module for EFS replication.
+  - Neither the amazon.aws nor the community.aws collection (10.x) has a module for EFS replication.
   - A file system takes part in one replication at most and a replication cannot be changed. When the source already
     replicates to another region, file system or key than asked, the module fails and names the difference; it never
     deletes a replication to create another (a new one starts a full copy).

@@ -81,6 +81,7 @@ def test_replication_set_up_rerun_refused_move_alarm_and_destroy(emulator, playb
         == replica["FileSystemId"]
     )
     assert emulator.client("efs", "eu-west-1").describe_file_systems()["FileSystems"] == []
+    assert replica_key_arn(emulator, "eu-west-1") is None
 
     # The lag alarm, on both dimensions EFS publishes TimeSinceLastSync with.
     monitored = playbook(
