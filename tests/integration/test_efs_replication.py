@@ -1,5 +1,6 @@
 """storage.yml with jenkins_ha_efs_replication_region against the emulator: JENKINS_HOME replicated to a new file
-system in the second region, encrypted with the stack's key there; a rerun and a check-mode rerun change nothing; a
+system in the second region, encrypted with the stack's key there (a key an interrupted run left without its alias
+adopted); a rerun and a check-mode rerun change nothing; a
 replication to another region is refused and leaves the existing one; monitoring.yml alarms on the replica's lag;
 destroy.yml deletes the replication and keeps the replica, writable, with its key.
 
@@ -53,6 +54,12 @@ def test_replication_set_up_rerun_refused_move_alarm_and_destroy(emulator, playb
     assert checked.rc == 0, checked.output[-3000:]
     assert dr_efs.describe_file_systems()["FileSystems"] == [] and replica_key_arn(emulator) is None
 
+    # A run that died between CreateKey and CreateAlias left the replica key without its alias: it is adopted.
+    orphan = emulator.client("kms", DR_REGION).create_key(
+        Description="jenkins_ha {0}: EFS replica of JENKINS_HOME".format(STACK),
+        Tags=[{"TagKey": "jenkins-ha:stack", "TagValue": STACK}, {"TagKey": "jenkins-ha:component", "TagValue": "kms"}],
+    )["KeyMetadata"]["Arn"]
+
     first = playbook(STORAGE, inventory=DEMO, extra_vars=stack_vars())
     assert first.rc == 0, first.output[-3000:]
     source = source_file_system(emulator)["FileSystemId"]
@@ -62,7 +69,8 @@ def test_replication_set_up_rerun_refused_move_alarm_and_destroy(emulator, playb
     (replica,) = dr_efs.describe_file_systems()["FileSystems"]
     assert replica["FileSystemId"] == destination["FileSystemId"]
     key = replica_key_arn(emulator)
-    assert key and key.startswith("arn:aws:kms:{0}:".format(DR_REGION)) and replica["KmsKeyId"] == key
+    assert key == orphan and replica["KmsKeyId"] == key
+    assert len(emulator.client("kms", DR_REGION).list_keys()["Keys"]) == 1
     assert replica["FileSystemProtection"]["ReplicationOverwriteProtection"] == "REPLICATING"
 
     again = playbook(STORAGE, inventory=DEMO, extra_vars=stack_vars())
