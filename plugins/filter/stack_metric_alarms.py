@@ -60,7 +60,40 @@ def _target_groups(target_groups):
     ]
 
 
-def stack_metric_alarms(pools, stack, controller_group, target_groups, efs_id, efs_throughput_mode, actions):
+def _replication(replication, max_lag_minutes):
+    """The replica's lag alarm inputs from a replication configuration as jenkins_ha.aws.aws_read returns it
+    (DescribeReplicationConfigurations' entry in snake_case); None or {} when there is none."""
+    if not replication:
+        return None
+    destinations = replication.get("destinations") if isinstance(replication, dict) else None
+    if not isinstance(destinations, list) or len(destinations) != 1 or not isinstance(destinations[0], dict):
+        raise AnsibleFilterError(
+            "stack_metric_alarms: efs_replication must be a replication configuration with one destination "
+            "(source_file_system_id, destinations), got {0!r}".format(replication)
+        )
+    if isinstance(max_lag_minutes, bool) or not isinstance(max_lag_minutes, int) or max_lag_minutes < 1:
+        raise AnsibleFilterError("stack_metric_alarms: efs_replication_max_lag_minutes must be a whole number >= 1")
+    return {
+        "source_file_system_id": _text(
+            replication.get("source_file_system_id"), "efs_replication source_file_system_id"
+        ),
+        "destination_file_system_id": _text(destinations[0].get("file_system_id"), "efs_replication destination id"),
+        "destination_region": _text(destinations[0].get("region"), "efs_replication destination region"),
+        "max_lag_seconds": max_lag_minutes * 60,
+    }
+
+
+def stack_metric_alarms(
+    pools,
+    stack,
+    controller_group,
+    target_groups,
+    efs_id,
+    efs_throughput_mode,
+    actions,
+    efs_replication=None,
+    efs_replication_max_lag_minutes=60,
+):
     if not isinstance(pools, list):
         raise AnsibleFilterError("stack_metric_alarms: the pools must be a list, got {0!r}".format(pools))
     return _alarms(
@@ -71,6 +104,7 @@ def stack_metric_alarms(pools, stack, controller_group, target_groups, efs_id, e
         _text(efs_id or "", "efs_id", empty=True),
         _text(efs_throughput_mode, "efs_throughput_mode"),
         _texts(actions, "actions"),
+        _replication(efs_replication, efs_replication_max_lag_minutes),
     )
 
 

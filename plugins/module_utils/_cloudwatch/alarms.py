@@ -24,7 +24,8 @@ CONTROLLER_IN_SERVICE = "controller-in-service"
 CONTROLLER_UNHEALTHY = "controller-unhealthy"
 EFS_BURST_CREDITS = "efs-burst-credits"
 EFS_THROUGHPUT = "efs-throughput"
-STACK_ALARMS = (CONTROLLER_IN_SERVICE, CONTROLLER_UNHEALTHY, EFS_BURST_CREDITS, EFS_THROUGHPUT)
+EFS_REPLICATION_LAG = "efs-replication-lag"
+STACK_ALARMS = (CONTROLLER_IN_SERVICE, CONTROLLER_UNHEALTHY, EFS_BURST_CREDITS, EFS_THROUGHPUT, EFS_REPLICATION_LAG)
 # A pool's name as stack_config accepts it (roles/stack_config, _pools.model).
 POOL_NAME_PATTERN = "[a-z][a-z0-9-]{0,19}"
 # The single-metric alarms sample every minute; periods are counted in these.
@@ -48,7 +49,7 @@ def pool_alarm_names(stack, pool):
 
 def stack_alarm_names(stack):
     """Every alarm name the stack can have whatever its state, but those of pools other than the default: the
-    controller's, the load balancer's, both EFS alarms and the default pool's (destroy.yml deletes them by name)."""
+    controller's, the load balancer's, the EFS alarms and the default pool's (destroy.yml deletes them by name)."""
     return ["{0}-{1}".format(stack, name) for name in STACK_ALARMS] + pool_alarm_names(stack, DEFAULT_POOL)
 
 
@@ -178,6 +179,35 @@ def _efs_alarms(efs_id, throughput_mode):
     return [alarm]
 
 
+def _efs_replication_alarms(replication):
+    """The replica of JENKINS_HOME falling behind: TimeSinceLastSync (seconds since the last completed sync) above the
+    stack's limit for 15 minutes. EFS publishes the metric with two dimensions, the source's FileSystemId and the
+    DestinationFileSystemId (AWS EFS User Guide, "CloudWatch metrics for Amazon EFS", TimeSinceLastSync), and an alarm
+    must name both to match it. Missing data stays missing: how often EFS publishes the metric is not documented,
+    and an alarm "breaching" on gaps between publications would cry wolf (a replication in ERROR is visible in its
+    status, which efs_replication returns)."""
+    if not replication:
+        return []
+    return [
+        {
+            "name": EFS_REPLICATION_LAG,
+            "description": "EFS replica of JENKINS_HOME in {0} more than {1} min behind".format(
+                replication["destination_region"], replication["max_lag_seconds"] // 60
+            ),
+            "namespace": "AWS/EFS",
+            "metric": "TimeSinceLastSync",
+            "dimensions": {
+                "FileSystemId": replication["source_file_system_id"],
+                "DestinationFileSystemId": replication["destination_file_system_id"],
+            },
+            "statistic": "Maximum",
+            "comparison": "GreaterThanThreshold",
+            "threshold": float(replication["max_lag_seconds"]),
+            "periods": 15,
+        }
+    ]
+
+
 def _module_options(stack, alarm, actions):
     option = {
         "name": "{0}-{1}".format(stack, alarm["name"]),
@@ -203,12 +233,15 @@ def _module_options(stack, alarm, actions):
     return option
 
 
-def stack_metric_alarms(stack, controller_group, pools, target_groups, efs_id, efs_throughput_mode, actions):
+def stack_metric_alarms(
+    stack, controller_group, pools, target_groups, efs_id, efs_throughput_mode, actions, efs_replication=None
+):
     """The alarms that exist for the stack's state, as amazon.aws.cloudwatch_metric_alarm options: the controller
     group below one in-service instance, two per agent pool (``pools``: name, asg_name, max_size, instance_types),
     the controller target unhealthy (``target_groups`` as elb_target_group_info gives them; none, or one without a
-    load balancer, leaves it out) and the EFS limit of ``efs_throughput_mode`` (no ``efs_id``, none). ``actions``:
-    the topic ARNs alarms and recoveries notify."""
+    load balancer, leaves it out), the EFS limit of ``efs_throughput_mode`` (no ``efs_id``, none) and the replica's
+    lag (``efs_replication``: source_file_system_id, destination_file_system_id, destination_region,
+    max_lag_seconds; none without a replication). ``actions``: the topic ARNs alarms and recoveries notify."""
     alarms = [
         {
             "name": CONTROLLER_IN_SERVICE,
@@ -227,4 +260,5 @@ def stack_metric_alarms(stack, controller_group, pools, target_groups, efs_id, e
         alarms.extend(_pool_alarms(pool))
     alarms.extend(_load_balancer_alarms(target_groups))
     alarms.extend(_efs_alarms(efs_id, efs_throughput_mode))
+    alarms.extend(_efs_replication_alarms(efs_replication))
     return [_module_options(stack, alarm, actions) for alarm in alarms]

@@ -8,7 +8,7 @@
 A malformed id sent to AWS comes back as a service error that names the API parameter, not the module option, and
 some calls (a name looked up among all topics) answer "not found" instead. Refusing it first names the option,
 the value and the expected shape, and no call is made. The shapes follow the AWS references:
-EC2 resource ids (prefix, then 8 or 17 hex digits), KMS key identifiers (key id, key ARN, alias name, alias ARN),
+EC2 and EFS resource ids (prefix, then 8 or 17 hex digits), region names, KMS key identifiers (key id, key ARN, alias name, alias ARN),
 SNS topic names (1-256 of letters, digits, '-' and '_', '.fifo' for FIFO topics), Backup vault names
 (2-50 of letters, digits, '-' and '_'), SSM parameter names (letters, digits, '_.-' and '/' for the hierarchy).
 """
@@ -29,6 +29,8 @@ SHAPES = {
     "vpc_id": (r"vpc" + _HEX_ID, "a VPC id (vpc- and 8 or 17 hex digits)"),
     "subnet_id": (r"subnet" + _HEX_ID, "a subnet id (subnet- and 8 or 17 hex digits)"),
     "eni_id": (r"eni" + _HEX_ID, "a network interface id (eni- and 8 or 17 hex digits)"),
+    "efs_file_system_id": (r"fs" + _HEX_ID, "an EFS file system id (fs- and 8 or 17 hex digits)"),
+    "region": (r"[a-z]{2}(?:-[a-z]+)+-\d", "a region name (e.g. eu-west-1)"),
     "arn": (
         _PARTITION + r":[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:\S+",
         "an ARN (arn:aws:<service>:<region>:<account>:...)",

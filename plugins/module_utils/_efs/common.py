@@ -15,6 +15,9 @@ MISSING_ERROR_CODES = (
     "MountTargetNotFound",
     "AccessPointNotFound",
     "PolicyNotFound",
+    # DescribeReplicationConfigurations and DeleteReplicationConfiguration of a file system without a replication
+    # (botocore 1.44.5 data/efs/2015-02-01/service-2.json, shape ReplicationNotFound).
+    "ReplicationNotFound",
 )
 
 

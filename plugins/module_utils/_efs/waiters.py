@@ -50,12 +50,38 @@ def lifecycle_waiters(resource, operation, items, not_found, delay, max_attempts
     }
 
 
+def replication_waiters(delay=15, max_attempts=80):
+    """`replication_enabled` and `replication_deleted`, polling DescribeReplicationConfigurations(FileSystemId).
+
+    A replication's destination goes ENABLING → ENABLED (ERROR, PAUSED, PAUSING, DELETING are its other states:
+    botocore 1.44.5 efs service-2.json, shape ReplicationStatus); a deleted one answers ReplicationNotFound.
+    """
+    status = "Replications[].Destinations[].Status"
+    timing = dict(operation="DescribeReplicationConfigurations", delay=delay, maxAttempts=max_attempts)
+    enabled = [
+        dict(state="success", matcher="pathAll", expected="ENABLED", argument=status),
+        dict(state="failure", matcher="pathAny", expected="ERROR", argument=status),
+        dict(state="failure", matcher="pathAny", expected="DELETING", argument=status),
+        # Just created: not listed yet.
+        dict(state="retry", matcher="error", expected="ReplicationNotFound"),
+    ]
+    deleted = [
+        dict(state="success", matcher="error", expected="ReplicationNotFound"),
+        dict(state="success", matcher="path", expected=True, argument="length(Replications[]) == `0`"),
+    ]
+    return {
+        "replication_enabled": dict(timing, acceptors=enabled),
+        "replication_deleted": dict(timing, acceptors=deleted),
+    }
+
+
 class EFSWaiterFactory(BaseWaiterFactory):
     @property
     def _waiter_model_data(self):
         models = {}
         for resource, definition in LIFECYCLE_RESOURCES.items():
             models.update(lifecycle_waiters(resource, *definition))
+        models.update(replication_waiters())
         return models
 
 

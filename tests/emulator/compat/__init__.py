@@ -17,6 +17,7 @@ PATCHES: tuple[str, ...] = (
     "efs_update_file_system",
     "efs_file_system_policy",
     "efs_default_kms_key",
+    "efs_replication",
     "ec2_image_tag_specifications",
     "ec2_nat_gateway_tag_type",
     "ec2_launch_template_tags",

@@ -10,6 +10,7 @@ from ansible_collections.jenkins_ha.aws.plugins.modules import backup_recovery_p
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system_policy
+from ansible_collections.jenkins_ha.aws.plugins.modules import efs_replication
 from ansible_collections.jenkins_ha.aws.plugins.modules import image_build_leftovers
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_casc_reload
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node
@@ -37,6 +38,10 @@ VALID = {
         efs_file_system_policy.main,
         dict(file_system_id="fs-0123456789abcdef0", policy=POLICY),
     ),
+    "efs_replication": (
+        efs_replication.main,
+        dict(source_file_system_id="fs-0123456789abcdef0", destination_region="eu-west-1"),
+    ),
     "image_build_leftovers": (image_build_leftovers.main, dict(stack="demo")),
     "jenkins_casc_reload": (jenkins_casc_reload.main, dict(url=JENKINS, method="password", username="a", password="b")),
     "jenkins_node": (jenkins_node.main, dict(url=JENKINS, names=["agent-1"])),
@@ -61,6 +66,7 @@ REQUIRED = {
     "efs_access_point": "file_system_id",
     "efs_file_system": "name",
     "efs_file_system_policy": "file_system_id",
+    "efs_replication": "source_file_system_id",
     "image_build_leftovers": "stack",
     "jenkins_casc_reload": "url",
     "jenkins_node": "url",
@@ -84,6 +90,7 @@ CASES += [
     ("efs_file_system", {"provisioned_throughput_in_mibps": "fast"}, ["provisioned_throughput_in_mibps", "float"]),
     ("efs_file_system", {"mount_targets": [{"subnet": "subnet-1"}]}, ["subnet"]),
     ("efs_file_system_policy", {"policy": "{not json"}, ["policy"]),
+    ("efs_replication", {"wait_timeout": "long"}, ["wait_timeout", "int"]),
     ("image_build_leftovers", {"roles": "agent,controller,x"}, ["roles", "x"]),
     ("jenkins_casc_reload", {"timeout": "soon"}, ["timeout", "int"]),
     ("jenkins_node", {"offline_longer_than_minutes": "long"}, ["offline_longer_than_minutes", "int"]),
@@ -96,6 +103,14 @@ CASES += [
     ("efs_file_system", {"throughput_mode": "turbo"}, ["throughput_mode", "turbo"]),
     ("efs_file_system", {"state": "gone"}, ["state", "gone"]),
     ("jenkins_casc_reload", {"method": "magic"}, ["method", "magic"]),
+    ("efs_replication", {"state": "paused"}, ["state", "paused"]),
+    # A replication to a new file system with a key cannot also name an existing one
+    (
+        "efs_replication",
+        {"destination_file_system_id": "fs-01234567", "destination_kms_key_id": "alias/dr"},
+        ["mutually"],
+    ),
+    ("efs_replication", {"destination_region": None}, ["destination_region"]),
     ("jenkins_node", {"state": "present"}, ["state", "present"]),
     ("image_build_leftovers", {"roles": ["builder"]}, ["roles", "builder"]),
     ("image_build_leftovers", {"running_builds": "kill"}, ["running_builds", "kill"]),
@@ -129,6 +144,9 @@ CASES += [
         ["log_destination", "my-bucket", "ARN"],
     ),
     ("packer_build", {"kms_key_id": "my key"}, ["kms_key_id", "my key"]),
+    ("efs_replication", {"source_file_system_id": "jenkins-home"}, ["source_file_system_id", "jenkins-home", "fs-"]),
+    ("efs_replication", {"destination_region": "Ireland"}, ["destination_region", "Ireland", "region"]),
+    ("efs_replication", {"destination_kms_key_id": "dr key"}, ["destination_kms_key_id", "dr key"]),
     ("jenkins_node", {"url": "jenkins.example.com"}, ["url", "jenkins.example.com", "http"]),
     ("jenkins_node_info", {"url": "ftp://jenkins/"}, ["url", "ftp://jenkins/", "http"]),
     ("jenkins_node", {"password_parameter": "admin password"}, ["password_parameter", "admin password"]),

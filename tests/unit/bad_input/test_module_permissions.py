@@ -11,6 +11,7 @@ from ansible_collections.jenkins_ha.aws.plugins.modules import backup_recovery_p
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_access_point
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system
 from ansible_collections.jenkins_ha.aws.plugins.modules import efs_file_system_policy
+from ansible_collections.jenkins_ha.aws.plugins.modules import efs_replication
 from ansible_collections.jenkins_ha.aws.plugins.modules import image_build_leftovers
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_casc_reload
 from ansible_collections.jenkins_ha.aws.plugins.modules import jenkins_node
@@ -34,6 +35,12 @@ AWS_CASES = [
     ("efs_file_system absent", efs_file_system.main, dict(name="demo-jenkins-home", state="absent")),
     ("efs_file_system_policy", efs_file_system_policy.main, dict(file_system_id="fs-01234567", policy=POLICY)),
     ("efs_file_system_policy absent", efs_file_system_policy.main, dict(file_system_id="fs-01234567", state="absent")),
+    (
+        "efs_replication",
+        efs_replication.main,
+        dict(source_file_system_id="fs-01234567", destination_region="eu-west-1", destination_kms_key_id="alias/dr"),
+    ),
+    ("efs_replication absent", efs_replication.main, dict(source_file_system_id="fs-01234567", state="absent")),
     ("image_build_leftovers", image_build_leftovers.main, dict(stack="demo", running_builds="fail")),
     ("sns_topic_encryption by name", sns_topic_encryption.main, dict(topic="demo-alarms", kms_key_id="alias/demo")),
     (

@@ -108,3 +108,20 @@ def test_launcher_serves_moto_with_the_layer_applied(emulator):
         ]
         == refresh_id
     )
+
+
+def test_launcher_routes_the_efs_replication_calls(emulator):
+    """Server mode routes only the paths the layer registers (in process, moto matches any path): all three calls
+    over HTTP, the region-wide describe included (its literal path beside file-systems/<id>)."""
+    efs, dr = emulator.client("efs"), emulator.client("efs", "us-west-2")
+    fs_id = efs.create_file_system(CreationToken="launcher-replicated")["FileSystemId"]
+    created = efs.create_replication_configuration(SourceFileSystemId=fs_id, Destinations=[{"Region": "us-west-2"}])
+    replica = created["Destinations"][0]["FileSystemId"]
+    assert [r["SourceFileSystemId"] for r in efs.describe_replication_configurations()["Replications"]] == [fs_id]
+    assert (
+        dr.describe_replication_configurations(FileSystemId=replica)["Replications"][0]["SourceFileSystemId"] == fs_id
+    )
+    efs.delete_replication_configuration(SourceFileSystemId=fs_id)
+    with pytest.raises(ClientError) as gone:
+        efs.describe_replication_configurations(FileSystemId=fs_id)
+    assert error_code(gone) == "ReplicationNotFound"

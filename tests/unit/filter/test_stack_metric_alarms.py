@@ -336,6 +336,66 @@ def test_bad_stack_is_refused():
         FILTERS["stack_alarm_names"](["demo"])
 
 
+# A replication as monitoring.yml reads it (jenkins_ha.aws.aws_read of DescribeReplicationConfigurations).
+REPLICATION = {
+    "source_file_system_id": EFS,
+    "source_file_system_region": "us-east-1",
+    "destinations": [{"file_system_id": "fs-0fedcba9876543210", "region": "us-west-2", "status": "ENABLED"}],
+}
+
+
+def test_efs_replication_lag_alarm():
+    option = by_name(alarms("demo", efs_replication=REPLICATION))["demo-efs-replication-lag"]
+    assert option == dict(
+        name="demo-efs-replication-lag",
+        description="jenkins_ha demo: EFS replica of JENKINS_HOME in us-west-2 more than 60 min behind",
+        namespace="AWS/EFS",
+        metric_name="TimeSinceLastSync",
+        # Both dimensions EFS publishes the metric with, or the alarm matches no metric.
+        dimensions={"FileSystemId": EFS, "DestinationFileSystemId": "fs-0fedcba9876543210"},
+        statistic="Maximum",
+        period=60,
+        comparison="GreaterThanThreshold",
+        threshold=3600.0,
+        evaluation_periods=15,
+        treat_missing_data="missing",
+        alarm_actions=[TOPIC],
+        ok_actions=[TOPIC],
+    )
+    # Last, after the file system's own alarm: the existing alarms keep their order.
+    assert [o["name"] for o in alarms("demo", efs_replication=REPLICATION)][-2:] == [
+        "demo-efs-throughput",
+        "demo-efs-replication-lag",
+    ]
+
+
+@pytest.mark.parametrize("replication", [None, {}], ids=["none", "empty"])
+def test_no_replication_no_lag_alarm(replication):
+    assert alarms("demo", efs_replication=replication) == alarms("demo")
+
+
+def test_the_lag_limit_is_the_stack_variable_in_minutes():
+    option = by_name(alarms("demo", efs_replication=REPLICATION, efs_replication_max_lag_minutes=20))
+    assert option["demo-efs-replication-lag"]["threshold"] == 1200.0
+    assert option["demo-efs-replication-lag"]["description"].endswith("more than 20 min behind")
+
+
+@pytest.mark.parametrize(
+    "replication, minutes, message",
+    [
+        ({"source_file_system_id": EFS}, 60, "one destination"),
+        (dict(REPLICATION, destinations=[]), 60, "one destination"),
+        ("us-west-2", 60, "one destination"),
+        (dict(REPLICATION, destinations=[{"file_system_id": "", "region": "us-west-2"}]), 60, "destination id"),
+        (REPLICATION, "60", "efs_replication_max_lag_minutes"),
+        (REPLICATION, 0, "efs_replication_max_lag_minutes"),
+    ],
+)
+def test_bad_replication_is_refused(replication, minutes, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
+        alarms("demo", efs_replication=replication, efs_replication_max_lag_minutes=minutes)
+
+
 def test_stack_alarm_names_are_every_alarm_but_other_pools():
     """Whatever the stack's state (found or not, either throughput mode), its alarms are these names plus the pool
     alarms the pattern matches; with the one default pool, exactly these names."""
@@ -343,10 +403,11 @@ def test_stack_alarm_names_are_every_alarm_but_other_pools():
     made = set()
     for case in CASES:
         for mode in ("bursting", "elastic"):
-            made |= set(by_name(alarms(case, efs_throughput_mode=mode)))
+            for replication in (None, REPLICATION):
+                made |= set(by_name(alarms(case, efs_throughput_mode=mode, efs_replication=replication)))
     pattern = FILTERS["pool_alarm_pattern"]("demo")
     assert {name for name in made if not re.fullmatch(pattern, name)} | set(pool_alarm_names("demo", "default")) == set(
         names
     )
     assert made - set(names) == set(pool_alarm_names("demo", "spot"))
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 7

@@ -6,6 +6,7 @@ import pytest
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.waiters import LIFECYCLE_RESOURCES
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.waiters import EFSWaiterFactory
 from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.waiters import lifecycle_waiters
+from ansible_collections.jenkins_ha.aws.plugins.module_utils._efs.waiters import replication_waiters
 
 # (waiter, operation, delay, max attempts, (state, matcher, expected) of every acceptor in order)
 CASES = [
@@ -56,11 +57,33 @@ CASES = [
         60,
         [("success", "path", True), ("success", "pathAll", "deleted"), ("success", "error", "AccessPointNotFound")],
     ),
+    (
+        "replication_enabled",
+        "DescribeReplicationConfigurations",
+        15,
+        80,
+        [
+            ("success", "pathAll", "ENABLED"),
+            ("failure", "pathAny", "ERROR"),
+            ("failure", "pathAny", "DELETING"),
+            ("retry", "error", "ReplicationNotFound"),
+        ],
+    ),
+    (
+        "replication_deleted",
+        "DescribeReplicationConfigurations",
+        15,
+        80,
+        [("success", "error", "ReplicationNotFound"), ("success", "path", True)],
+    ),
 ]
+# The result list of an operation whose name does not give it (DescribeReplicationConfigurations → Replications).
+RESULT_KEYS = {"DescribeReplicationConfigurations": "Replications"}
 
 
 def test_exactly_the_waiters_the_modules_use():
     names = [name for resource, spec in LIFECYCLE_RESOURCES.items() for name in lifecycle_waiters(resource, *spec)]
+    names += list(replication_waiters())
     assert sorted(names) == sorted(case[0] for case in CASES)
 
 
@@ -73,5 +96,5 @@ def test_waiter_model(name, operation, delay, attempts, acceptors):
     # amazon.aws' factory appends retries on throttling after the waiter's own acceptors
     own = config.acceptors[: len(acceptors)]
     assert [(a.state, a.matcher, a.expected) for a in own] == acceptors
-    items = operation[len("Describe") :]
+    items = RESULT_KEYS.get(operation, operation[len("Describe") :])
     assert all(items + "[]" in a.argument for a in own if a.matcher != "error")

@@ -60,3 +60,15 @@ def test_the_demo_with_narrow_admin_cidrs_and_a_pq_policy_passes(tmp_path):
         },
     )
     assert result.rc == 0, result.output[-3000:]
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "Ireland"])
+def test_a_replication_region_that_is_the_stack_region_or_no_region_is_refused(tmp_path, region):
+    result = _run(_role_playbook(tmp_path, []), {"jenkins_ha_efs_replication_region": region})
+    assert result.rc != 0
+    assert "jenkins_ha_efs_replication_region must be a region name" in result.output, result.output[-3000:]
+
+
+def test_the_demo_replicating_to_a_second_region_passes(tmp_path):
+    result = _run(_role_playbook(tmp_path, []), {"jenkins_ha_efs_replication_region": "us-west-2"})
+    assert result.rc == 0, result.output[-3000:]
