@@ -66,7 +66,7 @@ def test_the_local_realms_scrape_account_gets_a_password_once_and_prometheus_use
     assert secret["Value"] not in (out / "prometheus.yml").read_text()
     if shutil.which("promtool"):
         check = subprocess.run(
-            ["promtool", "check", "config", str(out / "prometheus.yml")], capture_output=True, text=True
+            ["promtool", "check", "config", str(out / "prometheus.yml")], capture_output=True, text=True, check=False
         )
         assert check.returncode == 0, check.stdout + check.stderr
 

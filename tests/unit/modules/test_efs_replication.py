@@ -36,6 +36,14 @@ def dr_key(aws):
     return key["Arn"]
 
 
+def _but(args, **changes):
+    """A copy of the module arguments with some changed (built by update: pylint reads ``dict(a, k=v)`` expanded
+    into a call as a keyword given twice)."""
+    changed = dict(args)
+    changed.update(changes)
+    return changed
+
+
 def run(capsys, check_mode=False, **args):
     return run_module(efs_replication.main, capsys, _ansible_check_mode=check_mode, **args)
 
@@ -62,10 +70,10 @@ def test_check_create_rerun_conflict_absent(aws, source, dr_key, capsys):
     assert not run(capsys, check_mode=True, **present)["changed"]
 
     # Another region, or another key, is a clear failure: nothing is replaced.
-    elsewhere = run(capsys, **dict(present, destination_region="us-west-2", destination_kms_key_id=None))
+    elsewhere = run(capsys, **_but(present, destination_region="us-west-2", destination_kms_key_id=None))
     assert elsewhere["failed"] and "region: 'eu-west-1' (asked 'us-west-2')" in elsewhere["msg"]
     other_key = boto3.client("kms", region_name=DR_REGION).create_key(Description="other")["KeyMetadata"]["Arn"]
-    rekeyed = run(capsys, **dict(present, destination_kms_key_id=other_key))
+    rekeyed = run(capsys, **_but(present, destination_kms_key_id=other_key))
     assert rekeyed["failed"] and "kms_key_arn" in rekeyed["msg"]
     assert run(capsys, **present)["replication"]["destination_file_system_id"] == dr_fs["FileSystemId"]
 
