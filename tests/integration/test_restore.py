@@ -190,7 +190,7 @@ def test_restore_puts_the_point_before_the_incident_in_place(restored_stack, emu
     check = playbook(RESTORE, inventory=DEMO, extra_vars=confirmed, args=args, check=True)
     assert check.rc == 0, check.output[-3000:]
     assert "Check mode: would restore " + before["RecoveryPointArn"] in check.output
-    assert stack.backup.list_restore_jobs()["RestoreJobs"] == [] and not report_path.exists()
+    assert stack.restore_jobs() == [] and not report_path.exists()
 
     instances = controller_instances(emulator)
     done = playbook(RESTORE, inventory=DEMO, extra_vars=confirmed, args=args)

@@ -117,6 +117,12 @@ class Stack:
     def points(self):
         return self.backup.list_recovery_points_by_resource(ResourceArn=self.fs["FileSystemArn"])["RecoveryPoints"]
 
+    def restore_jobs(self):
+        """The restore jobs of this stack's recovery points: another test file on the same worker shares the
+        emulator (test_restore.py restores its own stack's points)."""
+        arns = {point["RecoveryPointArn"] for point in self.points()}
+        return [job for job in self.backup.list_restore_jobs()["RestoreJobs"] if job["RecoveryPointArn"] in arns]
+
 
 def seeded_stack(emulator, tmp_path_factory, name=STACK):
     """A Stack named name with the emulator's EFS data root set; removes its containers and data afterwards (a
@@ -162,7 +168,7 @@ def test_drill_finds_the_nonce_reports_rpo_and_restore_time_and_cleans_up(stack,
     (point,) = stack.points()
     assert point["RecoveryPointArn"] == report["recovery_point_arn"]
     # The restore went to a new file system, with the stack key, under the name the drill chose.
-    (job,) = stack.backup.list_restore_jobs()["RestoreJobs"]
+    (job,) = stack.restore_jobs()
     assert job["Status"] == "COMPLETED" and job["CreatedResourceArn"] != stack.fs["FileSystemArn"]
     # The file system read and deleted is the one the job created (its CreatedResourceArn), not one found by name.
     assert report["restored_file_system_id"] == job["CreatedResourceArn"].rsplit("/", 1)[1]
@@ -207,6 +213,6 @@ def test_failed_restore_is_reported_and_what_it_left_is_cleaned_up(stack, playbo
     assert report["restore_status"] == "FAILED" and report["marker_found"] is False
     assert report["restore_seconds"] is None and report["cleaned_up"] is True
     assert "ended FAILED: Access denied to the KMS key" in " ".join(report["problems"])
-    failed = [job for job in stack.backup.list_restore_jobs()["RestoreJobs"] if job["Status"] == "FAILED"]
+    failed = [job for job in stack.restore_jobs() if job["Status"] == "FAILED"]
     assert len(failed) == 1
     stack.assert_clean()
